@@ -1,0 +1,61 @@
+// Package report is the path every function shares once it has built a
+// Failure: classify it, skip expected stops, notify Slack, and write one
+// structured log line that says what happened.
+package report
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/tracegrid/tracegrid/shared/classify"
+	"github.com/tracegrid/tracegrid/shared/failure"
+	"github.com/tracegrid/tracegrid/shared/notify"
+)
+
+// Reporter classifies failures and hands them to a Notifier.
+type Reporter struct {
+	Notifier *notify.Notifier
+	Log      *slog.Logger
+}
+
+// Outcome is what Report did with one failure.
+type Outcome struct {
+	Diagnosis classify.Diagnosis
+	Result    notify.Result
+}
+
+// Report classifies f and notifies Slack unless the failure is an expected
+// stop. The error is non-nil only when delivery failed in a way worth a
+// platform retry (Slack unreachable, rate limited past the time budget).
+func (r *Reporter) Report(ctx context.Context, f *failure.Failure) (Outcome, error) {
+	d := classify.Classify(f)
+	out := Outcome{Diagnosis: d}
+	attrs := []any{
+		slog.String("cause", string(d.Cause)),
+		slog.String("confidence", string(d.Confidence)),
+		slog.String("platform", string(f.Platform)),
+		slog.String("resource", f.Resource()),
+		slog.String("event_id", f.EventID),
+	}
+	if d.Cause == classify.NotAFailure && !f.Recovered {
+		out.Result.Suppressed = "not_a_failure"
+		r.logger().InfoContext(ctx, "skipped", append(attrs, slog.String("suppressed", out.Result.Suppressed))...)
+		return out, nil
+	}
+	res, err := r.Notifier.Notify(ctx, f, d)
+	out.Result = res
+	attrs = append(attrs, slog.Bool("slack_accepted", res.Posted), slog.String("suppressed", res.Suppressed))
+	if err != nil {
+		r.logger().ErrorContext(ctx, "notify failed", append(attrs, slog.String("error", err.Error()))...)
+		return out, err
+	}
+	r.logger().InfoContext(ctx, "reported", attrs...)
+	return out, nil
+}
+
+func (r *Reporter) logger() *slog.Logger {
+	if r.Log != nil {
+		return r.Log
+	}
+	return slog.Default()
+}
