@@ -1,9 +1,275 @@
 package classify
 
-import "github.com/tracegrid/tracegrid/shared/failure"
+import (
+	"strings"
 
-// Classify names the root cause of f and renders its fix.
-// (Placeholder: the rule engine replaces this.)
+	"github.com/tracegrid/tracegrid/shared/failure"
+)
+
+// Classify names the root cause of f and renders its fix, with commands that
+// carry f's real names. It reads every message (most specific first), the
+// platform reason code and the exit code.
 func Classify(f *failure.Failure) Diagnosis {
-	return Diagnosis{Cause: Unknown, Title: "Unrecognised failure", Confidence: Low, Evidence: f.Message()}
+	exit, hasExit := f.Exit()
+	v := decide(f.Reason, f.Messages, exit, hasExit, f.Image)
+	d := v.diagnosis()
+	img := f.Image
+	if img == "" {
+		img = v.image
+	}
+	d.Commands = commands(v.cause, f, parseImage(img))
+	return d
+}
+
+// Text classifies one raw message from platform, as the CLI's classify
+// command does. It decides only (no command rendering) and does not allocate
+// beyond what a rule's regexp needs. Fix is shared: callers must not modify it.
+func Text(platform failure.Platform, message string) Diagnosis {
+	_ = platform // the wording families are platform-neutral; kept for callers' intent
+	msgs := [1]string{message}
+	return decide("", msgs[:], 0, false, "").diagnosis()
+}
+
+// verdict is a decision before rendering.
+type verdict struct {
+	cause    Cause
+	conf     Confidence
+	runnerUp Cause
+	evidence string
+	image    string // image reference named by the deciding message
+}
+
+func (v verdict) diagnosis() Diagnosis {
+	info := causes[v.cause]
+	return Diagnosis{
+		Cause:      v.cause,
+		Title:      info.title,
+		Confidence: v.conf,
+		Evidence:   v.evidence,
+		RunnerUp:   v.runnerUp,
+		Fix:        info.fix,
+	}
+}
+
+// decide picks the cause. Order: a decisive platform reason code; the first
+// strong rule in table order over all messages (earlier message wins a tie);
+// the exit code; a weak rule (a wrapper such as CrashLoopBackOff); a weak
+// reason code; otherwise unknown with the raw message as evidence.
+func decide(reason string, msgs []string, exit int, hasExit bool, configured string) verdict {
+	rc, rcFound := reasonCode(reason)
+	if rcFound && !rc.weak {
+		return verdict{cause: rc.cause, conf: rc.conf, evidence: reason}
+	}
+	strong, weak := -1, -1
+	var sv, wv verdict
+	textExit, hasTextExit := 0, false
+	image := configured
+	for _, m := range msgs {
+		var h hits
+		eng.ac.scan(m, &h)
+		if image == "" {
+			image = imageIn(m, &h)
+			if image == "" {
+				image = tagNotFound(m)
+			}
+		}
+		if !hasTextExit {
+			textExit, hasTextExit = exitIn(m, &h)
+		}
+		limit := len(rules)
+		if strong >= 0 {
+			limit = strong
+		}
+		for i := 0; i < limit; i++ {
+			r := &rules[i]
+			if r.weak && weak >= 0 && weak <= i {
+				continue
+			}
+			pos, ok := r.matches(m, &h)
+			if !ok {
+				continue
+			}
+			v := verdict{cause: r.cause, conf: r.conf, runnerUp: r.runnerUp, evidence: evidenceAt(m, pos, &h)}
+			if r.pull {
+				ref := configured
+				if ref == "" {
+					ref = imageIn(m, &h)
+				}
+				v.cause, v.runnerUp = resolvePull(ref)
+			}
+			if r.weak {
+				weak, wv = i, v
+				continue
+			}
+			strong, sv = i, v
+			break
+		}
+	}
+	if strong >= 0 {
+		sv.image = image
+		return sv
+	}
+	if hasExit || hasTextExit {
+		if !hasExit {
+			exit = textExit
+		}
+		v := byExit(exit, msgs)
+		v.image = image
+		return v
+	}
+	if weak >= 0 {
+		wv.image = image
+		return wv
+	}
+	if rcFound {
+		return verdict{cause: rc.cause, conf: rc.conf, evidence: reason, image: image}
+	}
+	v := verdict{cause: Unknown, conf: Low, image: image}
+	if len(msgs) > 0 {
+		v.evidence = strings.TrimSpace(msgs[0])
+	}
+	if v.evidence == "" {
+		v.evidence = reason
+	}
+	return v
+}
+
+// evidenceAt returns the innermost error text around pos: from the end of
+// the last wrapper that precedes pos to the end of the message.
+func evidenceAt(msg string, pos int, h *hits) string {
+	start := 0
+	for _, w := range h.wraps[:h.nwraps] {
+		end := int(w.end)
+		if eng.wrapKind[w.id] {
+			i := strings.Index(msg[end:], ": ")
+			if i < 0 {
+				continue
+			}
+			end += i + 2
+		}
+		if end <= pos && end > start {
+			start = end
+		}
+	}
+	return strings.TrimRight(strings.TrimSpace(msg[start:]), "\"}]")
+}
+
+// exitIn reads an exit code written in the text ("Exit Code: 137").
+func exitIn(msg string, h *hits) (int, bool) {
+	for _, id := range eng.exitIDs {
+		if !h.has(id) {
+			continue
+		}
+		i := int(h.first[id]) + len(eng.ac.phrase[id])
+		for i < len(msg) && (msg[i] == ' ' || msg[i] == '\t' || msg[i] == ':') {
+			i++
+		}
+		n, digits := 0, 0
+		for i < len(msg) && msg[i] >= '0' && msg[i] <= '9' && digits < 4 {
+			n = n*10 + int(msg[i]-'0')
+			i++
+			digits++
+		}
+		if digits > 0 {
+			return n, true
+		}
+	}
+	return 0, false
+}
+
+// byExit decides from an exit code when no wording did.
+func byExit(code int, msgs []string) verdict {
+	ev := ""
+	if len(msgs) > 0 {
+		ev = strings.TrimSpace(msgs[0])
+	}
+	switch code {
+	case 137:
+		// SIGKILL: the kernel OOM killer or the orchestrator after failed probes.
+		return verdict{cause: OutOfMemory, conf: Medium, runnerUp: HealthCheckFailed, evidence: ev}
+	case 126, 127:
+		// The shell's "not executable" and "command not found".
+		return verdict{cause: CommandNotFound, conf: Medium, runnerUp: AppCrash, evidence: ev}
+	case 139:
+		return verdict{cause: AppCrash, conf: High, evidence: ev}
+	case 143:
+		// SIGTERM: usually a stop that was asked for.
+		return verdict{cause: AppCrash, conf: Low, runnerUp: NotAFailure, evidence: ev}
+	case 0:
+		return verdict{cause: AppCrash, conf: Low, runnerUp: NotAFailure, evidence: ev}
+	}
+	return verdict{cause: AppCrash, conf: Medium, evidence: ev}
+}
+
+// reasonRule is what a platform reason code says by itself.
+type reasonRule struct {
+	cause Cause
+	conf  Confidence
+	weak  bool // only when the messages decide nothing
+}
+
+// reasonCodes maps reason codes (ECS stopCode or container reason prefix,
+// Kubernetes event reason, ARM error code) to causes.
+var reasonCodes = []struct {
+	code string
+	reasonRule
+}{
+	// ECS stopCode values.
+	{"SpotInterruption", reasonRule{NodeInterrupted, High, false}},
+	{"TerminationNotice", reasonRule{NodeInterrupted, High, false}},
+	{"UserInitiated", reasonRule{NotAFailure, High, false}},
+	{"ServiceSchedulerInitiated", reasonRule{NotAFailure, Medium, true}},
+	{"EssentialContainerExited", reasonRule{AppCrash, Medium, true}},
+	{"OutOfMemoryError", reasonRule{OutOfMemory, High, false}},
+	// Kubernetes event reasons.
+	{"OOMKilling", reasonRule{OutOfMemory, High, false}},
+	{"OOMKilled", reasonRule{OutOfMemory, High, false}},
+	{"NodeNotReady", reasonRule{NodeInterrupted, High, false}},
+	{"NodeShutdown", reasonRule{NodeInterrupted, High, false}},
+	{"Preempting", reasonRule{NodeInterrupted, High, false}},
+	{"Rebooted", reasonRule{NodeInterrupted, High, false}},
+	{"TerminatingEvictedPod", reasonRule{NodeInterrupted, Medium, true}},
+	{"Pulled", reasonRule{NotAFailure, High, false}},
+	{"Pulling", reasonRule{NotAFailure, High, false}},
+	{"Created", reasonRule{NotAFailure, High, false}},
+	{"Started", reasonRule{NotAFailure, High, false}},
+	{"Scheduled", reasonRule{NotAFailure, High, false}},
+	{"SuccessfulCreate", reasonRule{NotAFailure, High, false}},
+	{"SuccessfulDelete", reasonRule{NotAFailure, High, false}},
+	{"ScalingReplicaSet", reasonRule{NotAFailure, High, false}},
+	{"Killing", reasonRule{NotAFailure, Medium, true}},
+	{"BackOff", reasonRule{AppCrash, Low, true}},
+	{"CrashLoopBackOff", reasonRule{AppCrash, Medium, true}},
+	{"ErrImagePull", reasonRule{ImageNotFound, Low, true}},
+	{"ImagePullBackOff", reasonRule{ImageNotFound, Low, true}},
+	{"InvalidImageName", reasonRule{InvalidImageReference, High, false}},
+	{"CreateContainerConfigError", reasonRule{SecretUnavailable, Medium, true}},
+	{"FailedScheduling", reasonRule{InsufficientCapacity, Low, true}},
+	{"Unhealthy", reasonRule{HealthCheckFailed, High, true}},
+	{"FailedMount", reasonRule{VolumeMountFailed, Medium, true}},
+	{"FailedAttachVolume", reasonRule{VolumeMountFailed, Medium, true}},
+	{"FailedCreatePodSandBox", reasonRule{PlatformError, Medium, true}},
+	{"Evicted", reasonRule{NodeInterrupted, Low, true}},
+	// ARM error codes (ACI).
+	{"InaccessibleImage", reasonRule{ImageNotFound, Low, true}},
+	{"MissingSubscriptionRegistration", reasonRule{PlatformError, High, false}},
+	{"ServiceUnavailable", reasonRule{InsufficientCapacity, Low, true}},
+	{"ContainerGroupQuotaReached", reasonRule{QuotaExceeded, High, false}},
+	{"QuotaExceeded", reasonRule{QuotaExceeded, High, false}},
+	{"InsufficientCapacity", reasonRule{InsufficientCapacity, High, false}},
+}
+
+// reasonCode looks up a reason code, ignoring case and any ": detail" tail.
+func reasonCode(reason string) (reasonRule, bool) {
+	if reason == "" {
+		return reasonRule{}, false
+	}
+	code, _, _ := strings.Cut(reason, ":")
+	code = strings.TrimSpace(code)
+	for _, r := range reasonCodes {
+		if strings.EqualFold(code, r.code) {
+			return r.reasonRule, true
+		}
+	}
+	return reasonRule{}, false
 }

@@ -1,0 +1,196 @@
+package classify
+
+import (
+	"strings"
+
+	"github.com/distribution/reference"
+)
+
+// registryKind is the kind of registry an image reference points at.
+type registryKind int
+
+const (
+	dockerHub registryKind = iota
+	ecrRegistry
+	acrRegistry
+	garRegistry
+	gcrRegistry
+	otherRegistry
+)
+
+// splitHost splits a reference into its registry host and the rest, without
+// allocating. A first component counts as a host when it has a dot or a
+// colon or is "localhost", as in the Docker reference grammar (explicit is
+// then true); otherwise the host is Docker Hub.
+func splitHost(ref string) (host, rest string, explicit bool) {
+	ref = strings.TrimPrefix(strings.TrimPrefix(ref, "https://"), "http://")
+	first, rest, _ := strings.Cut(ref, "/")
+	if strings.ContainsAny(first, ".:") || first == "localhost" {
+		return first, rest, true
+	}
+	return "docker.io", ref, false
+}
+
+// kindOf names the registry that host belongs to.
+func kindOf(host string) registryKind {
+	h := strings.ToLower(host)
+	if i := strings.IndexByte(h, ':'); i >= 0 {
+		h = h[:i]
+	}
+	switch {
+	case h == "docker.io" || h == "index.docker.io" || h == "registry-1.docker.io":
+		return dockerHub
+	case strings.Contains(h, ".dkr.ecr.") && (strings.HasSuffix(h, ".amazonaws.com") || strings.HasSuffix(h, ".amazonaws.com.cn")):
+		return ecrRegistry
+	case strings.HasSuffix(h, ".azurecr.io"):
+		return acrRegistry
+	case strings.HasSuffix(h, "-docker.pkg.dev"):
+		return garRegistry
+	case h == "gcr.io" || strings.HasSuffix(h, ".gcr.io"):
+		return gcrRegistry
+	}
+	return otherRegistry
+}
+
+// resolvePull decides ambiguous pull-denied wording from the registry the
+// image lives in. Docker Hub answers "pull access denied" and
+// "insufficient_scope" for repositories that do not exist, so there the
+// likelier cause is a wrong name; a private registry (ECR, ACR, Artifact
+// Registry, ...) more often means missing credentials. A reference that is
+// only a registry host has no repository at all.
+func resolvePull(ref string) (Cause, Cause) {
+	if ref == "" {
+		return ImageNotFound, RegistryAuth
+	}
+	host, rest, explicit := splitHost(ref)
+	if explicit && rest == "" {
+		return ImageNotFound, RegistryAuth
+	}
+	if kindOf(host) == dockerHub {
+		return ImageNotFound, RegistryAuth
+	}
+	return RegistryAuth, ImageNotFound
+}
+
+// imageIn extracts the image reference a message names, or "". The result
+// is a substring of msg.
+func imageIn(msg string, h *hits) string {
+	for i, id := range eng.imageIDs {
+		if !h.has(id) {
+			continue
+		}
+		start := int(h.first[id]) + len(eng.ac.phrase[id])
+		if ref := refAt(msg[start:], imageMarkers[i].end); ref != "" {
+			return ref
+		}
+	}
+	return ""
+}
+
+// refAt reads a reference from the start of s up to end (or, for end 0, up
+// to a space, comma, quote or ": ").
+func refAt(s string, end byte) string {
+	n := 0
+	for n < len(s) {
+		c := s[n]
+		if end != 0 {
+			if c == end {
+				break
+			}
+		} else if c == ' ' || c == ',' || c == '"' || c == '\'' || c == '\n' || (c == ':' && (n+1 == len(s) || s[n+1] == ' ')) {
+			break
+		}
+		n++
+	}
+	ref := strings.TrimRight(s[:n], ".;")
+	if strings.ContainsAny(ref, " \t\n") || len(ref) > 512 {
+		return ""
+	}
+	return ref
+}
+
+// tagNotFound reads ECS's "Tag T not found in repository R" wording.
+func tagNotFound(msg string) string {
+	const tagWord, inRepo = "Tag ", " not found in repository "
+	i := strings.Index(msg, inRepo)
+	j := strings.LastIndex(msg[:max(i, 0)], tagWord)
+	if i < 0 || j < 0 {
+		return ""
+	}
+	tag := msg[j+len(tagWord) : i]
+	repo := refAt(msg[i+len(inRepo):], 0)
+	if tag == "" || repo == "" || strings.ContainsAny(tag, " :") {
+		return ""
+	}
+	return repo + ":" + tag
+}
+
+// image is a parsed image reference for rendering commands.
+type image struct {
+	raw    string // as found
+	valid  bool   // parsed with the distribution reference grammar
+	full   string // normalized: docker.io/library/nginx:1.27
+	domain string // registry host
+	path   string // repository path within the registry
+	tag    string
+	digest string
+	kind   registryKind
+}
+
+// parseImage parses ref with github.com/distribution/reference. An
+// unparsable reference keeps raw and valid=false.
+func parseImage(ref string) image {
+	im := image{raw: ref}
+	if ref == "" {
+		return im
+	}
+	named, err := reference.ParseNormalizedNamed(strings.TrimPrefix(strings.TrimPrefix(ref, "https://"), "http://"))
+	if err != nil {
+		return im
+	}
+	im.valid = true
+	im.domain = reference.Domain(named)
+	im.path = reference.Path(named)
+	if t, ok := named.(reference.Tagged); ok {
+		im.tag = t.Tag()
+	}
+	if d, ok := named.(reference.Digested); ok {
+		im.digest = d.Digest().String()
+	}
+	if im.tag == "" && im.digest == "" {
+		named = reference.TagNameOnly(named)
+		im.tag = named.(reference.Tagged).Tag()
+	}
+	im.full = named.String()
+	im.kind = kindOf(im.domain)
+	return im
+}
+
+// ecrRegion reads the region from an ECR host such as
+// 123456789012.dkr.ecr.eu-west-1.amazonaws.com.
+func ecrRegion(host string) string {
+	_, after, ok := strings.Cut(host, ".dkr.ecr.")
+	if !ok {
+		return ""
+	}
+	region, _, _ := strings.Cut(after, ".")
+	return region
+}
+
+// ecrAccount reads the account id from an ECR host.
+func ecrAccount(host string) string {
+	account, _, _ := strings.Cut(host, ".")
+	return account
+}
+
+// acrName reads the registry name from an ACR host (myreg.azurecr.io).
+func acrName(host string) string {
+	name, _, _ := strings.Cut(host, ".")
+	return name
+}
+
+// garLocation reads the location from an Artifact Registry host
+// (europe-west1-docker.pkg.dev).
+func garLocation(host string) string {
+	return strings.TrimSuffix(host, "-docker.pkg.dev")
+}

@@ -1,0 +1,351 @@
+package classify
+
+import (
+	"regexp"
+	"strings"
+)
+
+// rule recognises one family of real failure wording. A rule matches a
+// message when, for every group in when, at least one phrase of the group
+// occurs (ASCII case-insensitively), no phrase of not occurs, and re (when
+// set) matches. Rules are tried in table order: specific wording first,
+// generic wrappers (weak rules) last, so the innermost cause wins.
+type rule struct {
+	name     string // family name, used by tests that cite the evidence
+	cause    Cause
+	conf     Confidence
+	runnerUp Cause
+	// weak rules name a wrapper or a symptom rather than a cause; they
+	// decide only when no strong rule, reason or exit code did.
+	weak bool
+	// pull marks ambiguous pull-denied wording, resolved by registry kind.
+	pull bool
+	when [][]string
+	not  []string
+	re   *regexp.Regexp
+
+	groups [][]kwID
+	notIDs []kwID
+}
+
+// oneOf is shorthand for one group of alternative phrases.
+func oneOf(phrases ...string) []string { return phrases }
+
+// rules is the rule table, in priority order.
+var rules = []rule{
+	// Expected stops and normal events: never posted.
+	{name: "ecs-expected-stop", cause: NotAFailure, conf: High,
+		when: [][]string{oneOf("scaling activity initiated by", "task stopped by user", "deregistration forced by user",
+			"has reached a steady state", ") deregistered ", ") registered ", "has begun draining connections")}},
+	{name: "ecs-service-started-tasks", cause: NotAFailure, conf: High,
+		when: [][]string{oneOf(" has started "), oneOf(" tasks: ", "(task ")}},
+	{name: "k8s-normal-event", cause: NotAFailure, conf: High,
+		when: [][]string{oneOf("successfully assigned ", "successfully pulled image", "container image \"", "created container ",
+			"started container ", "stopping container ")},
+		not: []string{"back-off", "failed", "error", "oom", "unhealthy"}},
+
+	// Image-pull family: explicit evidence first.
+	{name: "token-expired", cause: RegistryTokenExpired, conf: High,
+		when: [][]string{oneOf("authorization token has expired", "token has expired", "token is expired",
+			"security token included in the request is invalid", "security token included in the request is expired",
+			"expiredtokenexception", "token expired")}},
+	{name: "rate-limited", cause: RegistryRateLimited, conf: High,
+		when: [][]string{oneOf("toomanyrequests", "too many requests", "pull rate limit", "pull qps exceeded",
+			"429 too many", "rate limit exceeded for", "you have reached your pull rate limit")}},
+	{name: "docker-hub-unexpected-status", cause: RegistryRateLimited, conf: Medium, runnerUp: RegistryUnreachable,
+		when: [][]string{oneOf("unexpected status code"), oneOf("registry-1.docker.io", "index.docker.io")},
+		not:  []string{" 400 bad request", " 500 ", " 502 ", " 503 ", " 504 ", " 401 ", " 403 ", " 404 "}},
+	{name: "invalid-reference", cause: InvalidImageReference, conf: High,
+		when: [][]string{oneOf("invalid reference format", "couldn't parse image reference", "invalidimagename",
+			"must not have leading or trailing whitespace", "repository name must be lowercase",
+			"repository name must have at least one component", "invalid image name", "could not parse reference",
+			"invalid reference:", "failed to parse image reference")}},
+	{name: "platform-mismatch", cause: ImagePlatformMismatch, conf: High,
+		when: [][]string{oneOf("exec format error", "no matching manifest for", "does not match the specified platform",
+			"descriptor matching platform", "no match for platform in manifest", "cannot be used on this platform",
+			"image operating system", "platform mismatch", "no matching manifest")}},
+	{name: "image-format-unsupported", cause: ImageUnsupported, conf: High,
+		when: [][]string{oneOf("diffids don't", "diffids do not match", "unsupported media type", "unsupported manifest",
+			"manifest version 2, schema 1", "schema 1 support", "unknown media type", "zstd", "unsupported image format",
+			"application/vnd.in-toto", "unsupported layer")}},
+	{name: "disk-full", cause: DiskFull, conf: High,
+		when: [][]string{oneOf("no space left on device", "thin pool has", "ephemeral-storage", "ephemeral storage",
+			"diskpressure", "disk pressure", "out of disk", "disk quota exceeded", "applylayer exit status 1")}},
+	{name: "oom", cause: OutOfMemory, conf: High,
+		when: [][]string{oneOf("outofmemoryerror", "oomkilled", "oomkilling", "oom-kill", "out of memory",
+			"killed due to memory usage", "low on resource: memory", "memory limit exceeded", "oom killed",
+			"exceeded its memory limit", "reason: oom")}},
+	{name: "log-driver", cause: LogConfigError, conf: High,
+		when: [][]string{oneOf("failed to initialize logging driver", "failed to validate logger args", "logging driver",
+			"log driver", "failed to create cloudwatch log", "log group does not exist", "awslogs-group")}},
+	{name: "ecr-unreachable-for-auth", cause: RegistryUnreachable, conf: High,
+		when: [][]string{oneOf("cannot pull registry auth from amazon ecr"), oneOf("connection issue", "timeout", "timed out")}},
+	{name: "ecr-auth-denied-for-task", cause: RegistryAuth, conf: High,
+		when: [][]string{oneOf("cannot pull registry auth from amazon ecr", "pull registry auth from amazon ecr")}},
+	{name: "secret-store", cause: SecretUnavailable, conf: High,
+		when: [][]string{oneOf("retrieve secret", "retrieve secrets", "unable to retrieve secret", "from asm", "from ssm",
+			"secretsmanager", "secrets manager", "parameter store", "parameternotfound", "invalidparameters",
+			"key vault", "keyvault", "cannot retrieve secret", "unable to fetch secret", "failed to fetch secret")}},
+	{name: "ecs-secrets-or-auth", cause: SecretUnavailable, conf: Medium, runnerUp: RegistryUnreachable,
+		when: [][]string{oneOf("unable to pull secrets or registry auth")}},
+	{name: "k8s-secret-missing", cause: SecretUnavailable, conf: High,
+		when: [][]string{oneOf("couldn't find key", "secret \"", "secrets \"", "configmap \"", "configmaps \"")},
+		re:   regexp.MustCompile(`(?i)couldn't find key|(?:secrets?|configmaps?) "[^"]*" not found`)},
+	{name: "ecr-permission", cause: RegistryAuth, conf: High,
+		when: [][]string{oneOf("ecr:batchgetimage", "ecr:getauthorizationtoken", "ecr:getdownloadurlforlayer",
+			"cannotpullecrcontainererror", "denied: user: arn:", "denied: user:")}},
+	{name: "credential-provider", cause: RegistryAuth, conf: High,
+		when: [][]string{oneOf("credential provider plugin", "registry credential provider", "failed getting credential",
+			"unable to retrieve auth token", "failed to fetch anonymous token", "failed to fetch oauth token",
+			"failed to authorize", "error getting credentials", "docker-credential-")}},
+	{name: "auth-required", cause: RegistryAuth, conf: High,
+		when: [][]string{oneOf("no basic auth credentials", "authentication required", "invalid username/password",
+			"incorrect username or password", "unauthorized: ", "401 unauthorized", "status 401",
+			"artifactregistry.repositories.downloadartifacts", "storage.objects.get", "denied: permission",
+			"you have permission to access it", "403 forbidden", "status 403", "access denied", "denied: access forbidden",
+			"imagepullsecret", "unauthorized")},
+		not: []string{"pull access denied", "may require 'docker login'", "may require authorization", "insufficient_scope"}},
+	{name: "tag-not-found", cause: ImageNotFound, conf: High,
+		when: [][]string{oneOf("manifest unknown", "name unknown", "not found in repository", "manifest for ",
+			"repository name not known", "no such image", "does not exist in repository", "code = notfound",
+			"no such manifest", "requested image not found", "image not found", "not found: not found")},
+		not: []string{"pull access denied", "may require 'docker login'", "may require authorization"}},
+	{name: "image-x-not-found", cause: ImageNotFound, conf: High,
+		when: [][]string{oneOf("image "), oneOf(" not found")},
+		re:   regexp.MustCompile(`(?i)image "?[^\s"]+"? not found|failed to resolve reference "[^"]*": [^\s]+: not found`)},
+	{name: "pull-access-denied", cause: ImageNotFound, conf: Medium, runnerUp: RegistryAuth, pull: true,
+		when: [][]string{oneOf("pull access denied", "may require 'docker login'", "may require authorization",
+			"insufficient_scope", "requested access to the resource is denied", "please check the image and registry credential")}},
+	{name: "registry-network", cause: RegistryUnreachable, conf: High,
+		when: [][]string{
+			oneOf("i/o timeout", "no such host", "client.timeout exceeded", "connection refused", "connection reset",
+				"tls handshake timeout", "x509:", "certificate signed by unknown authority", "server misbehaving",
+				"network is unreachable", "no route to host", "proxyconnect", "context deadline exceeded",
+				"502 bad gateway", "503 service unavailable", "504 gateway", "500 internal server error",
+				"unexpected status code", "temporary failure in name resolution", "request canceled",
+				"timed out", "timeout exceeded"),
+			oneOf("pull", "registry", "image", "manifest", "/v2/", "resolve ref", "docker.io", ".dkr.ecr.", "azurecr.io",
+				"pkg.dev", "gcr.io", "quay.io", "ghcr.io", "mcr.microsoft.com")},
+		not: []string{"probe failed", "health check"}},
+
+	// Container start.
+	{name: "health-check-exec", cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
+		when: [][]string{oneOf("oci runtime exec failed")}},
+	{name: "health-tool-missing", cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
+		when: [][]string{oneOf(": curl: not found", ": wget: not found", ": nc: not found", "curl: command not found",
+			"wget: command not found")}},
+	{name: "passwd-missing", cause: ContainerConfigError, conf: Medium,
+		when: [][]string{oneOf("/etc/passwd", "unable to find user", "no users found", "chdir to cwd",
+			"error gathering device information", "no such device", "working directory", "invalid user")}},
+	{name: "exec-not-found", cause: CommandNotFound, conf: High,
+		when: [][]string{oneOf("executable file not found", "exec user process caused", "command not found",
+			"starting container process caused: exec:", "starting container process caused \"exec:", "exec: \"")},
+		not: []string{"exec format error"}},
+
+	// Volumes.
+	{name: "volume-mount", cause: VolumeMountFailed, conf: High,
+		when: [][]string{oneOf("mountvolume.setup failed", "mountvolume.mountdevice failed", "unable to attach or mount volumes",
+			"failedattachvolume", "failed to attach volume", "attachvolume.attach failed", "efs utils", "efs volume", "mount.nfs",
+			"unbound immediate persistentvolumeclaims", "persistentvolumeclaim", "multi-attach error", "azurefilevolume",
+			"azure file", "to rootfs at", "mount through procfd", "mounting volume", "error mounting", "failed to mount",
+			"mount failed", "volume mount")}},
+
+	// Probes and load balancers.
+	{name: "probe", cause: HealthCheckFailed, conf: High,
+		when: [][]string{oneOf("liveness probe failed", "readiness probe failed", "startup probe failed", "failed liveness probe",
+			"failed startup probe", "failed readiness probe", "health checks failed", "failed elb health checks",
+			"failed container health checks", "is unhealthy in", "health check failed", "healthcheck failed",
+			"unhealthy container", "probe failed")}},
+
+	// Placement.
+	{name: "quota", cause: QuotaExceeded, conf: High,
+		when: [][]string{oneOf("exceeded quota", "failed quota", "you've reached the limit", "exceeds limit",
+			"exceeds the maximum limit", "quota exceeded", "quotaexceeded", "containergroupquotareached",
+			"exceeding approved", "quota limit", "limit on the number of", "resource quota", "vcpu limit")}},
+	{name: "api-throttled", cause: PlatformError, conf: High,
+		when: [][]string{oneOf("requestlimitexceeded", "request limit exceeded", "throttlingexception", "rate exceeded",
+			"throttled")}},
+	{name: "capacity", cause: InsufficientCapacity, conf: High,
+		when: [][]string{oneOf("insufficient cpu", "insufficient memory", "insufficient pods", "insufficient nvidia",
+			"insufficient ephemeral", "resource:cpu", "resource:memory", "resource:gpu", "resource:eni", "resource:ports",
+			"no container instance met all of its requirements", "unable to place a task", "capacity is unavailable",
+			"missing an attribute required by your task", "unable to attach network interface", "no available ip addresses",
+			"failed to assign an ip address", "insufficientfreeaddressesinsubnet", "not available in the location",
+			"insufficient capacity", "insufficientcapacity", "didn't match pod's node affinity", "untolerated taint",
+			"no nodes available to schedule", "didn't trigger scale-up", "insufficientinstancecapacity",
+			"nodes are available", "no container instances", "no capacity")}},
+
+	// Nodes.
+	{name: "node-gone", cause: NodeInterrupted, conf: High,
+		when: [][]string{oneOf("spotinterruption", "spot interruption", "terminationnotice", "host ec2",
+			"node no longer exists", "deleting all pods from node", "forceful termination", "evictionbyevictionapi",
+			"was preempted", "preempted by", "node is shutting down", "nodenotready", "node not ready", "shutting down node",
+			"spot task was interrupted", "was interrupted", "node shutdown", "instance terminated", "is disrupted",
+			"nodeshutdown", "deletionbygcpcontrollermanager", "node was drained")}},
+
+	// Platform.
+	{name: "platform", cause: PlatformError, conf: High,
+		when: [][]string{oneOf("not registered to use namespace", "missingsubscriptionregistration",
+			"not supported in the requested availability zone", "not supported in the requested",
+			"failed to create pod sandbox", "unable to retrieve oci runtime error", "devicemapper", "internalservererror",
+			"an internal error", "internal error occurred", "locationnotavailableforresourcetype", "not available for subscription",
+			"dockertimeouterror", "containerruntimeerror", "failed to create containerd task", "guest rpc failure")}},
+
+	// Application.
+	{name: "app-error", cause: AppCrash, conf: Medium,
+		when: [][]string{oneOf("panic:", "traceback (most recent call last)", "segmentation fault", "fatal error",
+			"exception in thread", "unhandled exception", "errcode:", "can't create/write", "connection refused",
+			"exited with code", "exit status")}},
+
+	// Weak: wrappers and symptoms that do not name the cause themselves.
+	{name: "crash-loop", cause: AppCrash, conf: Medium, weak: true,
+		when: [][]string{oneOf("crashloopbackoff", "back-off restarting failed container", "essential container in task exited",
+			"restarting failed container", "backoff restarting", "container exited", "terminated")}},
+	{name: "pull-backoff", cause: ImageNotFound, conf: Low, runnerUp: RegistryAuth, weak: true,
+		when: [][]string{oneOf("imagepullbackoff", "back-off pulling image", "errimagepull", "errimageneverpull")}},
+	{name: "ecs-service-stopped-tasks", cause: NotAFailure, conf: Low, weak: true,
+		when: [][]string{oneOf(") has stopped ")}},
+}
+
+// wrappers are error prefixes that wrap the real cause. Evidence starts
+// after the last wrapper preceding the deciding phrase. A wrapper ending in
+// a space-free image or ref marker (toColon) extends to the next ": ".
+var wrappers = []struct {
+	phrase  string
+	toColon bool
+}{
+	{"cannotpullcontainererror:", false},
+	{"cannotstartcontainererror:", false},
+	{"cannotcreatecontainererror:", false},
+	{"cannotinspectcontainererror:", false},
+	{"resourceinitializationerror:", false},
+	{"time(s):", false},
+	{"desc = ", false},
+	{"desc ", false},
+	{"error response from daemon:", false},
+	{"error response:", false},
+	{"failed to pull and unpack image", true},
+	{"failed to pull image", true},
+	{"failed to resolve reference", true},
+	{"failed to resolve ref", true},
+	{"failed to resolve image", true},
+	{"error reading manifest", true},
+	{"failed to copy:", false},
+	{"failed open:", false},
+	{"failed to do request:", false},
+	{"not continuing with pull after error:", false},
+	{"imagepull:", false},
+	{"error syncing pod, skipping:", false},
+	{"\"details\":[", false},
+	{"error:", false},
+}
+
+// Image markers: phrases after which an image reference follows, with the
+// byte that ends the reference.
+var imageMarkers = []struct {
+	phrase string
+	end    byte // 0: ends at space, comma or colon-space
+}{
+	{"failed to pull image \"", '"'},
+	{"back-off pulling image \"", '"'},
+	{"pulling image \"", '"'},
+	{"failed to pull and unpack image \"", '"'},
+	{"failed to resolve reference \"", '"'},
+	{"failed to resolve image \"", '"'},
+	{"the image '", '\''},
+	{"pull access denied for ", 0},
+	{"failed to resolve ref ", 0},
+	{"manifest for ", 0},
+	{"for image ", 0},
+	{"failed to pull image ", 0},
+	{"image \"", '"'},
+	{"image '", '\''},
+}
+
+// Phrases used to read an exit code from text such as "Exit Code: 137".
+var exitMarkers = []string{"exit code:", "exitcode:", "exit code ", "exited with code "}
+
+// engine is the compiled rule set.
+type engine struct {
+	ac       *automaton
+	wrapKind map[kwID]bool // wrapper id -> toColon
+	imageIDs []kwID        // imageMarkers ids, in marker order
+	exitIDs  []kwID
+}
+
+var eng = compile()
+
+// compile builds the automaton from every phrase the tables mention and
+// resolves each rule's phrases to ids.
+func compile() *engine {
+	var phrases []string
+	var wrap []bool
+	index := map[string]kwID{}
+	add := func(p string, isWrap bool) kwID {
+		p = strings.ToLower(p)
+		if id, ok := index[p]; ok {
+			if isWrap {
+				wrap[id] = true
+			}
+			return id
+		}
+		id := kwID(len(phrases))
+		index[p] = id
+		phrases = append(phrases, p)
+		wrap = append(wrap, isWrap)
+		return id
+	}
+	e := &engine{wrapKind: map[kwID]bool{}}
+	for i := range rules {
+		r := &rules[i]
+		r.groups = make([][]kwID, len(r.when))
+		for g, alts := range r.when {
+			for _, p := range alts {
+				r.groups[g] = append(r.groups[g], add(p, false))
+			}
+		}
+		for _, p := range r.not {
+			r.notIDs = append(r.notIDs, add(p, false))
+		}
+	}
+	for _, w := range wrappers {
+		e.wrapKind[add(w.phrase, true)] = w.toColon
+	}
+	for _, m := range imageMarkers {
+		e.imageIDs = append(e.imageIDs, add(m.phrase, false))
+	}
+	for _, m := range exitMarkers {
+		e.exitIDs = append(e.exitIDs, add(m, false))
+	}
+	e.ac = newAutomaton(phrases, wrap)
+	return e
+}
+
+// matches reports whether r holds for msg given its scan, and the byte
+// offset of the earliest phrase that made it hold.
+func (r *rule) matches(msg string, h *hits) (int, bool) {
+	pos := -1
+	for _, g := range r.groups {
+		found := false
+		for _, id := range g {
+			if h.has(id) {
+				found = true
+				if p := int(h.first[id]); pos < 0 || p < pos {
+					pos = p
+				}
+			}
+		}
+		if !found {
+			return 0, false
+		}
+	}
+	for _, id := range r.notIDs {
+		if h.has(id) {
+			return 0, false
+		}
+	}
+	if r.re != nil && !r.re.MatchString(msg) {
+		return 0, false
+	}
+	return pos, true
+}
