@@ -1,0 +1,165 @@
+package kube
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tracegrid/tracegrid/shared/failure"
+)
+
+func readDescribe(t testing.TB, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "describe", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestParseDescribe(t *testing.T) {
+	tests := []struct {
+		file string
+		want *failure.Failure
+	}{
+		{
+			file: "keda-example-issue6.events.txt",
+			want: &failure.Failure{
+				Platform: failure.Kubernetes,
+				Image:    "local/dummy",
+				Reason:   "Failed",
+				Messages: []string{
+					`Failed to pull image "local/dummy": rpc error: code = Unknown desc = Error response from daemon: pull access denied for local/dummy, repository does not exist or may require 'docker login': denied: requested access to the resource is denied`,
+					"Error: ErrImagePull",
+					"Error: ImagePullBackOff",
+				},
+			},
+		},
+		{
+			file: "kubernetes-website-56173.pull.txt",
+			want: &failure.Failure{
+				Platform:  failure.Kubernetes,
+				Namespace: "default",
+				Workload:  "kubernetes-bootcamp",
+				Task:      "kubernetes-bootcamp-68cf47c9c8-m4zqr",
+				Node:      "minikube",
+				Container: "kubernetes-bootcamp",
+				Image:     "docker.io/jocatalin/kubernetes-bootcamp:v2",
+				Reason:    "Failed",
+				Messages:  []string{"Error: ErrImagePull", "Error: ImagePullBackOff"},
+			},
+		},
+		{
+			file: "kube-eventer-issue285.oom-state.txt",
+			want: &failure.Failure{
+				Platform: failure.Kubernetes,
+				Reason:   "OOMKilled",
+				ExitCode: failure.IntPtr(1),
+				Messages: []string{"State: Waiting (CrashLoopBackOff); Last State: Terminated (OOMKilled, exit code 1)"},
+				Details:  map[string]string{"Restart count": "3"},
+			},
+		},
+		{
+			file: "kubernetes-issue22005.pending-pull.txt",
+			want: &failure.Failure{
+				Platform:  failure.Kubernetes,
+				Namespace: "kube-system",
+				// A static pod (<name>-<node>): no controller suffix.
+				Task:      "fluentd-elasticsearch-e2e-test-mml-minion-siao",
+				Node:      "e2e-test-mml-minion-siao",
+				Container: "fluentd-elasticsearch",
+				Image:     "gcr.io/google_containers/fluentd-elasticsearch:1.14",
+				Reason:    "ImagePullBackOff",
+				Messages:  []string{"State: Waiting (ImagePullBackOff)"},
+				Details:   map[string]string{"Pod status": "Pending"},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			got, err := ParseDescribe(readDescribe(t, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertFailure(t, got, tt.want)
+		})
+	}
+}
+
+// TestParseDescribeCorpus parses every `kubectl describe` fragment of the
+// corpus and checks the reason and exit code it shows.
+func TestParseDescribeCorpus(t *testing.T) {
+	want := map[string]struct {
+		reason string
+		exit   int
+	}{
+		"https://github.com/apecloud/kubeblocks/issues/4633":                    {"CrashLoopBackOff", 127},
+		"https://github.com/kubernetes/kubernetes/issues/131530":                {"OOMKilled", 0},
+		"https://github.com/operator-framework/operator-sdk-samples/issues/156": {"OOMKilled", 137},
+	}
+	f, err := os.Open("../../testdata/corpus/messages.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	seen := 0
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var m struct{ Field, Message, Source string }
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(m.Field, "kubectl describe") {
+			continue
+		}
+		seen++
+		w, ok := want[m.Source]
+		if !ok {
+			t.Errorf("corpus fragment from %s has no expectation here", m.Source)
+			continue
+		}
+		got, err := ParseDescribe(m.Message)
+		if err != nil {
+			t.Errorf("%s: %v", m.Source, err)
+			continue
+		}
+		if code, ok := got.Exit(); got.Reason != w.reason || !ok || code != w.exit {
+			t.Errorf("%s: reason %q exit %v, want %q %d", m.Source, got.Reason, got.ExitCode, w.reason, w.exit)
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("saw %d describe fragments, want %d", seen, len(want))
+	}
+}
+
+func TestParseDescribeRejects(t *testing.T) {
+	for _, in := range []string{"", "hello world", "CannotPullContainerError: ref not found", `{"kind":"Event"}`} {
+		if f, err := ParseDescribe(in); !errors.Is(err, ErrNotDescribe) {
+			t.Errorf("ParseDescribe(%q) = %+v, %v; want ErrNotDescribe", in, f, err)
+		}
+	}
+}
+
+func TestParseDescribeEvicted(t *testing.T) {
+	// Pod-level status of an evicted pod, message from the corpus
+	// (kubernetes/kubernetes#91600).
+	text := "Name:           ebaogi-bff-app-6b8d7f9c5d-2xk4p\nNamespace:      prod\nStatus:         Failed\nReason:         Evicted\nMessage:        The node was low on resource: ephemeral-storage. Container ebaogi-bff-app was using 34260Ki, which exceeds its request of 0. \n"
+	got, err := ParseDescribe(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertFailure(t, got, &failure.Failure{
+		Platform:  failure.Kubernetes,
+		Namespace: "prod",
+		Workload:  "ebaogi-bff-app",
+		Task:      "ebaogi-bff-app-6b8d7f9c5d-2xk4p",
+		Reason:    "Evicted",
+		Messages:  []string{"The node was low on resource: ephemeral-storage. Container ebaogi-bff-app was using 34260Ki, which exceeds its request of 0."},
+		Details:   map[string]string{"Pod status": "Failed"},
+	})
+}
