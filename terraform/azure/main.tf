@@ -1,0 +1,244 @@
+data "azurerm_client_config" "current" {}
+
+data "azurerm_resource_group" "watched" {
+  for_each = toset(var.watched_resource_group_names)
+  name     = each.value
+}
+
+locals {
+  package_path = coalesce(var.package_path, "${path.module}/../../dist/azure.zip")
+
+  # Function names are the folders in dist/azure.zip (functions/azure): Event Grid events go to
+  # AciEvent, the timer runs AciScan.
+  event_function = "AciEvent"
+
+  slack_secret_name = "slack-bot-token"
+  # Versionless, so a new secret version is picked up without a redeploy.
+  slack_secret_uri = "${azurerm_key_vault.this.vault_uri}secrets/${local.slack_secret_name}"
+
+  table_name = "tracegridstate"
+
+  event_types = [
+    "Microsoft.Resources.ResourceWriteFailure",
+    "Microsoft.Resources.ResourceWriteSuccess",
+    "Microsoft.Resources.ResourceActionFailure",
+  ]
+}
+
+# ---- Storage: Functions runtime, package, dead letters, dedup table -------------------------
+
+resource "azurerm_storage_account" "this" {
+  name                            = var.storage_account_name
+  resource_group_name             = var.resource_group_name
+  location                        = var.location
+  account_tier                    = "Standard"
+  account_replication_type        = "LRS"
+  min_tls_version                 = "TLS1_2"
+  allow_nested_items_to_be_public = false
+  tags                            = var.tags
+}
+
+resource "azurerm_storage_container" "packages" {
+  name                  = "function-packages"
+  storage_account_id    = azurerm_storage_account.this.id
+  container_access_type = "private"
+}
+
+# Linux Consumption runs from a package URL (WEBSITE_RUN_FROM_PACKAGE=1 is not supported there).
+# The blob name carries the zip's hash, so a new build is a new URL and restarts the app.
+resource "azurerm_storage_blob" "package" {
+  name                   = "azure-${filemd5(local.package_path)}.zip"
+  storage_account_name   = azurerm_storage_account.this.name
+  storage_container_name = azurerm_storage_container.packages.name
+  type                   = "Block"
+  source                 = local.package_path
+}
+
+resource "azurerm_storage_container" "deadletter" {
+  name                  = "eventgrid-deadletter"
+  storage_account_id    = azurerm_storage_account.this.id
+  container_access_type = "private"
+}
+
+resource "azurerm_storage_table" "state" {
+  count              = var.table_state_enabled ? 1 : 0
+  name               = local.table_name
+  storage_account_id = azurerm_storage_account.this.id
+}
+
+# ---- Monitoring -----------------------------------------------------------------------------
+
+resource "azurerm_log_analytics_workspace" "this" {
+  name                = "${var.name}-logs"
+  resource_group_name = var.resource_group_name
+  location            = var.location
+  sku                 = "PerGB2018"
+  retention_in_days   = var.log_retention_days
+  tags                = var.tags
+}
+
+resource "azurerm_application_insights" "this" {
+  name                = "${var.name}-ai"
+  resource_group_name = var.resource_group_name
+  location            = var.location
+  workspace_id        = azurerm_log_analytics_workspace.this.id
+  application_type    = "other"
+  tags                = var.tags
+}
+
+# ---- Slack token in Key Vault ---------------------------------------------------------------
+
+resource "azurerm_key_vault" "this" {
+  name                       = var.key_vault_name
+  resource_group_name        = var.resource_group_name
+  location                   = var.location
+  tenant_id                  = data.azurerm_client_config.current.tenant_id
+  sku_name                   = "standard"
+  rbac_authorization_enabled = true
+  soft_delete_retention_days = 7
+  tags                       = var.tags
+}
+
+# Only when the module writes the secret itself: the deployer needs to set secrets.
+resource "azurerm_role_assignment" "deployer_secrets" {
+  count                = nonsensitive(var.slack_bot_token != null) ? 1 : 0
+  scope                = azurerm_key_vault.this.id
+  role_definition_name = "Key Vault Secrets Officer"
+  principal_id         = data.azurerm_client_config.current.object_id
+}
+
+resource "azurerm_key_vault_secret" "slack" {
+  count        = nonsensitive(var.slack_bot_token != null) ? 1 : 0
+  name         = local.slack_secret_name
+  value        = var.slack_bot_token
+  key_vault_id = azurerm_key_vault.this.id
+  content_type = "Slack bot token"
+
+  depends_on = [azurerm_role_assignment.deployer_secrets]
+}
+
+# ---- Function App ---------------------------------------------------------------------------
+
+resource "azurerm_service_plan" "this" {
+  name                = "${var.name}-plan"
+  resource_group_name = var.resource_group_name
+  location            = var.location
+  os_type             = "Linux"
+  sku_name            = "Y1"
+  tags                = var.tags
+}
+
+resource "azurerm_linux_function_app" "this" {
+  name                       = var.name
+  resource_group_name        = var.resource_group_name
+  location                   = var.location
+  service_plan_id            = azurerm_service_plan.this.id
+  storage_account_name       = azurerm_storage_account.this.name
+  storage_account_access_key = azurerm_storage_account.this.primary_access_key
+  https_only                 = true
+
+  identity {
+    type = "SystemAssigned"
+  }
+
+  site_config {
+    application_insights_connection_string = azurerm_application_insights.this.connection_string
+
+    application_stack {
+      use_custom_runtime = true
+    }
+  }
+
+  app_settings = merge(var.app_settings, {
+    WEBSITE_RUN_FROM_PACKAGE                     = azurerm_storage_blob.package.url
+    WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID = "SystemAssigned"
+    AZURE_SUBSCRIPTION_ID                        = data.azurerm_client_config.current.subscription_id
+    TRACEGRID_RESOURCE_GROUPS                    = join(",", var.watched_resource_group_names)
+    TRACEGRID_SCAN_SCHEDULE                      = var.scan_schedule
+    TRACEGRID_ENRICH                             = var.enrich ? "on" : "off"
+    TRACEGRID_DRY_RUN                            = var.dry_run ? "1" : "0"
+    TRACEGRID_TABLE_ENDPOINT                     = var.table_state_enabled ? azurerm_storage_account.this.primary_table_endpoint : ""
+    TRACEGRID_TABLE_NAME                         = var.table_state_enabled ? local.table_name : ""
+    SLACK_CHANNEL                                = var.slack_channel
+    SLACK_BOT_TOKEN                              = "@Microsoft.KeyVault(SecretUri=${local.slack_secret_uri})"
+  })
+
+  tags = var.tags
+}
+
+# ---- What the function's identity may do ----------------------------------------------------
+
+resource "azurerm_role_assignment" "package_reader" {
+  scope                = azurerm_storage_container.packages.id
+  role_definition_name = "Storage Blob Data Reader"
+  principal_id         = azurerm_linux_function_app.this.identity[0].principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+resource "azurerm_role_assignment" "secrets_user" {
+  scope                = azurerm_key_vault.this.id
+  role_definition_name = "Key Vault Secrets User"
+  principal_id         = azurerm_linux_function_app.this.identity[0].principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+resource "azurerm_role_assignment" "reader" {
+  for_each             = data.azurerm_resource_group.watched
+  scope                = each.value.id
+  role_definition_name = "Reader"
+  principal_id         = azurerm_linux_function_app.this.identity[0].principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+resource "azurerm_role_assignment" "table_state" {
+  count                = var.table_state_enabled ? 1 : 0
+  scope                = azurerm_storage_account.this.id
+  role_definition_name = "Storage Table Data Contributor"
+  principal_id         = azurerm_linux_function_app.this.identity[0].principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+# ---- Event Grid: one system topic per watched resource group --------------------------------
+
+resource "azurerm_eventgrid_system_topic" "watched" {
+  for_each            = data.azurerm_resource_group.watched
+  name                = "${var.name}-${each.key}"
+  resource_group_name = each.value.name
+  location            = "global"
+  source_resource_id  = each.value.id
+  topic_type          = "Microsoft.Resources.ResourceGroups"
+  tags                = var.tags
+}
+
+resource "azurerm_eventgrid_system_topic_event_subscription" "aci" {
+  for_each            = azurerm_eventgrid_system_topic.watched
+  name                = "${var.name}-aci"
+  system_topic        = each.value.name
+  resource_group_name = each.value.resource_group_name
+
+  azure_function_endpoint {
+    function_id          = "${azurerm_linux_function_app.this.id}/functions/${local.event_function}"
+    max_events_per_batch = 1
+  }
+
+  included_event_types = local.event_types
+
+  subject_filter {
+    subject_begins_with = "${data.azurerm_resource_group.watched[each.key].id}/providers/Microsoft.ContainerInstance/containerGroups"
+    case_sensitive      = false
+  }
+
+  retry_policy {
+    max_delivery_attempts = var.max_delivery_attempts
+    event_time_to_live    = var.event_time_to_live_minutes
+  }
+
+  storage_blob_dead_letter_destination {
+    storage_account_id          = azurerm_storage_account.this.id
+    storage_blob_container_name = azurerm_storage_container.deadletter.name
+  }
+
+  # Event Grid validates the endpoint when the subscription is created: the function app, its
+  # package and the identity that reads the package must exist first.
+  depends_on = [azurerm_linux_function_app.this, azurerm_role_assignment.package_reader]
+}

@@ -1,0 +1,10 @@
+terraform {
+  required_version = ">= 1.8"
+
+  required_providers {
+    azurerm = {
+      source  = "hashicorp/azurerm"
+      version = ">= 5.0, < 6.0"
+    }
+  }
+}

@@ -1,0 +1,14 @@
+output "function_name" {
+  description = "Cloud Function that receives the Kubernetes warnings."
+  value       = module.tracegrid.function_name
+}
+
+output "slack_secret_id" {
+  description = "Secret Manager secret holding the Slack bot token."
+  value       = module.tracegrid.slack_secret_id
+}
+
+output "eventarc_trigger" {
+  description = "Eventarc trigger whose subscription gets the dead-letter topic."
+  value       = module.tracegrid.eventarc_trigger
+}

@@ -1,0 +1,280 @@
+data "google_project" "this" {
+  project_id = var.project_id
+}
+
+locals {
+  package_path = coalesce(var.package_path, "${path.module}/../../dist/gke.zip")
+
+  # The CloudEvent function package functions/gke registers (functions.CloudEvent("Handler", ...)).
+  entry_point = "Handler"
+
+  services = [
+    "artifactregistry.googleapis.com",
+    "cloudbuild.googleapis.com",
+    "cloudfunctions.googleapis.com",
+    "eventarc.googleapis.com",
+    "logging.googleapis.com",
+    "pubsub.googleapis.com",
+    "run.googleapis.com",
+    "secretmanager.googleapis.com",
+    "storage.googleapis.com",
+  ]
+
+  cluster_filter = length(var.cluster_names) == 0 ? "" : format(
+    " AND resource.labels.cluster_name=(%s)",
+    join(" OR ", [for c in var.cluster_names : format("%q", c)]),
+  )
+
+  # Warning Kubernetes events (pods, nodes, the cluster) and the node OOM-kill lines that
+  # node-problem-detector and the kubelet write: what functions/gke turns into failures.
+  log_filter = join("\n", [
+    "(",
+    "  (log_id(\"events\") AND resource.type=(\"k8s_pod\" OR \"k8s_node\" OR \"k8s_cluster\") AND severity>=WARNING)",
+    "  OR",
+    "  (resource.type=\"k8s_node\" AND (log_id(\"node-problem-detector\") OR log_id(\"kubelet\")) AND (\"OOMKilling\" OR \"Memory cgroup out of memory\" OR \"Out of memory: Killed process\"))",
+    ")${local.cluster_filter}",
+  ])
+}
+
+resource "google_project_service" "this" {
+  for_each = toset(local.services)
+  project  = var.project_id
+  service  = each.value
+}
+
+# ---- Log sink -> Pub/Sub --------------------------------------------------------------------
+
+resource "google_pubsub_topic" "events" {
+  project = var.project_id
+  name    = "${var.name}-events"
+  labels  = var.labels
+
+  depends_on = [google_project_service.this]
+}
+
+resource "google_logging_project_sink" "events" {
+  project                = var.project_id
+  name                   = "${var.name}-k8s-warnings"
+  description            = "Tracegrid: Warning Kubernetes events and node OOM lines to ${google_pubsub_topic.events.name}"
+  destination            = "pubsub.googleapis.com/${google_pubsub_topic.events.id}"
+  filter                 = local.log_filter
+  unique_writer_identity = true
+}
+
+resource "google_pubsub_topic_iam_member" "sink_publisher" {
+  project = var.project_id
+  topic   = google_pubsub_topic.events.name
+  role    = "roles/pubsub.publisher"
+  member  = google_logging_project_sink.events.writer_identity
+}
+
+# Dead letters: messages the function kept failing on. Eventarc owns the push subscription it
+# creates for the trigger, so pointing that subscription here is a post-apply step (README).
+resource "google_pubsub_topic" "dead_letter" {
+  project = var.project_id
+  name    = "${var.name}-dead-letter"
+  labels  = var.labels
+
+  depends_on = [google_project_service.this]
+}
+
+resource "google_pubsub_subscription" "dead_letter" {
+  project                    = var.project_id
+  name                       = "${var.name}-dead-letter"
+  topic                      = google_pubsub_topic.dead_letter.id
+  message_retention_duration = var.dead_letter_retention
+  labels                     = var.labels
+}
+
+locals {
+  pubsub_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+}
+
+resource "google_pubsub_topic_iam_member" "dead_letter_publisher" {
+  project = var.project_id
+  topic   = google_pubsub_topic.dead_letter.name
+  role    = "roles/pubsub.publisher"
+  member  = local.pubsub_agent
+}
+
+# ---- Service accounts -----------------------------------------------------------------------
+
+resource "google_service_account" "runtime" {
+  project      = var.project_id
+  account_id   = "${var.name}-run"
+  display_name = "Tracegrid function runtime"
+}
+
+resource "google_service_account" "trigger" {
+  project      = var.project_id
+  account_id   = "${var.name}-trigger"
+  display_name = "Tracegrid Eventarc trigger"
+}
+
+resource "google_service_account" "build" {
+  project      = var.project_id
+  account_id   = "${var.name}-build"
+  display_name = "Tracegrid function build"
+}
+
+resource "google_project_iam_member" "trigger_receiver" {
+  project = var.project_id
+  role    = "roles/eventarc.eventReceiver"
+  member  = google_service_account.trigger.member
+}
+
+resource "google_project_iam_member" "build" {
+  for_each = toset(["roles/logging.logWriter", "roles/artifactregistry.writer"])
+  project  = var.project_id
+  role     = each.value
+  member   = google_service_account.build.member
+}
+
+resource "google_cloud_run_service_iam_member" "trigger_invoker" {
+  project  = var.project_id
+  location = var.region
+  service  = google_cloudfunctions2_function.this.name # 2nd gen: the Cloud Run service has the function's name
+  role     = "roles/run.invoker"
+  member   = google_service_account.trigger.member
+}
+
+# ---- Source, state and secret ---------------------------------------------------------------
+
+resource "google_storage_bucket" "source" {
+  project                     = var.project_id
+  name                        = "${var.project_id}-${var.name}-source"
+  location                    = var.region
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = true
+  labels                      = var.labels
+
+  depends_on = [google_project_service.this]
+}
+
+resource "google_storage_bucket_object" "package" {
+  name   = "gke-${filemd5(local.package_path)}.zip"
+  bucket = google_storage_bucket.source.name
+  source = local.package_path
+}
+
+resource "google_storage_bucket_iam_member" "build_source" {
+  bucket = google_storage_bucket.source.name
+  role   = "roles/storage.objectViewer"
+  member = google_service_account.build.member
+}
+
+resource "google_storage_bucket" "state" {
+  count                       = var.state_bucket_enabled ? 1 : 0
+  project                     = var.project_id
+  name                        = "${var.project_id}-${var.name}-state"
+  location                    = var.region
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = true
+  labels                      = var.labels
+
+  lifecycle_rule {
+    condition {
+      age = var.state_retention_days
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
+  depends_on = [google_project_service.this]
+}
+
+resource "google_storage_bucket_iam_member" "state" {
+  count  = var.state_bucket_enabled ? 1 : 0
+  bucket = google_storage_bucket.state[0].name
+  role   = "roles/storage.objectUser"
+  member = google_service_account.runtime.member
+}
+
+resource "google_secret_manager_secret" "slack" {
+  project   = var.project_id
+  secret_id = "${var.name}-slack-bot-token"
+  labels    = var.labels
+
+  replication {
+    auto {}
+  }
+
+  depends_on = [google_project_service.this]
+}
+
+resource "google_secret_manager_secret_version" "slack" {
+  count       = nonsensitive(var.slack_bot_token != null) ? 1 : 0
+  secret      = google_secret_manager_secret.slack.id
+  secret_data = var.slack_bot_token
+}
+
+resource "google_secret_manager_secret_iam_member" "runtime" {
+  project   = var.project_id
+  secret_id = google_secret_manager_secret.slack.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = google_service_account.runtime.member
+}
+
+# ---- Function -------------------------------------------------------------------------------
+
+resource "google_cloudfunctions2_function" "this" {
+  project     = var.project_id
+  name        = var.name
+  location    = var.region
+  description = "Tracegrid: names the root cause of failing GKE workloads and posts the fix to Slack"
+  labels      = var.labels
+
+  build_config {
+    runtime         = var.go_runtime
+    entry_point     = local.entry_point
+    service_account = google_service_account.build.id
+
+    source {
+      storage_source {
+        bucket = google_storage_bucket.source.name
+        object = google_storage_bucket_object.package.name
+      }
+    }
+  }
+
+  service_config {
+    max_instance_count    = var.max_instance_count
+    available_memory      = "256M"
+    timeout_seconds       = 60
+    ingress_settings      = "ALLOW_INTERNAL_ONLY"
+    service_account_email = google_service_account.runtime.email
+
+    environment_variables = merge(var.environment, {
+      SLACK_CHANNEL        = var.slack_channel
+      TRACEGRID_GCS_BUCKET = var.state_bucket_enabled ? google_storage_bucket.state[0].name : ""
+      TRACEGRID_ENRICH     = var.enrich ? "on" : "off"
+      TRACEGRID_DRY_RUN    = var.dry_run ? "1" : "0"
+    })
+
+    secret_environment_variables {
+      key        = "SLACK_BOT_TOKEN"
+      project_id = var.project_id
+      secret     = google_secret_manager_secret.slack.secret_id
+      version    = "latest"
+    }
+  }
+
+  event_trigger {
+    trigger_region        = var.region
+    event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
+    pubsub_topic          = google_pubsub_topic.events.id
+    retry_policy          = "RETRY_POLICY_RETRY"
+    service_account_email = google_service_account.trigger.email
+  }
+
+  depends_on = [
+    google_project_service.this,
+    google_project_iam_member.build,
+    google_storage_bucket_iam_member.build_source,
+    google_secret_manager_secret_iam_member.runtime,
+    google_secret_manager_secret_version.slack,
+  ]
+}

@@ -1,0 +1,44 @@
+output "function_name" {
+  description = "Name of the Cloud Function."
+  value       = google_cloudfunctions2_function.this.name
+}
+
+output "function_service_account" {
+  description = "Email of the service account the function runs as."
+  value       = google_service_account.runtime.email
+}
+
+output "topic_id" {
+  description = "Pub/Sub topic the log sink publishes Kubernetes warnings to."
+  value       = google_pubsub_topic.events.id
+}
+
+output "log_sink_writer_identity" {
+  description = "Identity the log sink writes as (granted publisher on the topic)."
+  value       = google_logging_project_sink.events.writer_identity
+}
+
+output "log_filter" {
+  description = "Cloud Logging filter of the sink."
+  value       = local.log_filter
+}
+
+output "dead_letter_topic_id" {
+  description = "Pub/Sub topic for messages the function kept failing on."
+  value       = google_pubsub_topic.dead_letter.id
+}
+
+output "eventarc_trigger" {
+  description = "Eventarc trigger created for the function (its push subscription is the one to point at the dead-letter topic)."
+  value       = google_cloudfunctions2_function.this.event_trigger[0].trigger
+}
+
+output "state_bucket" {
+  description = "Cloud Storage bucket holding dedup state, or null."
+  value       = one(google_storage_bucket.state[*].name)
+}
+
+output "slack_secret_id" {
+  description = "Secret Manager secret the SLACK_BOT_TOKEN variable reads (the ID, never the value)."
+  value       = google_secret_manager_secret.slack.secret_id
+}
