@@ -1,9 +1,15 @@
-// Package notify renders a Diagnosis as a Slack Block Kit message and
-// delivers it. (Placeholder API: the Slack implementation replaces this.)
 package notify
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/slack-go/slack"
 
 	"github.com/tracegrid/tracegrid/shared/classify"
 	"github.com/tracegrid/tracegrid/shared/failure"
@@ -11,23 +17,153 @@ import (
 
 // Result says what happened to one notification.
 type Result struct {
-	// Posted is true when Slack accepted a new message or an update.
+	// Posted is true when Slack accepted a new message, an update or a
+	// thread reply.
 	Posted bool `json:"posted"`
-	// Suppressed names why nothing was posted (dry_run, duplicate, ...).
+	// Action is what was done in Slack: post, update, reply, storm, resolve.
+	Action string `json:"action,omitempty"`
+	// Suppressed names why nothing was posted: dry_run, duplicate,
+	// in_flight, repeat, storm, no_open_incident.
 	Suppressed string `json:"suppressed,omitempty"`
 	Channel    string `json:"channel,omitempty"`
 	TS         string `json:"ts,omitempty"`
 }
 
-// Notifier posts diagnoses to Slack.
-type Notifier struct{}
+// Notifier posts diagnoses to Slack, one message per incident.
+type Notifier struct {
+	cfg  Config
+	opts options
+	log  *slog.Logger
+	out  transport // nil in dry-run mode
+}
 
-// FromEnv builds a Notifier from SLACK_BOT_TOKEN/SLACK_CHANNEL,
-// SLACK_WEBHOOK_URL, SLACK_API_URL and TRACEGRID_DRY_RUN.
-func FromEnv() (*Notifier, error) { return &Notifier{}, nil }
+// Option adjusts a Notifier built by New or FromEnv.
+type Option func(*options)
 
-// Notify posts (or updates) the Slack message for f. A returned error is
-// transient: the caller should let the platform retry.
+type options struct {
+	store          Store
+	now            func() time.Time
+	httpClient     *http.Client
+	budget         time.Duration
+	attemptTimeout time.Duration
+	sleep          func(context.Context, time.Duration) error
+	log            *slog.Logger
+}
+
+// WithStore keeps dedup and incident state in s (default: a MemoryStore,
+// which lasts only as long as the warm instance).
+func WithStore(s Store) Option { return func(o *options) { o.store = s } }
+
+// WithClock replaces time.Now for incident windows, reply intervals and
+// storm detection.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// WithHTTPClient sets the HTTP client for the Web API and webhooks.
+func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.httpClient = c } }
+
+// WithBudget bounds one Notify call when ctx has no deadline (default 20s):
+// retries stop, and Notify returns an error, when it runs out.
+func WithBudget(d time.Duration) Option { return func(o *options) { o.budget = d } }
+
+// WithAttemptTimeout bounds one HTTP attempt (default 10s).
+func WithAttemptTimeout(d time.Duration) Option { return func(o *options) { o.attemptTimeout = d } }
+
+// WithSleep replaces the wait between retries (tests record the waits).
+func WithSleep(sleep func(context.Context, time.Duration) error) Option {
+	return func(o *options) { o.sleep = sleep }
+}
+
+// WithLogger sets the logger for retries, permanent errors and dry runs.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
+
+// New builds a Notifier for cfg.
+func New(cfg Config, opts ...Option) (*Notifier, error) {
+	o := options{
+		now:            time.Now,
+		httpClient:     &http.Client{},
+		budget:         20 * time.Second,
+		attemptTimeout: 10 * time.Second,
+		sleep:          sleepCtx,
+	}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.store == nil {
+		o.store = NewMemoryStore(o.now)
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	n := &Notifier{cfg: cfg, opts: o, log: o.log}
+	if n.log == nil {
+		n.log = slog.Default()
+	}
+	switch {
+	case cfg.DryRun:
+	case cfg.BotToken != "":
+		n.out = botTransport{api: slack.New(cfg.BotToken, slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(o.httpClient))}
+	default:
+		n.out = webhookTransport{url: cfg.WebhookURL, client: o.httpClient}
+	}
+	return n, nil
+}
+
+// FromEnv builds a Notifier from the environment (see the package
+// documentation for the variables).
+func FromEnv(opts ...Option) (*Notifier, error) {
+	cfg, err := ConfigFromEnv(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return New(cfg, opts...)
+}
+
+// Notify posts, updates or suppresses the Slack message for f. An error
+// wrapping ErrBudgetExhausted (or any other non-permanent error) is
+// transient: the caller should let the platform retry. A *PermanentError
+// means Slack refused the configuration.
 func (n *Notifier) Notify(ctx context.Context, f *failure.Failure, d classify.Diagnosis) (Result, error) {
-	return Result{Suppressed: "not_implemented"}, nil
+	if n.cfg.DryRun {
+		payload, err := json.Marshal(Render(f, d))
+		if err != nil {
+			return Result{}, err
+		}
+		n.log.InfoContext(ctx, "dry run: would post to Slack", "payload", json.RawMessage(payload))
+		return Result{Suppressed: "dry_run"}, nil
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, n.opts.budget)
+		defer cancel()
+	}
+	claim, dup, err := n.claimEvent(ctx, f.EventID)
+	if err != nil || dup != "" {
+		return Result{Suppressed: dup}, err
+	}
+	res, err := n.deliver(ctx, f, d)
+	claim.finish(ctx, err == nil)
+	return res, err
+}
+
+// deliver posts the message for f to its channel.
+func (n *Notifier) deliver(ctx context.Context, f *failure.Failure, d classify.Diagnosis) (Result, error) {
+	channel := n.cfg.Routes.Channel(f, n.cfg.Channel)
+	m := render(f, d, status{Count: 1, Mention: n.cfg.mention(f, d)})
+	var ts string
+	err := n.retry(ctx, "chat.postMessage", func(ctx context.Context) (err error) {
+		ts, err = n.out.post(ctx, channel, "", m)
+		return err
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Posted: true, Action: "post", Channel: channel, TS: ts}, nil
+}
+
+// storeErr wraps a Store failure, which is transient like a Slack outage.
+func storeErr(op string, err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return errors.Join(ErrBudgetExhausted, err)
+	}
+	return errors.New("notify: state store " + op + ": " + err.Error())
 }

@@ -1,0 +1,171 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/slack-go/slack"
+)
+
+// PermanentError is a Slack refusal that no retry will fix: a revoked or
+// wrong token, a missing channel, a webhook that was deleted, a payload
+// Slack rejects. Callers recognise it with errors.As and should log it as a
+// configuration problem; the platform's retries would only repeat it.
+type PermanentError struct {
+	// Code is Slack's error code (invalid_auth, channel_not_found, ...) or
+	// the HTTP status of a webhook response.
+	Code string
+	Err  error
+}
+
+func (e *PermanentError) Error() string {
+	return "slack refused the message permanently (" + e.Code + "): check the token, channel or webhook configuration"
+}
+
+func (e *PermanentError) Unwrap() error { return e.Err }
+
+// ErrBudgetExhausted is wrapped by the error Notify returns when Slack kept
+// failing (rate limit, 5xx, timeouts) until the function's time budget ran
+// out. The platform should retry the event later.
+var ErrBudgetExhausted = errors.New("slack delivery ran out of time budget")
+
+// errMessageGone means chat.update found no message to update (deleted).
+var errMessageGone = errors.New("slack message to update no longer exists")
+
+// permanentCodes are Web API error codes that retrying cannot fix
+// (https://docs.slack.dev/reference/methods/chat.postMessage#errors).
+var permanentCodes = map[string]bool{
+	"invalid_auth": true, "not_authed": true, "account_inactive": true, "token_revoked": true,
+	"token_expired": true, "no_permission": true, "missing_scope": true, "not_allowed_token_type": true,
+	"channel_not_found": true, "not_in_channel": true, "is_archived": true, "restricted_action": true,
+	"invalid_blocks": true, "invalid_blocks_format": true, "invalid_metadata_format": true,
+	"invalid_metadata_schema": true, "msg_too_long": true, "too_many_attachments": true,
+	"team_access_not_granted": true, "ekm_access_denied": true, "cant_update_message": true,
+	"edit_window_closed": true, "invalid_arguments": true,
+}
+
+// transport posts and updates Slack messages.
+type transport interface {
+	// post sends a new message (a thread reply when threadTS is set) and
+	// returns its ts ("" for webhooks).
+	post(ctx context.Context, channel, threadTS string, m Message) (ts string, err error)
+	// update replaces the message at ts.
+	update(ctx context.Context, channel, ts string, m Message) error
+	// threads reports whether update and thread replies are possible.
+	threads() bool
+}
+
+// botTransport uses the Web API with a bot token.
+type botTransport struct{ api *slack.Client }
+
+func (b botTransport) threads() bool { return true }
+
+func (b botTransport) post(ctx context.Context, channel, threadTS string, m Message) (string, error) {
+	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...),
+		slack.MsgOptionDisableLinkUnfurl(), slack.MsgOptionDisableMediaUnfurl()}
+	if threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(threadTS))
+	} else {
+		opts = append(opts, slack.MsgOptionMetadata(m.Metadata))
+	}
+	_, ts, err := b.api.PostMessageContext(ctx, channel, opts...)
+	return ts, err
+}
+
+func (b botTransport) update(ctx context.Context, channel, ts string, m Message) error {
+	_, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText(m.Text, false),
+		slack.MsgOptionBlocks(m.Blocks...), slack.MsgOptionMetadata(m.Metadata))
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) && se.Err == "message_not_found" {
+		return errMessageGone
+	}
+	return err
+}
+
+// webhookTransport uses an incoming webhook: no threads, no updates.
+type webhookTransport struct {
+	url    string
+	client *http.Client
+}
+
+func (w webhookTransport) threads() bool { return false }
+
+func (w webhookTransport) post(ctx context.Context, _, _ string, m Message) (string, error) {
+	return "", slack.PostWebhookCustomHTTPContext(ctx, w.url, w.client, &slack.WebhookMessage{
+		Text: m.Text, Blocks: &slack.Blocks{BlockSet: m.Blocks},
+	})
+}
+
+func (w webhookTransport) update(context.Context, string, string, Message) error {
+	return errors.New("incoming webhooks cannot update messages")
+}
+
+// retry runs op until it succeeds, fails permanently, or the next wait would
+// not fit in ctx's deadline. Each attempt gets at most attemptTimeout.
+func (n *Notifier) retry(ctx context.Context, what string, op func(context.Context) error) error {
+	for attempt := 0; ; attempt++ {
+		actx, cancel := context.WithTimeout(ctx, n.opts.attemptTimeout)
+		err := op(actx)
+		cancel()
+		if err == nil || errors.Is(err, errMessageGone) {
+			return err
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("%s: %w: %w", what, ErrBudgetExhausted, err)
+		}
+		wait, perm := n.classifyErr(err, attempt)
+		if perm != nil {
+			n.log.Error("slack refused the message; retrying will not help",
+				"op", what, "slack_error", perm.Code)
+			return perm
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			return fmt.Errorf("%s: %w (next try in %s, %s left): %w", what, ErrBudgetExhausted, wait, time.Until(dl).Round(time.Millisecond), err)
+		}
+		n.log.Warn("slack delivery failed, retrying", "op", what, "attempt", attempt+1, "wait", wait.String(), "error", Redact(err.Error()))
+		if err := n.opts.sleep(ctx, wait); err != nil {
+			return fmt.Errorf("%s: %w: %w", what, ErrBudgetExhausted, err)
+		}
+	}
+}
+
+// classifyErr says how long to wait before the next attempt, or that the
+// error is permanent.
+func (n *Notifier) classifyErr(err error, attempt int) (time.Duration, *PermanentError) {
+	var rl *slack.RateLimitedError
+	var sc slack.StatusCodeError
+	var se slack.SlackErrorResponse
+	switch {
+	case errors.As(err, &rl):
+		return max(rl.RetryAfter, time.Second), nil
+	case errors.As(err, &sc) && sc.Code != http.StatusTooManyRequests && sc.Code >= 400 && sc.Code < 500:
+		return 0, &PermanentError{Code: fmt.Sprintf("http_%d", sc.Code), Err: err}
+	case errors.As(err, &se) && permanentCodes[se.Err]:
+		return 0, &PermanentError{Code: se.Err, Err: err}
+	}
+	// 5xx, 429 without Retry-After, timeouts, connection errors,
+	// internal_error/fatal_error/ratelimited in a 200 body: back off.
+	return backoff(attempt), nil
+}
+
+// backoff is the exponential wait before retry attempt+1: 500ms doubling,
+// capped at 8s.
+func backoff(attempt int) time.Duration {
+	d := 500 * time.Millisecond << min(attempt, 4)
+	return min(d, 8*time.Second)
+}
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
