@@ -250,7 +250,6 @@ resource "google_cloudfunctions2_function" "this" {
     environment_variables = merge(var.environment, {
       SLACK_CHANNEL        = var.slack_channel
       TRACEGRID_GCS_BUCKET = var.state_bucket_enabled ? google_storage_bucket.state[0].name : ""
-      TRACEGRID_ENRICH     = var.enrich ? "on" : "off"
       TRACEGRID_DRY_RUN    = var.dry_run ? "1" : "0"
     })
 

@@ -61,12 +61,6 @@ variable "state_retention_days" {
   default     = 7
 }
 
-variable "enrich" {
-  type        = bool
-  description = "Enrichment switch (TRACEGRID_ENRICH); the GKE function reads what it needs from the LogEntry itself."
-  default     = true
-}
-
 variable "dry_run" {
   type        = bool
   description = "Log the Slack payload instead of posting it (TRACEGRID_DRY_RUN)."
