@@ -222,32 +222,40 @@ func containerFailure(g *armcontainerinstance.ContainerGroup, c *armcontainerins
 	if iv.RestartCount != nil {
 		restarts = int(*iv.RestartCount)
 	}
-	notes := notableEvents(iv.Events)
+	// Events older than the current run belong to a run that is over.
+	var warnings, others []*armcontainerinstance.Event
+	for _, e := range notableEvents(iv.Events) {
+		if stateIs(cur, "Running") && !after(e.LastTimestamp, cur.StartTime) {
+			continue
+		}
+		if str(e.Type) == "Warning" {
+			warnings = append(warnings, e)
+		} else {
+			others = append(others, e)
+		}
+	}
 	f := Base(g)
 	fillContainer(f, c)
 	var key string
 	switch {
-	case len(notes) > 0 && !(stateIs(cur, "Running") && !after(notes[0].LastTimestamp, cur.StartTime)):
-		// Warning events (pull failures, BackOff, Killing) that are newer
-		// than the container's current run.
-		for _, e := range notes {
+	case len(warnings) > 0:
+		// Warning events: image pull failures and the like.
+		for _, e := range warnings {
 			f.Messages = append(f.Messages, str(e.Message))
 		}
-		f.Reason = str(notes[0].Name)
-		f.Time = timeOf(notes[0].LastTimestamp)
-		key = "event/" + eventKey(notes[0])
+		f.Reason = str(warnings[0].Name)
+		f.Time = timeOf(warnings[0].LastTimestamp)
+		key = "event/" + eventKey(warnings[0])
 		addState(f, cur)
 	case stateIs(cur, "Waiting") && str(cur.DetailStatus) != "":
 		// A back-off after a termination: how the last run ended (OOMKilled,
 		// exit code) is the more specific fact, so it goes first.
-		if stateIs(prev, "Terminated") {
-			addState(f, prev)
-		}
-		addState(f, cur)
 		f.Reason = reasonOf(cur)
 		if stateIs(prev, "Terminated") {
+			addState(f, prev)
 			f.Reason = reasonOf(prev)
 		}
+		addState(f, cur)
 		f.Time = timeOf(cur.StartTime)
 		key = "waiting/" + str(cur.DetailStatus)
 	case stateIs(cur, "Terminated") && terminatedBadly(g, cur):
@@ -261,8 +269,16 @@ func containerFailure(g *armcontainerinstance.ContainerGroup, c *armcontainerins
 		f.Reason = reasonOf(prev)
 		f.Time = timeOf(prev.FinishTime)
 		key = "restarted/" + stamp(prev.FinishTime)
+	case len(others) > 0 && !stateIs(cur, "Running"):
+		f.Reason = str(others[0].Name)
+		f.Time = timeOf(others[0].LastTimestamp)
+		key = "event/" + eventKey(others[0])
 	default:
 		return nil
+	}
+	// Normal events that still say something (BackOff, Killing) come last.
+	for _, e := range others {
+		f.Messages = append(f.Messages, str(e.Message))
 	}
 	f.EventID = str(g.ID) + "/containers/" + str(c.Name) + "#restarts=" + strconv.Itoa(restarts) + "/" + key
 	return f

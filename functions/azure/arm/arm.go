@@ -86,7 +86,7 @@ func New(endpoint string, cred azcore.TokenCredential) (*Client, error) {
 		// Tracegrid only reads; never try to register resource providers.
 		DisableRPRegistration: true,
 	}
-	act, err := azarm.NewClient("tracegrid/functions/azure/arm", "v1", cred, opts)
+	act, err := azarm.NewClient("tracegrid/functions/azure/arm", "v1.0.0", cred, opts)
 	if err != nil {
 		return nil, err
 	}

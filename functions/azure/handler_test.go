@@ -1,0 +1,270 @@
+package azure
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tracegrid/tracegrid/functions/azure/arm"
+	"github.com/tracegrid/tracegrid/functions/azure/customhandler"
+	"github.com/tracegrid/tracegrid/functions/azure/internal/armfake"
+	"github.com/tracegrid/tracegrid/shared/failure"
+	"github.com/tracegrid/tracegrid/shared/report"
+)
+
+const testSub = "5f3b2c1e-8a4d-4c6f-9b7e-2d1a0c9e8f7a"
+
+// recorder is a Reporter that keeps what it was given.
+type recorder struct {
+	mu   sync.Mutex
+	got  []*failure.Failure
+	fail error
+}
+
+func (r *recorder) Report(_ context.Context, f *failure.Failure) (report.Outcome, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got = append(r.got, f)
+	return report.Outcome{}, r.fail
+}
+
+func newTestHandler(t *testing.T, rep Reporter) (*Handler, *armfake.Server) {
+	t.Helper()
+	srv := armfake.New("testdata/arm")
+	t.Cleanup(srv.Close)
+	for _, kv := range srv.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	cred, err := arm.Credential("", os.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	armc, err := arm.New(srv.URL, cred)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{SubscriptionID: testSub, ResourceGroups: []string{"rg-shop"}, ARMEndpoint: srv.URL, Enrich: true, LogTailLines: 20, ScanLookback: 1 << 62}
+	return New(cfg, rep, armc, slog.New(slog.NewTextHandler(io.Discard, nil))), srv
+}
+
+// resourceEvent returns the real published ResourceWriteFailure example
+// (Event Grid schema) rewritten for a container group of the test subscription.
+func resourceEvent(t *testing.T, file, group, correlationID string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile("../../testdata/events/" + file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev map[string]any
+	if err := json.Unmarshal(b, &ev); err != nil {
+		t.Fatal(err)
+	}
+	rid := "/subscriptions/" + testSub + "/resourceGroups/rg-shop/providers/Microsoft.ContainerInstance/containerGroups/" + group
+	ev["subject"] = rid
+	ev["id"] = "evt-" + group
+	if _, ok := ev["topic"]; ok {
+		ev["topic"] = "/subscriptions/" + testSub + "/resourceGroups/rg-shop"
+	} else {
+		ev["source"] = "/subscriptions/" + testSub + "/resourceGroups/rg-shop"
+	}
+	data := ev["data"].(map[string]any)
+	data["resourceUri"] = rid
+	data["resourceProvider"] = "Microsoft.ContainerInstance"
+	data["operationName"] = "Microsoft.ContainerInstance/containerGroups/write"
+	data["status"] = "Failed"
+	data["subscriptionId"] = testSub
+	data["correlationId"] = correlationID
+	return ev
+}
+
+// envelope wraps an event the way the Functions host passes an
+// eventGridTrigger to a custom handler (see the DERIVED request sample).
+func envelope(ev any, asString bool) []byte {
+	var v any = ev
+	if asString {
+		b, _ := json.Marshal(ev)
+		v = string(b)
+	}
+	b, _ := json.Marshal(map[string]any{
+		"Data":     map[string]any{"eventGridEvent": v},
+		"Metadata": map[string]any{"sys": map[string]any{"MethodName": "AciEvent", "UtcNow": "2026-11-25T09:15:00Z", "RandGuid": "7c9e6679-7425-40de-944b-e07fc1f90ae7"}},
+	})
+	return b
+}
+
+func post(t *testing.T, h http.Handler, path string, body []byte) (int, customhandler.Response) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body)))
+	var resp customhandler.Response
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		t.Fatalf("response %q: %v", rec.Body.String(), err)
+	}
+	return rec.Code, resp
+}
+
+const (
+	egFailure = "azure-eventgrid.ResourceWriteFailure.eventgrid-schema.azure-rest-api-specs.json"
+	ceFailure = "azure-eventgrid.ResourceWriteFailure.cloudevents-schema.azure-rest-api-specs.json"
+)
+
+func TestEventEnrichment(t *testing.T) {
+	tests := []struct {
+		name, file, group, corr string
+		asString                bool
+		reason, image, inMsg    string
+	}{
+		{"capacity, Event Grid schema object", egFailure, "shop-batch", "2b7d4c1a-6f0e-4e4b-9a8d-1c2e3f4a5b6c", false,
+			"ServiceUnavailable", "", "is not available in the location 'uksouth'"},
+		{"quota, CloudEvents schema as a JSON string", ceFailure, "shop-reports", "8c4e2a9f-1b3d-4f6a-8e0c-7d5b3a1f9e2d", true,
+			"ContainerGroupQuotaReached", "", "container group quota 'StandardCores' exceeded"},
+		{"inaccessible image names the image", egFailure, "shop-admin", "e1d2c3b4-a5f6-4789-8abc-def012345678", false,
+			"InaccessibleImage", "agoacontainer/agoa:v1", "is not accessible"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{}
+			h, _ := newTestHandler(t, rec)
+			code, resp := post(t, h, EventRoute, envelope(resourceEvent(t, tt.file, tt.group, tt.corr), tt.asString))
+			if code != http.StatusOK || len(rec.got) != 1 {
+				t.Fatalf("status %d, %d reports, logs %q", code, len(rec.got), resp.Logs)
+			}
+			f := rec.got[0]
+			if f.Reason != tt.reason || f.Image != tt.image || !strings.Contains(f.Message(), tt.inMsg) {
+				t.Errorf("reason %q image %q message %q", f.Reason, f.Image, f.Message())
+			}
+			if f.Account != testSub || f.ResourceGroup != "rg-shop" || f.Task != tt.group || f.EventID != "evt-"+tt.group {
+				t.Errorf("names: %+v", f)
+			}
+		})
+	}
+}
+
+func TestEventBadInputIsAcknowledged(t *testing.T) {
+	storage, err := os.ReadFile("../../testdata/events/" + egFailure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	validation, err := os.ReadFile("../../testdata/events/azure-eventgrid.SubscriptionValidationEvent.azure-docs.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string][]byte{
+		"not JSON":                 []byte("{{{"),
+		"envelope without event":   []byte(`{"Data":{},"Metadata":{}}`),
+		"envelope with a number":   []byte(`{"Data":{"eventGridEvent":42},"Metadata":{}}`),
+		"storage account event":    envelope(json.RawMessage(storage), false),
+		"validation handshake":     validation,
+		"empty array":              []byte(`[]`),
+		"event without id or type": []byte(`{"data":{}}`),
+	} {
+		t.Run(name, func(t *testing.T) {
+			rec := &recorder{}
+			h, _ := newTestHandler(t, rec)
+			code, resp := post(t, h, EventRoute, body)
+			if code != http.StatusOK || len(rec.got) != 0 || len(resp.Logs) == 0 {
+				t.Errorf("status %d, %d reports, logs %q", code, len(rec.got), resp.Logs)
+			}
+		})
+	}
+}
+
+func TestEventSlackOutageAsksForRetry(t *testing.T) {
+	rec := &recorder{fail: errors.New("slack: 503")}
+	h, _ := newTestHandler(t, rec)
+	code, resp := post(t, h, EventRoute, envelope(resourceEvent(t, egFailure, "shop-batch", "2b7d4c1a-6f0e-4e4b-9a8d-1c2e3f4a5b6c"), false))
+	if code != http.StatusInternalServerError || !strings.Contains(strings.Join(resp.Logs, "\n"), "will retry") {
+		t.Errorf("status %d logs %q", code, resp.Logs)
+	}
+}
+
+func TestEventEnrichmentFailureStillReports(t *testing.T) {
+	rec := &recorder{}
+	h, srv := newTestHandler(t, rec)
+	srv.FailPaths("/", http.StatusInternalServerError)
+	code, _ := post(t, h, EventRoute, envelope(resourceEvent(t, egFailure, "shop-batch", "2b7d4c1a-6f0e-4e4b-9a8d-1c2e3f4a5b6c"), false))
+	if code != http.StatusOK || len(rec.got) != 1 || rec.got[0].Reason != "ResourceWriteFailure" {
+		t.Fatalf("status %d reports %+v", code, rec.got)
+	}
+}
+
+func TestWriteSuccessThenPullFailure(t *testing.T) {
+	rec := &recorder{}
+	h, _ := newTestHandler(t, rec)
+	ev := resourceEvent(t, egFailure, "shop-web-auth", "")
+	ev["eventType"] = "Microsoft.Resources.ResourceWriteSuccess"
+	ev["data"].(map[string]any)["status"] = "Succeeded"
+	code, resp := post(t, h, EventRoute, envelope(ev, false))
+	if code != http.StatusOK || len(rec.got) != 1 {
+		t.Fatalf("status %d, %d reports, logs %q", code, len(rec.got), resp.Logs)
+	}
+	if f := rec.got[0]; f.Reason != "Failed" || !strings.Contains(f.Message(), "unauthorized: authentication required") || f.Details["registry credentials"] != "none configured" {
+		t.Errorf("failure %+v", f)
+	}
+}
+
+func TestScan(t *testing.T) {
+	rec := &recorder{}
+	h, srv := newTestHandler(t, rec)
+	code, resp := post(t, h, ScanRoute, []byte(`{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{"sys":{"MethodName":"AciScan"}}}`))
+	if code != http.StatusOK {
+		t.Fatalf("status %d logs %q", code, resp.Logs)
+	}
+	byTask := map[string]*failure.Failure{}
+	for _, f := range rec.got {
+		byTask[f.Task] = f
+	}
+	want := map[string]string{ // group -> reason
+		"shop-web-notfound": "Failed", "shop-web-auth": "Failed", "shop-api-expired": "Failed",
+		"shop-proxy-ratelimit": "Failed", "shop-jobs-dns": "Failed", "shop-api": "Error", "shop-worker": "OOMKilled",
+		"shop-cache": "Running",
+	}
+	var got []string
+	for k := range byTask {
+		got = append(got, k)
+	}
+	sort.Strings(got)
+	if len(byTask) != len(want) {
+		t.Fatalf("reported %v", got)
+	}
+	for g, reason := range want {
+		if f := byTask[g]; f == nil || f.Reason != reason {
+			t.Errorf("%s: %+v", g, f)
+		}
+	}
+	if !byTask["shop-cache"].Recovered {
+		t.Error("healthy group not reported as recovered")
+	}
+	if f := byTask["shop-api"]; len(f.LogTail) == 0 || !strings.Contains(f.LogTail[len(f.LogTail)-2], "KeyError") {
+		t.Errorf("crash log tail %q", f.LogTail)
+	}
+	if f := byTask["shop-worker"]; f.ExitCode == nil || *f.ExitCode != 137 {
+		t.Errorf("oom exit code %v", f.ExitCode)
+	}
+	// A second scan sees the same failures with the same EventIDs.
+	first := map[string]string{}
+	for _, f := range rec.got {
+		first[f.Task] = f.EventID
+	}
+	rec.got = nil
+	post(t, h, ScanRoute, []byte(`{"Data":{"timer":{}},"Metadata":{}}`))
+	for _, f := range rec.got {
+		if first[f.Task] != f.EventID {
+			t.Errorf("%s: EventID changed between scans: %q then %q", f.Task, first[f.Task], f.EventID)
+		}
+	}
+	if n := len(srv.Requests()); n == 0 {
+		t.Error("no ARM requests")
+	}
+}
