@@ -17,6 +17,12 @@ func Classify(f *failure.Failure) Diagnosis {
 	if img == "" {
 		img = v.image
 	}
+	for _, m := range f.Messages {
+		if img != "" {
+			break
+		}
+		img = imageFromURL(m)
+	}
 	d.Commands = commands(v.cause, f, parseImage(img))
 	return d
 }
@@ -37,6 +43,7 @@ type verdict struct {
 	runnerUp Cause
 	evidence string
 	image    string // image reference named by the deciding message
+	rule     string // the rule family that decided, "" for reason or exit code
 }
 
 func (v verdict) diagnosis() Diagnosis {
@@ -89,13 +96,13 @@ func decide(reason string, msgs []string, exit int, hasExit bool, configured str
 			if !ok {
 				continue
 			}
-			v := verdict{cause: r.cause, conf: r.conf, runnerUp: r.runnerUp, evidence: evidenceAt(m, pos, &h)}
+			v := verdict{cause: r.cause, conf: r.conf, runnerUp: r.runnerUp, evidence: evidenceAt(m, pos, &h), rule: r.name}
 			if r.pull {
 				ref := configured
 				if ref == "" {
 					ref = imageIn(m, &h)
 				}
-				v.cause, v.runnerUp = resolvePull(ref)
+				v.cause, v.runnerUp = resolvePull(ref, m)
 			}
 			if r.weak {
 				weak, wv = i, v

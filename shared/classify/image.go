@@ -58,8 +58,12 @@ func kindOf(host string) registryKind {
 // likelier cause is a wrong name; a private registry (ECR, ACR, Artifact
 // Registry, ...) more often means missing credentials. A reference that is
 // only a registry host has no repository at all.
-func resolvePull(ref string) (Cause, Cause) {
+func resolvePull(ref, msg string) (Cause, Cause) {
 	if ref == "" {
+		// A registry API URL names the host and proves a repository path.
+		if host, _, _ := registryURL(msg); host != "" && kindOf(host) != dockerHub {
+			return RegistryAuth, ImageNotFound
+		}
 		return ImageNotFound, RegistryAuth
 	}
 	host, rest, explicit := splitHost(ref)
@@ -107,6 +111,58 @@ func refAt(s string, end byte) string {
 		return ""
 	}
 	return ref
+}
+
+// registryURL reads the registry host, repository and tag (or digest) from
+// a registry API URL in msg, such as
+// https://123.dkr.ecr.us-east-1.amazonaws.com/v2/web/manifests/latest.
+// The results are substrings of msg; host is "" when there is no such URL.
+func registryURL(msg string) (host, repo, ref string) {
+	const v2 = "/v2/"
+	rest := msg
+	for {
+		i := strings.Index(rest, "https://")
+		if i < 0 {
+			return "", "", ""
+		}
+		rest = rest[i+len("https://"):]
+		end := strings.IndexAny(rest, " \"'\n")
+		if end < 0 {
+			end = len(rest)
+		}
+		u := rest[:end]
+		j := strings.Index(u, v2)
+		if j <= 0 || strings.ContainsAny(u[:j], "/") {
+			continue
+		}
+		host, path := u[:j], u[j+len(v2):]
+		for _, kind := range []string{"/manifests/", "/tags/", "/blobs/"} {
+			if k := strings.Index(path, kind); k >= 0 {
+				repo = path[:k]
+				if kind == "/manifests/" {
+					ref = strings.TrimRight(path[k+len(kind):], ":.,")
+				}
+				break
+			}
+		}
+		return host, repo, ref
+	}
+}
+
+// imageFromURL builds an image reference from a registry API URL in msg,
+// or returns "".
+func imageFromURL(msg string) string {
+	host, repo, ref := registryURL(msg)
+	if host == "" || repo == "" {
+		return ""
+	}
+	switch {
+	case ref == "":
+		return host + "/" + repo
+	case strings.HasPrefix(ref, "sha256:"):
+		return host + "/" + repo + "@" + ref
+	}
+	return host + "/" + repo + ":" + ref
 }
 
 // tagNotFound reads ECS's "Tag T not found in repository R" wording.

@@ -82,8 +82,6 @@ var rules = []rule{
 			"log driver", "failed to create cloudwatch log", "log group does not exist", "awslogs-group")}},
 	{name: "ecr-unreachable-for-auth", cause: RegistryUnreachable, conf: High,
 		when: [][]string{oneOf("cannot pull registry auth from amazon ecr"), oneOf("connection issue", "timeout", "timed out")}},
-	{name: "ecr-auth-denied-for-task", cause: RegistryAuth, conf: High,
-		when: [][]string{oneOf("cannot pull registry auth from amazon ecr", "pull registry auth from amazon ecr")}},
 	{name: "secret-store", cause: SecretUnavailable, conf: High,
 		when: [][]string{oneOf("retrieve secret", "retrieve secrets", "unable to retrieve secret", "from asm", "from ssm",
 			"secretsmanager", "secrets manager", "parameter store", "parameternotfound", "invalidparameters",

@@ -1,0 +1,112 @@
+package classify
+
+import (
+	"testing"
+
+	"github.com/tracegrid/tracegrid/shared/failure"
+)
+
+// familyCases cite, for every rule family, real messages it was written from
+// (the shared corpus or the held-out set, with their public sources). The
+// test checks that the named family is the one that decides each message, so
+// a rule cannot exist without evidence and cannot be shadowed unnoticed.
+var familyCases = []struct {
+	family   string
+	platform failure.Platform
+	message  string
+	want     Cause
+	source   string
+}{
+	{"aci-registry-error-response", "aci", "ERROR: (RegistryErrorResponse) An error response is received from the docker registry 'index.docker.io'. Please retry later.", "registry_rate_limited", "https://github.com/Azure/azure-cli/issues/29300"},
+	{"api-throttled", "ecs", "An error occurred (InvalidParameterException) when calling the RunTask operation: Error retrieving security group information for [sg-05937427457b61ff5]: Request limit exceeded. (ErrorCode: RequestLimitExceeded)", "platform_error", "https://github.com/dask/dask-cloudprovider/issues/56"},
+	{"api-throttled", "ecs", "An error occurred (ThrottlingException) when calling the DescribeTasks operation (reached max retries: 4): Rate exceeded", "platform_error", "https://github.com/dask/dask-cloudprovider/issues/309"},
+	{"app-error", "kubernetes", "mysqld: Can't create/write to file '/var/lib/mysql/is_writable' (Errcode: 22 - Invalid argument)", "app_crash", "https://github.com/rancher/rancher/issues/13457"},
+	{"app-error", "kubernetes", "E1218 10:39:50.481923       1 mysql.go:62] Ping to Katib db failed: dial tcp 10.233.28.55:3306: connect: connection refused", "app_crash", "https://github.com/kubeflow/kubeflow/issues/5468"},
+	{"auth-required", "docker", "failed to fetch manifest: Get https://MY_ACCOUNT.dkr.ecr.eu-west-1.amazonaws.com/v2/MY_REPO/manifests/d196e5688d: no basic auth credentials", "registry_auth", "https://github.com/concourse/docker-image-resource/issues/161"},
+	{"auth-required", "ecs", "CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve ref 123456789123.dkr.ecr.us-east-1.amazonaws.com/a2-ecr-app-repo:latest: pulling from host 123456789123.dkr.ecr.us-east-1.amazonaws.com failed with status code [manifests latest]: 403 Forbidden", "registry_auth", "https://github.com/aws/aws-cdk/issues/29876"},
+	{"capacity", "kubernetes", "0/17 nodes are available: 1 Insufficient cpu, 1 Insufficient memory, 2 node(s) had untolerated taint {node.kubernetes.io/not-ready: }, 3 node(s) had untolerated taint {...}, 4 node(s) had untolerated taint {...}, 6 node(s) didn't match Pod's node affinity/selector. preemption: 0/17 nodes are available: 15 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.", "insufficient_capacity", "https://github.com/kubernetes/kubernetes/issues/112333"},
+	{"capacity", "aci", "The requested resource is not available in the location 'uksouth' at this moment. Please retry with a different resource request or in another location. Resource requested: '1' CPU '2' GB memory 'Linux' OS virtual network", "insufficient_capacity", "https://github.com/Azure/Azure-Landing-Zones/issues/2404"},
+	{"crash-loop", "kubernetes", "CrashLoopBackOff: Back-off 20s restarting failed container=mysql-mysql pod=mysql-mysql-54746f9675-4m94v_default(73c7ba9b-5641-11e8-b98a-aa6755e81c4d)", "app_crash", "https://github.com/rancher/rancher/issues/13457"},
+	{"crash-loop", "aci", "CrashLoopBackOff: Back-off restarting failed", "app_crash", "https://github.com/Azure/azure-cli/issues/24159"},
+	{"credential-provider", "kubernetes", "Failed getting credential from external registry credential provider: error execing credential provider plugin ecr-credential-provider for image XXX.dkr.ecr.us-west-2.amazonaws.com/cilium/cilium: context deadline exceeded", "registry_auth", "https://github.com/kubernetes/cloud-provider-aws/issues/1029"},
+	{"credential-provider", "kubernetes", "Failed to pull image \"registry.example.com/my/app:latest\": rpc error: code = Unknown desc = failed to resolve image \"registry.example.com/my/app:latest\": failed to fetch anonymous token: unexpected status: 403 Forbidden", "registry_auth", "https://github.com/kubernetes/kubernetes/issues/66162"},
+	{"disk-full", "ecs", "CannotPullContainerError: failed to register layer: Error processing tar file(exit status 1): write /tmp/my_large_file: no space left on device", "disk_full", "https://github.com/aws/amazon-ecs-agent/issues/1434"},
+	{"disk-full", "ecs", "DockerGoClient: failed to pull image 123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/my-image: write /var/lib/docker/tmp/GetImageBlob721002426: no space left on device", "disk_full", "https://github.com/aws/amazon-ecs-agent/issues/1434"},
+	{"docker-hub-unexpected-status", "ecs", "CannotPullContainerError: inspect image has been retried 5 time(s): httpReaderSeeker: failed open: unexpected status code https://registry-1.docker.io...: 4...", "registry_rate_limited", "https://openillumi.com/?p=93450"},
+	{"ecr-permission", "ecs", "CannotPullECRContainerError: AccessDeniedException: User: arn:aws:sts::...:assumed-role/OvertureTilesCdkStack-OvertureTilesContainer... is not authorized to perform: ecr:GetAuthorizationToken on r", "registry_auth", "https://github.com/OvertureMaps/overture-tiles/pull/20"},
+	{"ecr-permission", "docker", "Not continuing with pull after error: denied: User: arn:aws:sts::XXX:assumed-role/nomad-client20171228230446599800000004/i-03543d3e416f0f883 is not authorized to perform: ecr:BatchGetImage on resource: arn:aws:ecr:us-east-1:XXX:repository/YYY", "registry_auth", "https://github.com/awslabs/amazon-ecr-credential-helper/issues/88"},
+	{"ecr-unreachable-for-auth", "ecs", "ResourceInitializationError: unable to pull secrets or registry auth: The task cannot pull registry auth from Amazon ECR: There is a connection issue between the task and Amazon ECR. Check your task network configuration. operation error ECR: GetAuthorizationToken, exceeded maximum number of attempts, 3, https response error", "registry_unreachable", "https://github.com/anomalyco/sst/issues/6019"},
+	{"ecs-expected-stop", "ecs", "Task stopped by user", "not_a_failure", "github file (find_string index id 32924382078; aws ecs describe-tasks output, repo not identified)"},
+	{"ecs-expected-stop", "ecs", "Container instance deregistration forced by user", "not_a_failure", "https://github.com/awsdocs/amazon-ecs-developer-guide/blob/master/doc_source/stopped-task-errors.md"},
+	{"ecs-secrets-or-auth", "ecs", "ResourceInitializationError: unable to pull secrets or registry auth", "secret_unavailable", "https://github.com/nikovirtala/cdk-github-actions-runner/pull/3"},
+	{"ecs-service-started-tasks", "ecs", "service service-prod has started 1 tasks: task 269a6d27375c4d8b8def40061a341456.", "not_a_failure", "https://github.com/aws/amazon-ecs-agent/issues/2125"},
+	{"ecs-service-started-tasks", "ecs", "(service prometheus) has started 1 tasks: (task 5ed3be04-09bc-4a26-a1e2-5d7d19a4f51e).", "not_a_failure", "https://github.com/aws/amazon-ecs-agent/issues/2031"},
+	{"ecs-service-stopped-tasks", "ecs", "(service nginx-local) has stopped 1 running tasks: (task 834a5628bef14f2dbb81c7bc0b272160).", "not_a_failure", "https://github.com/fujiwara/tracer (README.md)"},
+	{"exec-not-found", "docker", "Error response from daemon: OCI runtime create failed: container_linux.go:348: starting container process caused \"exec: \\\"db:create\\\": executable file not found in $PATH\": unknown", "command_not_found", "https://github.com/docker/for-linux/issues/726"},
+	{"exec-not-found", "ecs", "CannotStartContainerError: ResourceInitializationError: failed to create new container runtime task: failed to create shim: OCI runtime create failed: container_linux.go:380: starting container process caused: exec: \"-url\": executable file not found in", "command_not_found", "https://github.com/jenkinsci/amazon-ecs-plugin/issues/258"},
+	{"health-check-exec", "docker", "OCI runtime exec failed: exec failed: container_linux.go:370: starting container process caused: exec: \"curl\": executable file not found in $PATH: unknown", "health_check_failed", "https://github.com/DanielWinks/pwrstat_docker/issues/9"},
+	{"health-tool-missing", "docker", "/bin/sh: curl: not found\n", "health_check_failed", "https://github.com/iam4x/bobarr/pull/236"},
+	{"image-format-unsupported", "ecs", "ref pull has been retried 1 time(s): number of layers and diffIDs don't  match: 3 != 15", "image_unsupported", "https://vrnithinkumar.github.io/2025/02/17/aws-ecs-docker-pull-error"},
+	{"image-x-not-found", "aci", "Failed to pull image \"mcr.microsoft.com/azuredocs/aci-hellowrld\": rpc error: code 2 desc Error: image t/aci-hellowrld:latest not found", "image_not_found", "https://github.com/MicrosoftDocs/azure-compute-docs/blob/main/articles/container-instances/container-instances-troubleshooting.md"},
+	{"image-x-not-found", "ecs", "CannotPullContainerError: API error (404): repository serverless-batch not found: does not exist or no pull access", "image_not_found", "https://github.com/RafalWilinski/deploy-with-serverless/issues/11"},
+	{"invalid-reference", "kubernetes", "Failed to apply default image tag \"/cloudfoundry/75f129a0-d8c9-415a-9a8a-f514002f1459:a28a05709747165a9c25c14f1b77d5c4db260d48\": couldn't parse image reference \"/cloudfoundry/75f129a0-d8c9-415a-9a8a-f514002f1459:a28a05709747165a9c25c14f1b77d5c4db260d48\": invalid reference format", "invalid_image_reference", "https://github.com/cloudfoundry-incubator/kubecf/issues/63"},
+	{"invalid-reference", "kubernetes", "Pod \"nginx-example-675cc5bc44-78dpt\" is invalid:\nspec.containers[0].image: Invalid value: \" \": must not have leading or trailing whitespace", "invalid_image_reference", "https://github.com/sclorg/nginx-ex/pull/37"},
+	{"k8s-normal-event", "kubernetes", "Successfully pulled image \"vanyarock01/test-app:0.1.0-1-g4577716\"", "not_a_failure", "https://github.com/tarantool/tarantool-operator/pull/88"},
+	{"k8s-normal-event", "kubernetes", "Container image \"localhost:5000/aegis-workload-demo-using-init-container:0.15.6\" already present on machine", "not_a_failure", "https://github.com/shieldworks/aegis/issues/293"},
+	{"k8s-secret-missing", "kubernetes", "Error: secret \"secretpostgresql\" not found", "secret_unavailable", "https://github.com/reportportal/kubernetes/issues/178"},
+	{"k8s-secret-missing", "kubernetes", "MountVolume.SetUp failed for volume \"cf-secrets\" : secrets \"secrets-2.16.4-1\" not found", "secret_unavailable", "https://github.com/cloudfoundry/eirini-release/issues/111"},
+	{"log-driver", "ecs", "ResourceInitializationError: failed to validate logger args: : signal: killed", "log_config_error", "https://gist.github.com/bradleybeddoes/7b568d87d20c5e4ebfe31de9a8dc08c7"},
+	{"log-driver", "ecs", "CannotStartContainerError: Error response from daemon: failed to initialize logging driver: failed to create Cloudwatch log group: AccessDeniedException: User: arn:aws:sts::765486523053:assumed-role/amazon-ecs-cli-setup-foodtrucks-EcsInstanceRole-1II7J9P4", "log_config_error", "https://github.com/prakhar1989/docker-curriculum/issues/260"},
+	{"no-such-manifest", "docker", "no such manifest: docker.io/jacobalberty/unifi:latest", "image_not_found", "https://github.com/jacobalberty/unifi-docker/issues/637"},
+	{"node-gone", "ecs", "Host EC2 (instance i-0da6526579af3bd1b) terminated.", "node_interrupted", "github file (find_string index id 60017266395; Portuguese incident write-up, repo not identified)"},
+	{"node-gone", "kubernetes", "GCPControllerManager: node no longer exists", "node_interrupted", "https://github.com/kubernetes-sigs/prow/pull/117"},
+	{"oom", "kubernetes", "Memory cgroup out of memory: Killed process 3504804 (kubectl) total-vm:753508kB, anon-rss:58776kB, file-rss:29400kB, shmem-rss:0kB, UID:0 pgtables:288kB oom_score_adj:999", "out_of_memory", "https://github.com/kubernetes/node-problem-detector/issues/766"},
+	{"oom", "ecs", "STOPPED ExitCode: 137 Reason: OutOfMemoryError: Container killed due to memory usage", "out_of_memory", "https://github.com/aws/amazon-ecs-agent/issues/1027"},
+	{"passwd-missing", "ecs", "CannotStartContainerError: ResourceInitializationError: unable to create new container: mount callback failed on /tmp/containerd-mount916692511: open /tmp/containerd-mount916692511/etc/passwd: no such file or directory", "container_config_error", "https://github.com/aws-samples/net-modernization/issues/13"},
+	{"platform", "kubernetes", "Fargate is not supported in the requested availability zone: ca-central-1d", "platform_error", "https://github.com/awsdocs/amazon-eks-user-guide/pull/262"},
+	{"platform", "aci", "HTTP response status code 409 error code \"MissingSubscriptionRegistration\": The subscription is not registered to use namespace 'Microsoft.ContainerInstance'", "platform_error", "https://github.com/MicrosoftDocs/azure-docs/issues/28770"},
+	{"platform-mismatch", "docker", "standard_init_linux.go:228: exec user process caused: exec format error", "image_platform_mismatch", "https://github.com/monitoror/monitoror/issues/403"},
+	{"platform-mismatch", "kubernetes", "standard_init_linux.go:228: exec user process caused: exec format error", "image_platform_mismatch", "https://github.com/combor/k8s-mongo-labeler-sidecar/issues/14"},
+	{"pod-sandbox", "kubernetes", "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to create containerd task: failed to create shim task: OCI runtime create failed: unable to retrieve OCI runtime error (open /run/containerd/io.containerd.runtime.v2.task/k8s.io/155263a41df79bafca243969690abc66048dc2609d02c3a543a1e10a12c3a071/log.json: no such file or directory): fork/exec /usr/bin/nvidia-container-runtime: no such file or directory: unknown", "platform_error", "https://github.com/kubernetes/kubernetes/issues/118461"},
+	{"probe", "kubernetes", "Startup probe failed: HTTP probe failed with statuscode: 500", "health_check_failed", "https://github.com/kodekloudhub/certified-kubernetes-administrator-course/issues/150"},
+	{"probe", "kubernetes", "Liveness probe failed: Get https://192.168.3.82:8443/: dial tcp 192.168.3.82:8443: connect: connection refused", "health_check_failed", "https://github.com/kubernetes-retired/dashboard/issues/3254"},
+	{"pull-access-denied", "ecs", "CannotPullContainerError: Error response from daemon: pull access denied for elasticsearch/elasticsearch, repository does not exist or may require 'docker login'", "image_not_found", "https://github.com/aws/amazon-ecs-agent/issues/2343"},
+	{"pull-access-denied", "ecs", "CannotPullContainerError: inspect image has been retried 1 time(s): failed to resolve ref \"docker.io/library/ngin:latest\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed", "image_not_found", "https://github.com/fujiwara/tracer (README.md)"},
+	{"pull-backoff", "kubernetes", "ImagePullBackOff: Back-off pulling image \"drainnode/leader:v1.0-rc9\"", "image_not_found", "https://github.com/mattmattox/drain-node-on-crash/issues/7"},
+	{"quota", "kubernetes", "create Pod fpl-case-service-pr-3308-es-master-0 in StatefulSet fpl-case-service-pr-3308-es-master failed error: pods \"fpl-case-service-pr-3308-es-master-0\" is forbidden: failed quota: fpl-quota: must specify requests.cpu,requests.memory", "quota_exceeded", "https://github.com/hmcts/cnp-flux-config/pull/13765"},
+	{"quota", "ecs", "5 deployments exist on the service. Unable to create new TaskSet since this exceeds the maximum limit.", "quota_exceeded", "https://github.com/pipe-cd/pipecd/issues/4692"},
+	{"rate-limited", "docker", "Error response from daemon: toomanyrequests: Rate exceeded", "registry_rate_limited", "https://github.com/zebrunner/mcloud-agent/issues/235"},
+	{"rate-limited", "ecs", "ERROR: toomanyrequests: Too Many Requests.", "registry_rate_limited", "https://github.com/awsdocs/amazon-ecs-developer-guide/blob/master/doc_source/task_cannot_pull_image.md"},
+	{"registry-network", "ecs", "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref docker.io/tryretool/backend:2.110.5: failed to do request: Head \"https://registry-1.docker.io/v2/tryretool/backend/manifests/2.110.5\": dial tcp 34.205.13.154:443: i/o timeout", "registry_unreachable", "https://github.com/ActionIQ/terraform-aws-retool-ecs-fargate/issues/20"},
+	{"registry-network", "ecs", "CannotPullContainerError: Error response from daemon: Get https://XXXXXXXXXXX.dkr.ecr.eu-west-1.amazonaws.com/v2/: net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)", "registry_unreachable", "https://github.com/aws/amazon-ecs-agent/issues/2235"},
+	{"secret-store", "ecs", "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 5 time(s): failed to fetch", "secret_unavailable", "https://github.com/aws-samples/dataops-platform-airflow-dbt/issues/12"},
+	{"secret-store", "ecs", "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secrets from ssm: service call has been retried 1 time(s): AccessDeniedException: User: ....", "secret_unavailable", "https://github.com/aws/copilot-cli/issues/3104"},
+	{"tag-not-found", "kubernetes", "Failed to pull image \"aerokube/logger:cad1da0af14ee43856ce3ca635daf0e79ebb1fef\": rpc error: code = 2 desc = manifest unknown: manifest unknown", "image_not_found", "https://github.com/aerokube/moon/issues/43"},
+	{"tag-not-found", "ecs", "CannotPullContainerError: Tag latest not found in repository docker.io/library/owncloud", "image_not_found", "https://github.com/aws/amazon-ecs-agent/issues/422"},
+	{"token-expired", "kubernetes", "GET https://my-id-aws.dkr.ecr.us-east-1.amazonaws.com/v2/image/tags/list?n=1000: DENIED: Your authorization token has expired. Reauthenticate and try again.", "registry_token_expired", "https://github.com/fluxcd/flux2/issues/643"},
+	{"token-expired", "docker", "ERROR: denied: Your Authorization Token has expired. Please run 'aws ecr get-login' to fetch a new one.", "registry_token_expired", "https://github.com/buildkite/elastic-ci-stack-for-aws/issues/178"},
+	{"volume-mount", "kubernetes", "0/6 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/6 nodes are available: 6 No preemption victims found for incoming pod..", "volume_mount_failed", "https://github.com/inveniosoftware/helm-invenio/issues/95"},
+	{"volume-mount", "ecs", "failed to invoke EFS utils commands to set up EFS volumes: stderr: mount.nfs4: mounting fs-0124b682.efs.us-east-1.amazonaws.com:/var/jenkins_home failed, reason given by server: No such file or directory", "volume_mount_failed", "https://github.com/cn-terraform/terraform-aws-jenkins/issues/1"},
+}
+
+func TestRuleFamiliesCiteEvidence(t *testing.T) {
+	covered := map[string]bool{}
+	for _, tc := range familyCases {
+		covered[tc.family] = true
+		t.Run(tc.family, func(t *testing.T) {
+			msgs := []string{tc.message}
+			v := decide("", msgs, 0, false, "")
+			if v.rule != tc.family || v.cause != tc.want {
+				t.Errorf("got family %q cause %s, want family %q cause %s\nmessage: %q\nsource: %s", v.rule, v.cause, tc.family, tc.want, tc.message, tc.source)
+			}
+			if d := Text(tc.platform, tc.message); d.Cause != tc.want {
+				t.Errorf("Text: got %s, want %s", d.Cause, tc.want)
+			}
+		})
+	}
+	for _, r := range rules {
+		if !covered[r.name] {
+			t.Errorf("rule family %q has no cited evidence in familyCases", r.name)
+		}
+	}
+}
