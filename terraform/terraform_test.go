@@ -101,6 +101,29 @@ func TestSecretsMarkedSensitiveAndNeverOutput(t *testing.T) {
 	}
 }
 
+// TestREADMEListsInputsAndOutputs keeps each module README's tables in step with the code.
+func TestREADMEListsInputsAndOutputs(t *testing.T) {
+	for _, dir := range modules {
+		t.Run(dir, func(t *testing.T) {
+			readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := loadModule(t, dir)
+			for name := range m.variables() {
+				if !strings.Contains(string(readme), "| `"+name+"` |") {
+					t.Errorf("README.md does not list input %q", name)
+				}
+			}
+			for _, b := range m.find("output") {
+				if !strings.Contains(string(readme), "| `"+b.Labels[0]+"` |") {
+					t.Errorf("README.md does not list output %q", b.Labels[0])
+				}
+			}
+		})
+	}
+}
+
 func TestExamplesUseTheirModule(t *testing.T) {
 	for i, dir := range examples {
 		t.Run(dir, func(t *testing.T) {

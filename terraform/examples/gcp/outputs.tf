@@ -12,3 +12,8 @@ output "eventarc_trigger" {
   description = "Eventarc trigger whose subscription gets the dead-letter topic."
   value       = module.tracegrid.eventarc_trigger
 }
+
+output "dead_letter_topic_id" {
+  description = "Topic to set as the dead-letter topic of the trigger's subscription."
+  value       = module.tracegrid.dead_letter_topic_id
+}
