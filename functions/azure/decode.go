@@ -125,6 +125,10 @@ func fromEvent(ev eventgrid.Event) (*failure.Failure, string) {
 // "The image 'agoacontainer/agoa:v1' in container group 'agoa' is not accessible."
 var inaccessibleImage = regexp.MustCompile(`[Tt]he image '([^']+)' in container group`)
 
+// armLocation finds the region capacity and quota errors name: "... not
+// available in the location 'uksouth' ..." or "... exceeded in region 'eastus'."
+var armLocation = regexp.MustCompile(`in (?:the )?(?:location|region) '([A-Za-z0-9]+)'`)
+
 func firstNonEmpty(ss ...string) string {
 	for _, s := range ss {
 		if s != "" {

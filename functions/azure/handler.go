@@ -230,6 +230,9 @@ func (h *Handler) enrichEvent(ctx context.Context, ev eventgrid.Event, f *failur
 			if m := inaccessibleImage.FindStringSubmatch(f.Message()); m != nil {
 				f.Image = m[1]
 			}
+			if m := armLocation.FindStringSubmatch(f.Message()); m != nil {
+				f.Region = m[1]
+			}
 		}
 	}
 	g, err := h.arm.Group(ctx, f.Account, f.ResourceGroup, f.Task)
@@ -249,7 +252,7 @@ func (h *Handler) enrichEvent(ctx context.Context, ev eventgrid.Event, f *failur
 // failing container's names and messages.
 func mergeGroup(f *failure.Failure, g *armcontainerinstance.ContainerGroup) {
 	base := aci.Base(g)
-	f.Region = base.Region
+	f.Region = firstNonEmpty(base.Region, f.Region)
 	for k, v := range base.Details {
 		f.Details[k] = v
 	}

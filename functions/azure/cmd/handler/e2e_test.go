@@ -1,0 +1,421 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tracegrid/tracegrid/functions/azure/internal/armfake"
+)
+
+// These tests build the handler binary and drive it the way the Azure
+// Functions host does: start it with FUNCTIONS_CUSTOMHANDLER_PORT and the app
+// settings, then POST custom handler requests for the eventGridTrigger
+// (AciEvent) and the timerTrigger (AciScan). ARM is a local server serving
+// recorded responses (the real azidentity and armcontainerinstance clients
+// talk to it); Slack is a local Web API that records chat.postMessage.
+
+const sub = "5f3b2c1e-8a4d-4c6f-9b7e-2d1a0c9e8f7a"
+
+var handlerBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "tracegrid-azure-e2e")
+	if err != nil {
+		panic(err)
+	}
+	handlerBin = filepath.Join(dir, "handler")
+	build := exec.Command("go", "build", "-o", handlerBin, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build handler:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// slackAPI is a local Slack Web API: chat.postMessage and chat.update
+// answer like Slack and are recorded; outage makes them answer 429.
+type slackAPI struct {
+	*httptest.Server
+	mu     sync.Mutex
+	posts  []slackPost
+	outage bool
+}
+
+type slackPost struct {
+	Channel  string
+	Cause    string
+	Resource string
+	Text     string // every text of the blocks, joined
+}
+
+func newSlack(t *testing.T) *slackAPI {
+	s := &slackAPI{}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil {
+			t.Errorf("slack: %v", err)
+		}
+		if r.Header.Get("Authorization") != "Bearer xoxb-e2e-token" && r.Form.Get("token") != "xoxb-e2e-token" {
+			json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "not_authed"})
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.outage {
+			w.Header().Set("Retry-After", "120")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		if !strings.HasSuffix(r.URL.Path, "/chat.postMessage") {
+			json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": r.Form.Get("channel"), "ts": r.Form.Get("ts")})
+			return
+		}
+		p := slackPost{Channel: r.Form.Get("channel")}
+		var md struct {
+			EventType    string `json:"event_type"`
+			EventPayload struct {
+				Cause    string `json:"cause"`
+				Resource string `json:"resource"`
+			} `json:"event_payload"`
+		}
+		if m := r.Form.Get("metadata"); m != "" {
+			if err := json.Unmarshal([]byte(m), &md); err != nil || md.EventType != "tracegrid_failure" {
+				t.Errorf("slack metadata %q: %v", m, err)
+			}
+		}
+		p.Cause, p.Resource = md.EventPayload.Cause, md.EventPayload.Resource
+		var blocks any
+		_ = json.Unmarshal([]byte(r.Form.Get("blocks")), &blocks)
+		p.Text = r.Form.Get("text") + "\n" + strings.Join(texts(blocks), "\n")
+		s.posts = append(s.posts, p)
+		json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": p.Channel, "ts": fmt.Sprintf("1764064000.%06d", len(s.posts)),
+			"message": map[string]any{"type": "message", "text": r.Form.Get("text")}})
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *slackAPI) setOutage(on bool) {
+	s.mu.Lock()
+	s.outage = on
+	s.mu.Unlock()
+}
+
+func (s *slackAPI) Posts() []slackPost {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]slackPost(nil), s.posts...)
+}
+
+// texts collects every "text" string in a decoded Block Kit tree.
+func texts(v any) []string {
+	var out []string
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if s, ok := x.(string); ok && k == "text" {
+				out = append(out, s)
+			} else {
+				out = append(out, texts(x)...)
+			}
+		}
+	case []any:
+		for _, x := range v {
+			out = append(out, texts(x)...)
+		}
+	}
+	return out
+}
+
+// handler is one running handler process.
+type handler struct {
+	url string
+	cmd *exec.Cmd
+	out *bytes.Buffer
+}
+
+func startHandler(t *testing.T, slack *slackAPI, arm *armfake.Server, extra ...string) *handler {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+	ln.Close()
+	h := &handler{url: "http://127.0.0.1:" + port, out: &bytes.Buffer{}}
+	h.cmd = exec.Command(handlerBin)
+	h.cmd.Env = append([]string{
+		"PATH=" + os.Getenv("PATH"),
+		"FUNCTIONS_CUSTOMHANDLER_PORT=" + port,
+		"SLACK_API_URL=" + slack.URL + "/",
+		"SLACK_BOT_TOKEN=xoxb-e2e-token",
+		"SLACK_CHANNEL=C0TRACEGRID",
+		"AZURE_SUBSCRIPTION_ID=" + sub,
+		"TRACEGRID_RESOURCE_GROUPS=rg-shop",
+		// The recorded groups' times are fixed; do not let the wall clock
+		// decide which restarts are recent.
+		"TRACEGRID_SCAN_LOOKBACK=876000h",
+	}, append(arm.Env(), extra...)...)
+	h.cmd.Stdout, h.cmd.Stderr = h.out, h.out
+	if err := h.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = h.cmd.Process.Kill()
+		_ = h.cmd.Wait()
+		if t.Failed() {
+			t.Logf("handler output:\n%s", h.out)
+		}
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.Dial("tcp", "127.0.0.1:"+port)
+		if err == nil {
+			c.Close()
+			return h
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("handler did not listen: %v\n%s", err, h.out)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// invocation is the custom handler response body.
+type invocation struct {
+	Outputs     map[string]any
+	Logs        []string
+	ReturnValue any
+}
+
+func (h *handler) post(t *testing.T, function string, body []byte) (int, invocation) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, h.url+"/"+function, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var inv invocation
+	if err := json.Unmarshal(raw, &inv); err != nil || inv.Outputs == nil || inv.Logs == nil || inv.ReturnValue != nil {
+		t.Fatalf("response %q is not {Outputs:{},Logs:[...],ReturnValue:null}: %v", raw, err)
+	}
+	return resp.StatusCode, inv
+}
+
+func readEvent(t *testing.T, file string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile("../../../../testdata/events/" + file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev map[string]any
+	if err := json.Unmarshal(b, &ev); err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+// failureEvent is the real published ResourceWriteFailure example rewritten
+// for a container group in rg-shop (a real failure says status Failed).
+func failureEvent(t *testing.T, file, id, group, correlationID string) map[string]any {
+	ev := readEvent(t, file)
+	rid := "/subscriptions/" + sub + "/resourceGroups/rg-shop/providers/Microsoft.ContainerInstance/containerGroups/" + group
+	ev["id"], ev["subject"] = id, rid
+	if _, ok := ev["topic"]; ok {
+		ev["topic"] = "/subscriptions/" + sub + "/resourceGroups/rg-shop"
+	} else {
+		ev["source"] = "/subscriptions/" + sub + "/resourceGroups/rg-shop"
+		delete(ev, "specVersion")
+		ev["specversion"] = "1.0"
+	}
+	data := ev["data"].(map[string]any)
+	data["resourceUri"], data["resourceProvider"] = rid, "Microsoft.ContainerInstance"
+	data["operationName"], data["status"] = "Microsoft.ContainerInstance/containerGroups/write", "Failed"
+	data["subscriptionId"], data["correlationId"] = sub, correlationID
+	return ev
+}
+
+// hostRequest wraps an event exactly as the DERIVED eventGridTrigger sample
+// (from azure-functions-host's ToHttpScriptInvocationContext): the trigger
+// value under its binding name, binding data (data, sys) under Metadata.
+func hostRequest(t *testing.T, ev map[string]any, asString bool) []byte {
+	t.Helper()
+	sample := readEvent(t, "azure-functions-custom-handler.request.eventGridTrigger.DERIVED.json")
+	var v any = ev
+	if asString {
+		b, _ := json.Marshal(ev)
+		v = string(b)
+	}
+	sample["Data"] = map[string]any{"eventGridEvent": v}
+	md := sample["Metadata"].(map[string]any)
+	md["data"] = ev["data"]
+	md["sys"].(map[string]any)["MethodName"] = "AciEvent"
+	b, _ := json.Marshal(sample)
+	return b
+}
+
+var timerRequest = []byte(`{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":{"Last":"2026-11-25T09:55:00+00:00","Next":"2026-11-25T10:05:00+00:00","LastUpdated":"2026-11-25T09:55:00.0123456+00:00"},"IsPastDue":false}},"Metadata":{"sys":{"MethodName":"AciScan","UtcNow":"2026-11-25T10:00:00.0153412Z","RandGuid":"4c2f1e0a-9b8d-4e7f-a6c5-3b2a1f0e9d8c"}}}`)
+
+const (
+	egWriteFailure = "azure-eventgrid.ResourceWriteFailure.eventgrid-schema.azure-rest-api-specs.json"
+	ceWriteFailure = "azure-eventgrid.ResourceWriteFailure.cloudevents-schema.azure-rest-api-specs.json"
+)
+
+func TestEventGridTriggerEndToEnd(t *testing.T) {
+	tests := []struct {
+		name, file, group, corr string
+		asString                bool
+		cause                   string
+		commands                []string
+	}{
+		{"capacity, Event Grid schema", egWriteFailure, "shop-batch", "2b7d4c1a-6f0e-4e4b-9a8d-1c2e3f4a5b6c", false,
+			"insufficient_capacity", []string{"az quota usage list --scope /subscriptions/" + sub + "/providers/Microsoft.ContainerInstance/locations/uksouth"}},
+		{"quota, CloudEvents schema as a JSON string", ceWriteFailure, "shop-reports", "8c4e2a9f-1b3d-4f6a-8e0c-7d5b3a1f9e2d", true,
+			"quota_exceeded", []string{"az quota usage list --scope /subscriptions/" + sub + "/providers/Microsoft.ContainerInstance/locations/eastus"}},
+		{"inaccessible image", egWriteFailure, "shop-admin", "e1d2c3b4-a5f6-4789-8abc-def012345678", false,
+			"image_not_found", []string{"docker manifest inspect docker.io/agoacontainer/agoa:v1", "az container show --resource-group rg-shop --name shop-admin"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			slack := newSlack(t)
+			arm := armfake.New("../../testdata/arm")
+			t.Cleanup(arm.Close)
+			h := startHandler(t, slack, arm)
+			body := hostRequest(t, failureEvent(t, tt.file, "evt-"+tt.group, tt.group, tt.corr), tt.asString)
+			code, inv := h.post(t, "AciEvent", body)
+			if code != http.StatusOK {
+				t.Fatalf("status %d logs %q", code, inv.Logs)
+			}
+			posts := slack.Posts()
+			if len(posts) != 1 {
+				t.Fatalf("%d Slack posts, logs %q", len(posts), inv.Logs)
+			}
+			p := posts[0]
+			if p.Cause != tt.cause || p.Channel != "C0TRACEGRID" || !strings.Contains(p.Resource, tt.group) {
+				t.Errorf("posted cause %q channel %q resource %q, want %s", p.Cause, p.Channel, p.Resource, tt.cause)
+			}
+			for _, c := range tt.commands {
+				if !strings.Contains(p.Text, c) {
+					t.Errorf("message lacks command %q:\n%s", c, p.Text)
+				}
+			}
+			// Event Grid delivers at least once: the same event id again
+			// is acknowledged without a second message.
+			if code, _ := h.post(t, "AciEvent", body); code != http.StatusOK || len(slack.Posts()) != 1 {
+				t.Errorf("redelivery: status %d, %d posts", code, len(slack.Posts()))
+			}
+		})
+	}
+}
+
+func TestTimerTriggerScanEndToEnd(t *testing.T) {
+	slack := newSlack(t)
+	arm := armfake.New("../../testdata/arm")
+	t.Cleanup(arm.Close)
+	h := startHandler(t, slack, arm)
+	code, inv := h.post(t, "AciScan", timerRequest)
+	if code != http.StatusOK {
+		t.Fatalf("status %d logs %q", code, inv.Logs)
+	}
+	want := map[string]struct {
+		cause    string
+		commands []string
+	}{
+		"shop-web-notfound": {"image_not_found", []string{"docker manifest inspect mcr.microsoft.com/azuredocs/aci-hellowrld:latest"}},
+		"shop-web-auth": {"registry_auth", []string{"az acr repository show-tags --name contosoregistry --repository shop/web",
+			"az container show --resource-group rg-shop --name shop-web-auth --query '[imageRegistryCredentials,identity]'"}},
+		"shop-api-expired": {"registry_token_expired", []string{"aws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin 123456789012.dkr.ecr.us-east-1.amazonaws.com"}},
+		"shop-proxy-ratelimit": {"registry_rate_limited", []string{"az container show --resource-group rg-shop --name shop-proxy-ratelimit"}},
+		"shop-jobs-dns":        {"registry_unreachable", []string{"https://registry.corp.contoso.com/v2/"}},
+		"shop-api":             {"app_crash", []string{"az container logs --resource-group rg-shop --name shop-api --container-name api", "KeyError: 'DATABASE_URL'"}},
+		"shop-worker":          {"out_of_memory", []string{"az container show --resource-group rg-shop --name shop-worker --query 'containers[].[name,resources]'"}},
+	}
+	posts := slack.Posts()
+	got := map[string]slackPost{}
+	for _, p := range posts {
+		group, _, _ := strings.Cut(p.Resource, " ")
+		got[group] = p
+	}
+	if len(posts) != len(want) || len(got) != len(want) {
+		t.Errorf("%d posts for %d groups, want %d; logs %q", len(posts), len(got), len(want), inv.Logs)
+	}
+	for group, w := range want {
+		p, ok := got[group]
+		if !ok {
+			t.Errorf("%s: not posted", group)
+			continue
+		}
+		if p.Cause != w.cause {
+			t.Errorf("%s: cause %q, want %q", group, p.Cause, w.cause)
+		}
+		for _, c := range w.commands {
+			if !strings.Contains(p.Text, c) {
+				t.Errorf("%s: message lacks %q:\n%s", group, c, p.Text)
+			}
+		}
+	}
+	if _, ok := got["shop-cache"]; ok {
+		t.Error("the healthy group was posted: a recovery must never post on its own")
+	}
+	// The next tick sees the same failures and posts nothing new.
+	if code, inv := h.post(t, "AciScan", timerRequest); code != http.StatusOK || len(slack.Posts()) != len(posts) {
+		t.Errorf("second scan: status %d, %d posts (was %d); logs %q", code, len(slack.Posts()), len(posts), inv.Logs)
+	}
+}
+
+func TestSlackOutageIsRetriedByTheHost(t *testing.T) {
+	slack := newSlack(t)
+	arm := armfake.New("../../testdata/arm")
+	t.Cleanup(arm.Close)
+	h := startHandler(t, slack, arm)
+	body := hostRequest(t, failureEvent(t, egWriteFailure, "evt-outage", "shop-batch", "2b7d4c1a-6f0e-4e4b-9a8d-1c2e3f4a5b6c"), false)
+	slack.setOutage(true)
+	if code, inv := h.post(t, "AciEvent", body); code < 500 {
+		t.Fatalf("Slack down: status %d, want 5xx so the host retries; logs %q", code, inv.Logs)
+	}
+	slack.setOutage(false)
+	if code, inv := h.post(t, "AciEvent", body); code != http.StatusOK || len(slack.Posts()) != 1 {
+		t.Fatalf("retry: status %d, %d posts; logs %q", code, len(slack.Posts()), inv.Logs)
+	}
+}
+
+func TestBadInputIsAcknowledged(t *testing.T) {
+	slack := newSlack(t)
+	arm := armfake.New("../../testdata/arm")
+	t.Cleanup(arm.Close)
+	h := startHandler(t, slack, arm)
+	storage := readEvent(t, egWriteFailure) // a Storage account, not a container group
+	for name, body := range map[string][]byte{
+		"garbage":               []byte("\x00\xff not json"),
+		"storage account event": hostRequest(t, storage, false),
+		"envelope without data": []byte(`{"Data":{"eventGridEvent":{"hello":"world"}},"Metadata":{}}`),
+	} {
+		code, inv := h.post(t, "AciEvent", body)
+		if code != http.StatusOK || len(inv.Logs) == 0 {
+			t.Errorf("%s: status %d logs %q", name, code, inv.Logs)
+		}
+	}
+	if n := len(slack.Posts()); n != 0 {
+		t.Errorf("%d posts for bad input", n)
+	}
+}
