@@ -344,7 +344,7 @@ func TestTimerTriggerScanEndToEnd(t *testing.T) {
 		"shop-web-notfound": {"image_not_found", []string{"docker manifest inspect mcr.microsoft.com/azuredocs/aci-hellowrld:latest"}},
 		"shop-web-auth": {"registry_auth", []string{"az acr repository show-tags --name contosoregistry --repository shop/web",
 			"az container show --resource-group rg-shop --name shop-web-auth --query '[imageRegistryCredentials,identity]'"}},
-		"shop-api-expired": {"registry_token_expired", []string{"aws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin 123456789012.dkr.ecr.us-east-1.amazonaws.com"}},
+		"shop-api-expired":     {"registry_token_expired", []string{"aws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin 123456789012.dkr.ecr.us-east-1.amazonaws.com"}},
 		"shop-proxy-ratelimit": {"registry_rate_limited", []string{"az container show --resource-group rg-shop --name shop-proxy-ratelimit"}},
 		"shop-jobs-dns":        {"registry_unreachable", []string{"https://registry.corp.contoso.com/v2/"}},
 		"shop-api":             {"app_crash", []string{"az container logs --resource-group rg-shop --name shop-api --container-name api", "KeyError: 'DATABASE_URL'"}},
