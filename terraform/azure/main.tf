@@ -47,11 +47,10 @@ resource "azurerm_storage_container" "packages" {
 # Linux Consumption runs from a package URL (WEBSITE_RUN_FROM_PACKAGE=1 is not supported there).
 # The blob name carries the zip's hash, so a new build is a new URL and restarts the app.
 resource "azurerm_storage_blob" "package" {
-  name                   = "azure-${filemd5(local.package_path)}.zip"
-  storage_account_name   = azurerm_storage_account.this.name
-  storage_container_name = azurerm_storage_container.packages.name
-  type                   = "Block"
-  source                 = local.package_path
+  name                 = "azure-${filemd5(local.package_path)}.zip"
+  storage_container_id = azurerm_storage_container.packages.id
+  type                 = "Block"
+  source               = local.package_path
 }
 
 resource "azurerm_storage_container" "deadletter" {
