@@ -45,8 +45,16 @@ type renderer struct {
 	out []Command
 }
 
+// add appends a command made of words; empty words (an omitted optional
+// flag) are skipped.
 func (r *renderer) add(purpose string, words ...string) {
-	r.out = append(r.out, Command{Purpose: purpose, Line: strings.Join(words, " ")})
+	kept := words[:0:0]
+	for _, w := range words {
+		if w != "" {
+			kept = append(kept, w)
+		}
+	}
+	r.out = append(r.out, Command{Purpose: purpose, Line: strings.Join(kept, " ")})
 }
 
 // q shell-quotes s for a POSIX shell: unchanged when it only has safe
@@ -66,7 +74,7 @@ func q(s string) string {
 	if safe {
 		return s
 	}
-	return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'"
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // or quotes v, or returns a visible placeholder when v is empty.

@@ -115,7 +115,7 @@ var rules = []rule{
 	{name: "no-such-manifest", cause: ImageNotFound, conf: Medium, runnerUp: ImageUnsupported,
 		when: [][]string{oneOf("no such manifest")}},
 	{name: "image-x-not-found", cause: ImageNotFound, conf: High,
-		when: [][]string{oneOf("image ", "repository ", "failed to resolve reference"), oneOf(" not found")},
+		when: [][]string{oneOf(" not found"), oneOf("image ", "repository ", "failed to resolve reference")},
 		re:   regexp.MustCompile(`(?i)(?:image|repository) "?[^\s"]+"? not found|failed to resolve reference "[^"]*": [^\s]+: not found`)},
 	{name: "pull-access-denied", cause: ImageNotFound, conf: Medium, runnerUp: RegistryAuth, pull: true,
 		when: [][]string{oneOf("pull access denied", "may require 'docker login'", "may require authorization",
@@ -243,6 +243,7 @@ var wrappers = []struct {
 	{"imagepull:", false},
 	{"error syncing pod, skipping:", false},
 	{"\"details\":[", false},
+	{"\"message\":\"", false},
 	{"error:", false},
 }
 
@@ -328,15 +329,16 @@ func compile() *engine {
 }
 
 // matches reports whether r holds for msg given its scan, and the byte
-// offset of the earliest phrase that made it hold.
+// offset of the earliest phrase of its first group (the phrase that names
+// the cause; later groups only give context).
 func (r *rule) matches(msg string, h *hits) (int, bool) {
 	pos := -1
-	for _, g := range r.groups {
+	for gi, g := range r.groups {
 		found := false
 		for _, id := range g {
 			if h.has(id) {
 				found = true
-				if p := int(h.first[id]); pos < 0 || p < pos {
+				if p := int(h.first[id]); gi == 0 && (pos < 0 || p < pos) {
 					pos = p
 				}
 			}
