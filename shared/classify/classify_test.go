@@ -39,7 +39,7 @@ func TestClassifyFailures(t *testing.T) {
 				Messages: []string{"Essential container in task exited"}},
 			want: AppCrash, conf: Medium, source: "corpus (mapbox/ecs-watchbot#108)"},
 		{name: "ecs/spot",
-			f: failure.Failure{Platform: failure.ECS, Reason: "TerminationNotice", Messages: []string{"Your Spot Task was interrupted."}},
+			f:    failure.Failure{Platform: failure.ECS, Reason: "TerminationNotice", Messages: []string{"Your Spot Task was interrupted."}},
 			want: NodeInterrupted, conf: High, source: "testdata/events/aws-ecs-task-state-change.spot-interruption.SNIPPET.awsdocs.txt"},
 		{name: "ecs/spot-stopcode",
 			f:    failure.Failure{Platform: failure.ECS, Reason: "SpotInterruption", Messages: []string{"Essential container in task exited"}},
