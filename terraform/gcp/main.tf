@@ -25,13 +25,20 @@ locals {
     join(" OR ", [for c in var.cluster_names : format("%q", c)]),
   )
 
-  # Warning Kubernetes events (pods, nodes, the cluster) and the node OOM-kill lines that
-  # node-problem-detector and the kubelet write: what functions/gke turns into failures.
+  # Kernel OOM-kill lines as kubelet, the kernel log and node-problem-detector write them on GKE
+  # nodes: each term is one the node-log parser (shared/kube ParseNodeLog) reads as an OOM kill.
+  node_oom_terms = ["Memory cgroup out of memory", "Out of memory: Kill", "oom-kill:"]
+
+  # Warning Kubernetes events (pods, nodes, the cluster) and node OOM-kill lines: what
+  # functions/gke turns into failures.
   log_filter = join("\n", [
     "(",
     "  (log_id(\"events\") AND resource.type=(\"k8s_pod\" OR \"k8s_node\" OR \"k8s_cluster\") AND severity>=WARNING)",
     "  OR",
-    "  (resource.type=\"k8s_node\" AND (log_id(\"node-problem-detector\") OR log_id(\"kubelet\")) AND (\"OOMKilling\" OR \"Memory cgroup out of memory\" OR \"Out of memory: Killed process\"))",
+    format(
+      "  (resource.type=\"k8s_node\" AND (log_id(\"kubelet\") OR log_id(\"kernel\") OR log_id(\"node-problem-detector\")) AND (%s))",
+      join(" OR ", [for term in local.node_oom_terms : format("%q", term)]),
+    ),
     ")${local.cluster_filter}",
   ])
 }
