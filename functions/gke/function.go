@@ -1,0 +1,130 @@
+// Package gke is the Cloud Functions (2nd gen) adapter: a Cloud Logging
+// sink publishes GKE Kubernetes Events (and, where routed, kubelet and
+// kernel lines) to Pub/Sub, Eventarc delivers each message as a
+// google.cloud.pubsub.topic.v1.messagePublished CloudEvent, and Handler
+// turns it into a failure.Failure and reports it to Slack.
+//
+// The package registers Handler with functions-framework-go in init, so the
+// Cloud Functions Go buildpack (function target "Handler") and
+// functions/gke/cmd/local serve it the same way.
+package gke
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"os"
+	"sync"
+
+	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
+	cloudevents "github.com/cloudevents/sdk-go/v2"
+
+	"github.com/tracegrid/tracegrid/shared/notify"
+	"github.com/tracegrid/tracegrid/shared/report"
+)
+
+// FunctionTarget is the name Handler is registered under: the value of
+// GOOGLE_FUNCTION_TARGET at build time and FUNCTION_TARGET at run time.
+const FunctionTarget = "Handler"
+
+func init() {
+	functions.CloudEvent(FunctionTarget, Handler)
+}
+
+var (
+	setupOnce   sync.Once
+	setupErr    error
+	defaultFunc *Function
+)
+
+// Handler is the CloudEvent function. It reports every failure in the
+// Pub/Sub message and returns nil (acknowledge) for messages that cannot be
+// read or report nothing, so Pub/Sub does not redeliver them; it returns an
+// error only when Slack could not be reached, so Pub/Sub retries.
+//
+// The Slack settings come from the environment (SLACK_BOT_TOKEN and
+// SLACK_CHANNEL, or SLACK_WEBHOOK_URL; see shared/notify).
+func Handler(ctx context.Context, e cloudevents.Event) error {
+	setupOnce.Do(func() {
+		var n *notify.Notifier
+		log := cloudLogger()
+		n, setupErr = notify.FromEnv(notify.WithLogger(log))
+		defaultFunc = &Function{Reporter: &report.Reporter{Notifier: n, Log: log}}
+	})
+	if setupErr != nil {
+		// Misconfiguration: fail loudly; the message stays in Pub/Sub
+		// (and its dead-letter topic) until the settings are fixed.
+		return setupErr
+	}
+	return defaultFunc.Handle(ctx, e)
+}
+
+// LocalHandler serves Handler over HTTP the way functions-framework-go
+// does (CloudEvents in binary or structured mode, through the CloudEvents
+// SDK), for `tracegrid serve`.
+func LocalHandler() (http.Handler, error) {
+	p, err := cloudevents.NewHTTP()
+	if err != nil {
+		return nil, err
+	}
+	return cloudevents.NewHTTPReceiveHandler(context.Background(), p, Handler)
+}
+
+// Function handles messagePublished CloudEvents with its Reporter.
+type Function struct {
+	Reporter *report.Reporter
+}
+
+// Handle decodes e and reports each failure it holds. See Handler for what
+// the returned error means.
+func (fn *Function) Handle(ctx context.Context, e cloudevents.Event) error {
+	log := fn.logger().With(slog.String("ce_id", e.ID()), slog.String("ce_type", e.Type()))
+	if e.Type() != MessagePublishedType {
+		log.WarnContext(ctx, "acknowledged: not a Pub/Sub messagePublished event")
+		return nil
+	}
+	failures, err := Decode(e.Data())
+	if err != nil {
+		log.WarnContext(ctx, "acknowledged unreadable message", slog.String("error", err.Error()))
+		return nil
+	}
+	if len(failures) == 0 {
+		log.DebugContext(ctx, "nothing to report")
+		return nil
+	}
+	for _, f := range failures {
+		if _, err := fn.Reporter.Report(ctx, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (fn *Function) logger() *slog.Logger {
+	if fn.Reporter != nil && fn.Reporter.Log != nil {
+		return fn.Reporter.Log
+	}
+	return slog.Default()
+}
+
+// cloudLogger writes JSON lines that Cloud Logging reads as structured
+// entries: "severity" and "message" are its special fields.
+func cloudLogger() *slog.Logger {
+	return slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) > 0 {
+				return a
+			}
+			switch a.Key {
+			case slog.LevelKey:
+				a.Key = "severity"
+				if lvl, ok := a.Value.Any().(slog.Level); ok && lvl == slog.LevelWarn {
+					a.Value = slog.StringValue("WARNING")
+				}
+			case slog.MessageKey:
+				a.Key = "message"
+			}
+			return a
+		},
+	}))
+}
