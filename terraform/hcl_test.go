@@ -144,7 +144,6 @@ type evaluator struct {
 	m      *module
 	vars   map[string]cty.Value
 	data   map[string]map[string]cty.Value // data source type -> name -> value
-	each   *cty.Value
 	locals map[string]cty.Value
 }
 
@@ -214,9 +213,6 @@ func (ev *evaluator) eval(e hcl.Expression) (cty.Value, error) {
 	vars["data"] = cty.ObjectVal(dataObj)
 	for _, b := range ev.m.find("resource") {
 		vars[b.Labels[0]] = cty.DynamicVal
-	}
-	if ev.each != nil {
-		vars["each"] = *ev.each
 	}
 	v, diags := e.Value(&hcl.EvalContext{Variables: vars, Functions: ev.functions()})
 	if diags.HasErrors() {
