@@ -92,8 +92,12 @@ func imageIn(msg string, h *hits) string {
 }
 
 // refAt reads a reference from the start of s up to end (or, for end 0, up
-// to a space, comma, quote or ": ").
+// to a space, comma, quote or ": ", unless s opens with a quote, which then
+// ends it).
 func refAt(s string, end byte) string {
+	if end == 0 && s != "" && (s[0] == '"' || s[0] == '\'') {
+		end, s = s[0], s[1:]
+	}
 	n := 0
 	for n < len(s) {
 		c := s[n]
