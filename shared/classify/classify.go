@@ -11,7 +11,7 @@ import (
 // platform reason code and the exit code.
 func Classify(f *failure.Failure) Diagnosis {
 	exit, hasExit := f.Exit()
-	v := decide(f.Reason, f.Messages, exit, hasExit, f.Image)
+	v := decide(f.Reason, f.Messages, exit, hasExit, f.Image, true)
 	d := v.diagnosis()
 	img := f.Image
 	if img == "" {
@@ -33,7 +33,7 @@ func Classify(f *failure.Failure) Diagnosis {
 func Text(platform failure.Platform, message string) Diagnosis {
 	_ = platform // the wording families are platform-neutral; kept for callers' intent
 	msgs := [1]string{message}
-	return decide("", msgs[:], 0, false, "").diagnosis()
+	return decide("", msgs[:], 0, false, "", false).diagnosis()
 }
 
 // verdict is a decision before rendering.
@@ -62,7 +62,10 @@ func (v verdict) diagnosis() Diagnosis {
 // strong rule in table order over all messages (earlier message wins a tie);
 // the exit code; a weak rule (a wrapper such as CrashLoopBackOff); a weak
 // reason code; otherwise unknown with the raw message as evidence.
-func decide(reason string, msgs []string, exit int, hasExit bool, configured string) verdict {
+//
+// render asks for the image the messages name (for commands); the CLI's
+// Text path skips that work.
+func decide(reason string, msgs []string, exit int, hasExit bool, configured string, render bool) verdict {
 	rc, rcFound := reasonCode(reason)
 	if rcFound && !rc.weak {
 		return verdict{cause: rc.cause, conf: rc.conf, evidence: reason}
@@ -74,9 +77,9 @@ func decide(reason string, msgs []string, exit int, hasExit bool, configured str
 	for _, m := range msgs {
 		var h hits
 		eng.ac.scan(m, &h)
-		if image == "" {
+		if image == "" && render {
 			image = imageIn(m, &h)
-			if image == "" {
+			if image == "" && h.has(eng.tagRepoID) {
 				image = tagNotFound(m)
 			}
 		}

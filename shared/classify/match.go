@@ -10,6 +10,9 @@ package classify
 // maxKeywords bounds the phrase table so a scan's hit set lives on the stack.
 const maxKeywords = 640
 
+// termBit marks a transition into a state where some phrase ends.
+const termBit = 1 << 31
+
 // maxWraps bounds how many wrapper occurrences one scan remembers.
 const maxWraps = 16
 
@@ -37,12 +40,15 @@ func (h *hits) has(id kwID) bool { return h.bits[id>>6]&(1<<(id&63)) != 0 }
 
 // automaton is a dense Aho-Corasick DFA over a compressed alphabet.
 type automaton struct {
-	class  [256]uint8 // byte -> alphabet class; 0 means "no phrase uses it"
-	width  int        // number of classes
-	delta  []uint16   // state*width+class -> next state
-	out    [][]kwID   // phrases ending in each state, fail-link outputs merged
-	phrase []string   // lower-case phrase per id
-	wrap   []bool     // whether a phrase is an error wrapper
+	class [256]uint8 // byte -> alphabet class; 0 means "no phrase uses it"
+	width int        // number of classes
+	// delta maps row+class to the next state's row, where a state's row is
+	// its number times width (pre-multiplied so the scan loop only adds);
+	// termBit is set when a phrase ends in the next state.
+	delta  []uint32
+	out    [][]kwID // by state: phrases ending there, fail-link outputs merged
+	phrase []string // lower-case phrase per id
+	wrap   []bool   // whether a phrase is an error wrapper
 }
 
 // newAutomaton builds the DFA for phrases (already lower case, distinct).
@@ -87,11 +93,11 @@ func newAutomaton(phrases []string, wrap []bool) *automaton {
 		}
 		nodes[s].out = append(nodes[s].out, kwID(id))
 	}
-	if len(nodes) > 1<<16 {
+	if len(nodes)*a.width >= termBit {
 		panic("classify: keyword automaton too large")
 	}
 	// Breadth-first: fail links and the dense transition table.
-	a.delta = make([]uint16, len(nodes)*a.width)
+	a.delta = make([]uint32, len(nodes)*a.width)
 	a.out = make([][]kwID, len(nodes))
 	queue := []int{0}
 	for len(queue) > 0 {
@@ -104,13 +110,20 @@ func newAutomaton(phrases []string, wrap []bool) *automaton {
 		for c := 0; c < a.width; c++ {
 			if n, ok := nodes[s].child[uint8(c)]; ok {
 				if s != 0 {
-					nodes[n].fail = int(a.delta[nodes[s].fail*a.width+c])
+					nodes[n].fail = int(a.delta[nodes[s].fail*a.width+c]&^termBit) / a.width
 				}
-				a.delta[s*a.width+c] = uint16(n)
+				a.delta[s*a.width+c] = uint32(n * a.width)
 				queue = append(queue, n)
 			} else if s != 0 {
 				a.delta[s*a.width+c] = a.delta[nodes[s].fail*a.width+c]
 			}
+		}
+	}
+	// Mark transitions into states where a phrase ends (fail-link outputs
+	// are merged by now).
+	for i, v := range a.delta {
+		if len(a.out[int(v)/a.width]) > 0 {
+			a.delta[i] = v | termBit
 		}
 	}
 	return a
@@ -118,11 +131,15 @@ func newAutomaton(phrases []string, wrap []bool) *automaton {
 
 // scan records every phrase occurring in msg into h (which must be empty).
 func (a *automaton) scan(msg string, h *hits) {
-	s := 0
-	w := a.width
+	row := uint32(0)
+	w := uint32(a.width)
 	for i := 0; i < len(msg); i++ {
-		s = int(a.delta[s*w+int(a.class[msg[i]])])
-		for _, id := range a.out[s] {
+		v := a.delta[row+uint32(a.class[msg[i]])]
+		row = v &^ termBit
+		if v&termBit == 0 {
+			continue
+		}
+		for _, id := range a.out[row/w] {
 			if !h.has(id) {
 				h.bits[id>>6] |= 1 << (id & 63)
 				h.first[id] = int32(i + 1 - len(a.phrase[id]))

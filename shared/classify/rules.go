@@ -278,6 +278,8 @@ type engine struct {
 	wrapKind map[kwID]bool // wrapper id -> toColon
 	imageIDs []kwID        // imageMarkers ids, in marker order
 	exitIDs  []kwID
+	// tagRepoID is ECS's "Tag T not found in repository R" wording.
+	tagRepoID kwID
 }
 
 var eng = compile()
@@ -324,6 +326,7 @@ func compile() *engine {
 	for _, m := range exitMarkers {
 		e.exitIDs = append(e.exitIDs, add(m, false))
 	}
+	e.tagRepoID = add(" not found in repository ", false)
 	e.ac = newAutomaton(phrases, wrap)
 	return e
 }
