@@ -35,6 +35,14 @@ const (
 // batch; the envelope adds the metadata copy.
 const maxBody = 4 << 20
 
+// activityLogLag is how long after an event its Activity Log entry may still
+// be missing; younger events without one are redelivered rather than
+// reported without a cause.
+const activityLogLag = 10 * time.Minute
+
+// errRetryLater fails an invocation so the platform delivers it again.
+var errRetryLater = errors.New("azure: cause not known yet, retry later")
+
 // scanParallel bounds concurrent container group reads during a scan.
 const scanParallel = 4
 
@@ -165,8 +173,13 @@ func (h *Handler) handleEvent(ctx context.Context, ev eventgrid.Event, resp *cus
 		resp.Logf("tracegrid: ignored event %s: %s", ev.ID, why)
 		return nil
 	}
-	if h.arm != nil {
-		h.enrichEvent(ctx, ev, f)
+	if h.arm != nil && !h.enrichEvent(ctx, ev, f) {
+		// Nothing says why yet: the Activity Log lags the event. Fail the
+		// invocation so Event Grid redelivers (10s, 30s, 1m, 5m, ...); once
+		// the event is older than activityLogLag it is reported as is.
+		resp.Logf("tracegrid: %s %s: the Activity Log has no error for correlation id %s yet; asking Event Grid to redeliver",
+			ev.ID, f.Resource(), f.Details["correlation id"])
+		return errRetryLater
 	}
 	line, err := h.report(ctx, f)
 	resp.Logs = append(resp.Logs, line)
@@ -212,17 +225,22 @@ func (h *Handler) checkAfterSuccess(ctx context.Context, ev eventgrid.Event, res
 
 // enrichEvent adds what ARM knows to a resource failure event: the ARM error
 // from the Activity Log, and the container group's instance view. Each read
-// is best effort: the report goes out with what could be read.
-func (h *Handler) enrichEvent(ctx context.Context, ev eventgrid.Event, f *failure.Failure) {
+// is best effort: the report goes out with what could be read. It returns
+// false when the event is young (activityLogLag) and neither read says why
+// the operation failed, so a redelivery is likely to learn more.
+func (h *Handler) enrichEvent(ctx context.Context, ev eventgrid.Event, f *failure.Failure) bool {
 	warn := func(what string, err error) {
 		h.log.WarnContext(ctx, "enrichment failed", slog.String("event_id", ev.ID), slog.String("what", what), slog.String("error", err.Error()))
 	}
+	found, failed := false, false
 	if corr := f.Details["correlation id"]; corr != "" {
 		oe, err := h.arm.ActivityError(ctx, f.Account, corr, ev.Time)
 		switch {
 		case err != nil:
+			failed = true
 			warn("activity log", err)
 		case oe != nil:
+			found = true
 			if oe.Code != "" {
 				f.Reason = oe.Code
 			}
@@ -235,22 +253,30 @@ func (h *Handler) enrichEvent(ctx context.Context, ev eventgrid.Event, f *failur
 			}
 		}
 	}
+	if !found && !failed {
+		f.Details["activity log"] = "no error entry for the correlation id"
+	}
+	young := !ev.Time.IsZero() && h.now().Sub(ev.Time) < activityLogLag
 	g, err := h.arm.Group(ctx, f.Account, f.ResourceGroup, f.Task)
 	switch {
 	case errors.Is(err, arm.ErrNotFound):
 		f.Details["container group"] = "does not exist (the create failed before it was stored, or it was deleted)"
-		return
+		return found || failed || !young
 	case err != nil:
 		warn("container group", err)
-		return
+		return true
 	}
-	mergeGroup(f, g)
+	if mergeGroup(f, g) {
+		found = true
+	}
 	h.addLogs(ctx, f)
+	return found || failed || !young
 }
 
 // mergeGroup fills f from the container group: location, facts, and the
-// failing container's names and messages.
-func mergeGroup(f *failure.Failure, g *armcontainerinstance.ContainerGroup) {
+// failing container's names and messages. It reports whether the group
+// showed a failure.
+func mergeGroup(f *failure.Failure, g *armcontainerinstance.ContainerGroup) bool {
 	base := aci.Base(g)
 	f.Region = firstNonEmpty(base.Region, f.Region)
 	for k, v := range base.Details {
@@ -269,7 +295,7 @@ func mergeGroup(f *failure.Failure, g *armcontainerinstance.ContainerGroup) {
 	}
 	fs := aci.Failures(g, time.Time{})
 	if len(fs) == 0 {
-		return
+		return false
 	}
 	gf := fs[0]
 	if f.Container == "" || f.Container == gf.Container {
@@ -286,6 +312,7 @@ func mergeGroup(f *failure.Failure, g *armcontainerinstance.ContainerGroup) {
 		f.Messages, f.Reason = nil, gf.Reason
 	}
 	f.Messages = append(f.Messages, gf.Messages...)
+	return true
 }
 
 // addLogs reads the log tail of a container that ran and exited.

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tracegrid/tracegrid/functions/azure/arm"
 	"github.com/tracegrid/tracegrid/functions/azure/customhandler"
@@ -266,5 +267,22 @@ func TestScan(t *testing.T) {
 	}
 	if n := len(srv.Requests()); n == 0 {
 		t.Error("no ARM requests")
+	}
+}
+
+func TestYoungEventWithoutCauseIsRedelivered(t *testing.T) {
+	rec := &recorder{}
+	h, _ := newTestHandler(t, rec)
+	ev := resourceEvent(t, egFailure, "shop-new", "not-in-the-activity-log-yet")
+	when := h.now().Add(-time.Minute)
+	ev["eventTime"] = when.Format(time.RFC3339Nano)
+	body := envelope(ev, false)
+	if code, resp := post(t, h, EventRoute, body); code != http.StatusInternalServerError || len(rec.got) != 0 {
+		t.Fatalf("young event: status %d, %d reports, logs %q", code, len(rec.got), resp.Logs)
+	}
+	// Past the Activity Log's lag the event is reported with what is known.
+	h.now = func() time.Time { return when.Add(activityLogLag + time.Second) }
+	if code, resp := post(t, h, EventRoute, body); code != http.StatusOK || len(rec.got) != 1 {
+		t.Fatalf("old event: status %d, %d reports, logs %q", code, len(rec.got), resp.Logs)
 	}
 }
