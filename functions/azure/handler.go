@@ -278,6 +278,10 @@ func (h *Handler) enrichEvent(ctx context.Context, ev eventgrid.Event, f *failur
 // showed a failure.
 func mergeGroup(f *failure.Failure, g *armcontainerinstance.ContainerGroup) bool {
 	base := aci.Base(g)
+	// ARM's own spelling of the names, so that the scan's reports of the
+	// same group (recoveries included) land in the same incident.
+	f.Account = firstNonEmpty(base.Account, f.Account)
+	f.ResourceGroup = firstNonEmpty(base.ResourceGroup, f.ResourceGroup)
 	f.Region = firstNonEmpty(base.Region, f.Region)
 	for k, v := range base.Details {
 		f.Details[k] = v
