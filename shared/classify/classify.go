@@ -27,11 +27,13 @@ func Classify(f *failure.Failure) Diagnosis {
 	return d
 }
 
-// Text classifies one raw message from platform, as the CLI's classify
-// command does. It decides only (no command rendering) and does not allocate
-// beyond what a rule's regexp needs. Fix is shared: callers must not modify it.
-func Text(platform failure.Platform, message string) Diagnosis {
-	_ = platform // the wording families are platform-neutral; kept for callers' intent
+// Text classifies one raw message, as the CLI's classify command does. It
+// decides only (no command rendering) and does not allocate. The platform is
+// part of the CLI's input contract; the rules match wording families that
+// recur across platforms (a Docker daemon error reads the same under ECS on
+// EC2 as on a Kubernetes node), so the decision does not depend on it. Fix is
+// shared between calls: callers must not modify it.
+func Text(_ failure.Platform, message string) Diagnosis {
 	msgs := [1]string{message}
 	return decide("", msgs[:], 0, false, "", false).diagnosis()
 }
