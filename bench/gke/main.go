@@ -1,0 +1,182 @@
+// Command gke measures the GKE function as deployed code runs it: the
+// functions/gke/cmd/local binary under functions-framework-go, posting to a
+// local fake Slack. Run from the module root (make bench):
+//
+//	go run ./bench/gke
+//
+// It prints measure.Row lines: cold start (process start to first response,
+// median of -cold runs), warm latency p50/p99 over -warm POSTs, the peak
+// RSS of the warm process, and the size of the source bundle dist/gke.zip.
+package main
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"github.com/tracegrid/tracegrid/bench/measure"
+	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
+)
+
+const (
+	subject   = "gke"
+	token     = "xoxb-bench"
+	entryFile = "testdata/events/gcp-gke-k8s-event-logentry.k8s_pod.Warning-Failed-pull-image.DERIVED.json"
+)
+
+func main() {
+	coldRuns := flag.Int("cold", 10, "cold starts to time")
+	warmPosts := flag.Int("warm", 1000, "warm POSTs to time")
+	flag.Parse()
+	log.SetFlags(0)
+
+	tmp, err := os.MkdirTemp("", "bench-gke-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	bin := filepath.Join(tmp, "local")
+	run("go", "build", "-o", bin, "./functions/gke/cmd/local")
+	zipPath := filepath.Join(tmp, "gke.zip")
+	run("go", "run", "./functions/gke/cmd/bundle", "-o", zipPath)
+
+	entry, err := os.ReadFile(entryFile)
+	if err != nil {
+		log.Fatal(err)
+	}
+	slack := fakeslack.New(token)
+	defer slack.Close()
+
+	var cold []time.Duration
+	for i := 0; i < *coldRuns; i++ {
+		p := start(bin, slack)
+		t0 := p.started
+		if code := p.post(entry, fmt.Sprint("cold-", i), true); code != http.StatusOK {
+			log.Fatalf("cold start %d: status %d", i, code)
+		}
+		cold = append(cold, time.Since(t0))
+		p.stop()
+	}
+
+	p := start(bin, slack)
+	defer p.stop()
+	p.post(entry, "warmup", true)
+	warm := make([]time.Duration, 0, *warmPosts)
+	for i := 0; i < *warmPosts; i++ {
+		// A new insertId each time: every POST is a new delivery that the
+		// notifier classifies and groups (no redelivery short cut).
+		t0 := time.Now()
+		if code := p.post(entry, fmt.Sprint("warm-", i), false); code != http.StatusOK {
+			log.Fatalf("warm POST %d: status %d", i, code)
+		}
+		warm = append(warm, time.Since(t0))
+	}
+	rss, err := measure.PeakRSS(p.cmd.Process.Pid)
+	if err != nil {
+		log.Fatal(err)
+	}
+	st, err := os.Stat(zipPath)
+	if err != nil {
+		log.Fatal(err)
+	}
+	binSt, err := os.Stat(bin)
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	measure.Row(subject, fmt.Sprintf("cold start, process start to first response (median of %d)", len(cold)), measure.Millis(measure.Percentile(cold, 50)), "< 1000 ms")
+	measure.Row(subject, fmt.Sprintf("warm latency p50 (%d POSTs, local Slack)", len(warm)), measure.Millis(measure.Percentile(warm, 50)), "< 20 ms")
+	measure.Row(subject, fmt.Sprintf("warm latency p99 (%d POSTs, local Slack)", len(warm)), measure.Millis(measure.Percentile(warm, 99)), "< 100 ms")
+	measure.Row(subject, "peak RSS after warm run", fmt.Sprintf("%.1f MB", float64(rss)/1024), "< 128 MB (256M instance)")
+	measure.Row(subject, "source bundle dist/gke.zip", fmt.Sprintf("%.1f KB", float64(st.Size())/1024), "< 1024 KB")
+	measure.Row(subject, "local binary (linux/"+goarch()+")", fmt.Sprintf("%.1f MB", float64(binSt.Size())/(1<<20)), "")
+}
+
+func goarch() string {
+	out, err := exec.Command("go", "env", "GOARCH").Output()
+	if err != nil {
+		return "?"
+	}
+	return string(bytes.TrimSpace(out))
+}
+
+func run(name string, args ...string) {
+	cmd := exec.Command(name, args...)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		log.Fatalf("%s %v: %v", name, args, err)
+	}
+}
+
+type process struct {
+	cmd     *exec.Cmd
+	url     string
+	started time.Time
+	client  *http.Client
+}
+
+func start(bin string, slack *fakeslack.Server) *process {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	port := fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+	l.Close()
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "PORT="+port, "SLACK_API_URL="+slack.APIURL(), "SLACK_BOT_TOKEN="+token,
+		"SLACK_CHANNEL=C0BENCH", "SLACK_WEBHOOK_URL=", "TRACEGRID_DRY_RUN=", "TRACEGRID_GCS_BUCKET=")
+	p := &process{cmd: cmd, url: "http://127.0.0.1:" + port + "/", client: &http.Client{Timeout: 30 * time.Second}}
+	p.started = time.Now()
+	if err := cmd.Start(); err != nil {
+		log.Fatal(err)
+	}
+	return p
+}
+
+func (p *process) stop() {
+	_ = p.cmd.Process.Kill()
+	_ = p.cmd.Wait()
+}
+
+// post sends the LogEntry with insertId id as a binary-mode Pub/Sub
+// CloudEvent. With retry it retries connection errors until the process
+// listens (for timing a cold start).
+func (p *process) post(entry []byte, id string, retry bool) int {
+	var le map[string]any
+	if err := json.Unmarshal(entry, &le); err != nil {
+		log.Fatal(err)
+	}
+	le["insertId"] = id
+	raw, _ := json.Marshal(le)
+	body, _ := json.Marshal(map[string]any{
+		"subscription": "projects/my-project/subscriptions/bench",
+		"message":      map[string]any{"data": base64.StdEncoding.EncodeToString(raw), "messageId": id},
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		req, _ := http.NewRequest(http.MethodPost, p.url, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("ce-id", id)
+		req.Header.Set("ce-source", "//pubsub.googleapis.com/projects/my-project/topics/gke-events")
+		req.Header.Set("ce-specversion", "1.0")
+		req.Header.Set("ce-type", "google.cloud.pubsub.topic.v1.messagePublished")
+		resp, err := p.client.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		if !retry || time.Now().After(deadline) {
+			log.Fatalf("POST: %v", err)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
