@@ -50,18 +50,27 @@ func (id ID) String() string {
 
 // ParseGroup decodes a container group GET body. It also accepts the REST
 // API specification's example form ({"responses":{"200":{"body":...}}}), in
-// which Azure publishes real response bodies.
+// which Azure publishes real response bodies, and `az container show`
+// output, which lifts "properties" into the group and each container.
 func ParseGroup(body []byte) (*armcontainerinstance.ContainerGroup, error) {
 	var probe struct {
 		Responses map[string]struct {
 			Body json.RawMessage `json:"body"`
 		} `json:"responses"`
 		Properties json.RawMessage `json:"properties"`
+		Containers json.RawMessage `json:"containers"`
 	}
 	if err := json.Unmarshal(body, &probe); err != nil {
 		return nil, fmt.Errorf("aci: decode container group: %w", err)
 	}
-	if len(probe.Properties) == 0 {
+	switch {
+	case len(probe.Properties) > 0:
+	case len(probe.Containers) > 0:
+		var err error
+		if body, err = unflatten(body); err != nil {
+			return nil, err
+		}
+	default:
 		if r, ok := probe.Responses["200"]; ok && len(r.Body) > 0 {
 			body = r.Body
 		}
@@ -74,6 +83,41 @@ func ParseGroup(body []byte) (*armcontainerinstance.ContainerGroup, error) {
 		return nil, errors.New("aci: not a container group (no id, type or properties)")
 	}
 	return &g, nil
+}
+
+// resourceKeys stay at the top of a resource when az output is folded
+// back into ARM's shape; every other key belongs in "properties".
+var resourceKeys = map[string]bool{"id": true, "name": true, "type": true, "location": true, "tags": true, "zones": true, "identity": true}
+
+// unflatten turns `az container show` output back into an ARM body.
+func unflatten(body []byte) ([]byte, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(body, &top); err != nil {
+		return nil, fmt.Errorf("aci: decode container group: %w", err)
+	}
+	var containers []map[string]json.RawMessage
+	if err := json.Unmarshal(top["containers"], &containers); err != nil {
+		return nil, fmt.Errorf("aci: decode containers: %w", err)
+	}
+	arm := map[string]any{}
+	props := map[string]any{}
+	for k, v := range top {
+		switch {
+		case resourceKeys[k]:
+			arm[k] = v
+		case k != "containers" && k != "resourceGroup":
+			props[k] = v
+		}
+	}
+	cs := make([]any, 0, len(containers))
+	for _, c := range containers {
+		name := c["name"]
+		delete(c, "name")
+		cs = append(cs, map[string]any{"name": name, "properties": c})
+	}
+	props["containers"] = cs
+	arm["properties"] = props
+	return json.Marshal(arm)
 }
 
 // normalEvents are instanceView event names of a healthy start.

@@ -139,3 +139,14 @@ func TestParseGroupRejectsOtherJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestParseGroupAzContainerShowOutput(t *testing.T) {
+	// `az container show` lifts properties up; the result must read the same
+	// as the ARM body it came from.
+	az := group(t, "../testdata/az-container-show.shop-worker.json")
+	arm := group(t, "../testdata/arm/groups/shop-worker.json")
+	a, b := Failures(az, time.Time{}), Failures(arm, time.Time{})
+	if len(a) != 1 || len(b) != 1 || a[0].EventID != b[0].EventID || a[0].Reason != b[0].Reason || a[0].Image != b[0].Image {
+		t.Fatalf("az %+v\narm %+v", a, b)
+	}
+}
