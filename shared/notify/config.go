@@ -24,7 +24,8 @@ type Config struct {
 	Production []string // TRACEGRID_PRODUCTION: globs for production clusters/accounts
 
 	// IncidentWindow is how long after the last repeat an incident stays
-	// open and repeats update it (TRACEGRID_INCIDENT_WINDOW, default 6h).
+	// open and repeats update it (TRACEGRID_INCIDENT_WINDOW, default 6h;
+	// zero values here take the defaults).
 	IncidentWindow time.Duration
 	// ReplyInterval is the least time between two thread replies of one
 	// incident (TRACEGRID_REPLY_INTERVAL, default 5m).
@@ -32,7 +33,7 @@ type Config struct {
 	// StormThreshold new incidents within StormWindow, per platform and
 	// account, post individually; further ones fold into one storm message
 	// until StormWindow passes without a new incident
-	// (TRACEGRID_STORM="5/10m"; "off" disables).
+	// (TRACEGRID_STORM, default "5/10m"; "off" or a zero threshold disables).
 	StormThreshold int
 	StormWindow    time.Duration
 }
@@ -47,19 +48,16 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		DryRun:         truthy(getenv("TRACEGRID_DRY_RUN")),
 		Mention:        strings.TrimSpace(getenv("TRACEGRID_MENTION")),
 		Production:     splitList(getenv("TRACEGRID_PRODUCTION")),
-		IncidentWindow: 6 * time.Hour,
-		ReplyInterval:  5 * time.Minute,
 		StormThreshold: 5,
-		StormWindow:    10 * time.Minute,
 	}
 	var err error
 	if c.Routes, err = ParseRoutes(getenv("TRACEGRID_ROUTES")); err != nil {
 		return c, err
 	}
-	if c.IncidentWindow, err = duration(getenv, "TRACEGRID_INCIDENT_WINDOW", c.IncidentWindow); err != nil {
+	if c.IncidentWindow, err = duration(getenv, "TRACEGRID_INCIDENT_WINDOW"); err != nil {
 		return c, err
 	}
-	if c.ReplyInterval, err = duration(getenv, "TRACEGRID_REPLY_INTERVAL", c.ReplyInterval); err != nil {
+	if c.ReplyInterval, err = duration(getenv, "TRACEGRID_REPLY_INTERVAL"); err != nil {
 		return c, err
 	}
 	if s := strings.TrimSpace(getenv("TRACEGRID_STORM")); s != "" {
@@ -70,7 +68,18 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	return c, c.validate()
 }
 
+// validate checks c and fills unset durations with their defaults. A zero
+// StormThreshold disables storm folding.
 func (c *Config) validate() error {
+	if c.IncidentWindow <= 0 {
+		c.IncidentWindow = 6 * time.Hour
+	}
+	if c.ReplyInterval <= 0 {
+		c.ReplyInterval = 5 * time.Minute
+	}
+	if c.StormThreshold > 0 && c.StormWindow <= 0 {
+		c.StormWindow = 10 * time.Minute
+	}
 	if c.APIURL == "" {
 		c.APIURL = DefaultAPIURL
 	}
@@ -104,10 +113,11 @@ func parseStorm(s string) (int, time.Duration, error) {
 	return threshold, window, nil
 }
 
-func duration(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {
+// duration reads a positive duration; unset is 0 (validate's default).
+func duration(getenv func(string) string, name string) (time.Duration, error) {
 	s := strings.TrimSpace(getenv(name))
 	if s == "" {
-		return def, nil
+		return 0, nil
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d <= 0 {

@@ -29,7 +29,10 @@ const eventLease = 2 * time.Minute
 
 // eventState is the dedup record of one delivery.
 type eventState struct {
-	Done       bool      `json:"done"`
+	Done bool `json:"done"`
+	// Counted: the failure is counted in its incident; a retry after a
+	// failed post only brings Slack up to date.
+	Counted    bool      `json:"counted,omitempty"`
 	LeaseUntil time.Time `json:"lease_until"`
 }
 
@@ -38,6 +41,7 @@ type eventClaim struct {
 	n       *Notifier
 	key     string
 	version string
+	state   eventState
 }
 
 // claimEvent records that this invocation handles the event id. It returns
@@ -51,7 +55,7 @@ func (n *Notifier) claimEvent(ctx context.Context, id string) (*eventClaim, stri
 	key := storeKey("evt", id)
 	for {
 		now := n.opts.now()
-		val, _ := json.Marshal(eventState{LeaseUntil: now.Add(eventLease)})
+		var st eventState
 		old, version, err := n.opts.store.Get(ctx, key)
 		switch {
 		case errors.Is(err, ErrNotFound):
@@ -59,7 +63,6 @@ func (n *Notifier) claimEvent(ctx context.Context, id string) (*eventClaim, stri
 		case err != nil:
 			return nil, "", storeErr("get", err)
 		default:
-			var st eventState
 			if json.Unmarshal(old, &st) == nil {
 				if st.Done {
 					return nil, "duplicate", nil
@@ -69,6 +72,8 @@ func (n *Notifier) claimEvent(ctx context.Context, id string) (*eventClaim, stri
 				}
 			}
 		}
+		st.LeaseUntil = now.Add(eventLease)
+		val, _ := json.Marshal(st)
 		v, err := n.opts.store.Put(ctx, key, val, version, eventTTL)
 		if errors.Is(err, ErrConflict) {
 			continue
@@ -76,22 +81,43 @@ func (n *Notifier) claimEvent(ctx context.Context, id string) (*eventClaim, stri
 		if err != nil {
 			return nil, "", storeErr("put", err)
 		}
-		return &eventClaim{n: n, key: key, version: v}, "", nil
+		return &eventClaim{n: n, key: key, version: v, state: st}, "", nil
 	}
 }
 
+// counted reports whether an earlier attempt already counted the event.
+func (c *eventClaim) counted() bool { return c != nil && c.state.Counted }
+
+// markCounted records that the event is counted in its incident.
+func (c *eventClaim) markCounted(ctx context.Context) {
+	if c == nil {
+		return
+	}
+	c.state.Counted = true
+	c.save(ctx)
+}
+
 // finish marks the event done, or releases the claim so that the
-// platform's retry handles it again. Failing to record it is logged: at
-// worst a redelivery is handled twice or waits for the lease.
+// platform's retry handles it again.
 func (c *eventClaim) finish(ctx context.Context, ok bool) {
 	if c == nil {
 		return
 	}
-	st := eventState{Done: ok}
-	val, _ := json.Marshal(st)
+	c.state.Done = ok
+	c.state.LeaseUntil = time.Time{}
+	c.save(ctx)
+}
+
+// save stores the claim's state. Failing to is logged, not returned: at
+// worst a redelivery is handled twice or waits for the lease.
+func (c *eventClaim) save(ctx context.Context) {
+	val, _ := json.Marshal(c.state)
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if _, err := c.n.opts.store.Put(ctx, c.key, val, c.version, eventTTL); err != nil {
-		c.n.log.Warn("could not record delivery outcome", "done", ok, "error", err.Error())
+	v, err := c.n.opts.store.Put(ctx, c.key, val, c.version, eventTTL)
+	if err != nil {
+		c.n.log.Warn("could not record delivery state", "done", c.state.Done, "error", err.Error())
+		return
 	}
+	c.version = v
 }

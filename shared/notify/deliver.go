@@ -64,8 +64,10 @@ type botTransport struct{ api *slack.Client }
 func (b botTransport) threads() bool { return true }
 
 func (b botTransport) post(ctx context.Context, channel, threadTS string, m Message) (string, error) {
-	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...),
-		slack.MsgOptionDisableLinkUnfurl(), slack.MsgOptionDisableMediaUnfurl()}
+	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionDisableLinkUnfurl(), slack.MsgOptionDisableMediaUnfurl()}
+	if len(m.Blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
+	}
 	if threadTS != "" {
 		opts = append(opts, slack.MsgOptionTS(threadTS))
 	} else {
@@ -94,9 +96,11 @@ type webhookTransport struct {
 func (w webhookTransport) threads() bool { return false }
 
 func (w webhookTransport) post(ctx context.Context, _, _ string, m Message) (string, error) {
-	return "", slack.PostWebhookCustomHTTPContext(ctx, w.url, w.client, &slack.WebhookMessage{
-		Text: m.Text, Blocks: &slack.Blocks{BlockSet: m.Blocks},
-	})
+	msg := &slack.WebhookMessage{Text: m.Text}
+	if len(m.Blocks) > 0 {
+		msg.Blocks = &slack.Blocks{BlockSet: m.Blocks}
+	}
+	return "", slack.PostWebhookCustomHTTPContext(ctx, w.url, w.client, msg)
 }
 
 func (w webhookTransport) update(context.Context, string, string, Message) error {

@@ -3,7 +3,6 @@ package notify
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"os"
@@ -140,30 +139,24 @@ func (n *Notifier) Notify(ctx context.Context, f *failure.Failure, d classify.Di
 	if err != nil || dup != "" {
 		return Result{Suppressed: dup}, err
 	}
-	res, err := n.deliver(ctx, f, d)
+	res, err := n.deliver(ctx, f, d, claim)
 	claim.finish(ctx, err == nil)
 	return res, err
 }
 
-// deliver posts the message for f to its channel.
-func (n *Notifier) deliver(ctx context.Context, f *failure.Failure, d classify.Diagnosis) (Result, error) {
-	channel := n.cfg.Routes.Channel(f, n.cfg.Channel)
-	m := render(f, d, status{Count: 1, Mention: n.cfg.mention(f, d)})
-	var ts string
-	err := n.retry(ctx, "chat.postMessage", func(ctx context.Context) (err error) {
-		ts, err = n.out.post(ctx, channel, "", m)
-		return err
-	})
-	if err != nil {
-		return Result{}, err
+// deliver counts f in its incident and brings Slack up to date, or
+// resolves the workload's incidents when f reports a recovery.
+func (n *Notifier) deliver(ctx context.Context, f *failure.Failure, d classify.Diagnosis, claim *eventClaim) (Result, error) {
+	if f.Recovered {
+		return n.recoverWorkload(ctx, f)
 	}
-	return Result{Posted: true, Action: "post", Channel: channel, TS: ts}, nil
-}
-
-// storeErr wraps a Store failure, which is transient like a Slack outage.
-func storeErr(op string, err error) error {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return errors.Join(ErrBudgetExhausted, err)
+	key := incidentKey(f, d.Cause)
+	if !claim.counted() {
+		var err error
+		if key, err = n.record(ctx, f, d); err != nil {
+			return Result{}, err
+		}
+		claim.markCounted(ctx)
 	}
-	return errors.New("notify: state store " + op + ": " + err.Error())
+	return n.syncIncident(ctx, key)
 }

@@ -41,7 +41,11 @@ func (w *waits) sleep(ctx context.Context, d time.Duration) error {
 	return ctx.Err()
 }
 
-func (w *waits) list() []time.Duration { w.mu.Lock(); defer w.mu.Unlock(); return append([]time.Duration(nil), w.d...) }
+func (w *waits) list() []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]time.Duration(nil), w.d...)
+}
 
 // harness is a Notifier wired to a fake Slack, a memory store and a fake clock.
 type harness struct {

@@ -5,6 +5,7 @@ package report
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 
 	"github.com/tracegrid/tracegrid/shared/classify"
@@ -25,8 +26,11 @@ type Outcome struct {
 }
 
 // Report classifies f and notifies Slack unless the failure is an expected
-// stop. The error is non-nil only when delivery failed in a way worth a
-// platform retry (Slack unreachable, rate limited past the time budget).
+// stop (a recovery is passed on: it resolves open incidents). The error is
+// non-nil when delivery failed: usually worth a platform retry (Slack
+// unreachable, rate limited past the time budget); a *notify.PermanentError
+// (errors.As) means the Slack configuration is wrong, and retries only keep
+// the event for the dead-letter target.
 func (r *Reporter) Report(ctx context.Context, f *failure.Failure) (Outcome, error) {
 	d := classify.Classify(f)
 	out := Outcome{Diagnosis: d}
@@ -34,7 +38,7 @@ func (r *Reporter) Report(ctx context.Context, f *failure.Failure) (Outcome, err
 		slog.String("cause", string(d.Cause)),
 		slog.String("confidence", string(d.Confidence)),
 		slog.String("platform", string(f.Platform)),
-		slog.String("resource", f.Resource()),
+		slog.String("resource", notify.Redact(f.Resource())),
 		slog.String("event_id", f.EventID),
 	}
 	if d.Cause == classify.NotAFailure && !f.Recovered {
@@ -44,9 +48,15 @@ func (r *Reporter) Report(ctx context.Context, f *failure.Failure) (Outcome, err
 	}
 	res, err := r.Notifier.Notify(ctx, f, d)
 	out.Result = res
-	attrs = append(attrs, slog.Bool("slack_accepted", res.Posted), slog.String("suppressed", res.Suppressed))
+	attrs = append(attrs, slog.Bool("slack_accepted", res.Posted), slog.String("action", res.Action), slog.String("suppressed", res.Suppressed))
 	if err != nil {
-		r.logger().ErrorContext(ctx, "notify failed", append(attrs, slog.String("error", err.Error()))...)
+		attrs = append(attrs, slog.String("error", notify.Redact(err.Error())))
+		var perm *notify.PermanentError
+		if errors.As(err, &perm) {
+			r.logger().ErrorContext(ctx, "Slack refused the message permanently; fix the Slack token, channel or webhook", append(attrs, slog.String("slack_error", perm.Code))...)
+			return out, err
+		}
+		r.logger().ErrorContext(ctx, "notify failed; the platform will retry", attrs...)
 		return out, err
 	}
 	r.logger().InfoContext(ctx, "reported", attrs...)

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -90,6 +91,13 @@ func (s *Server) FailNext(method string, fails ...Fail) {
 // Messages returns top-level messages in the order they were posted.
 func (s *Server) Messages() []Message {
 	return s.filter(func(m *Message) bool { return m.ThreadTS == "" })
+}
+
+// Delete removes a top-level message, as a user deleting it in Slack does.
+func (s *Server) Delete(channel, ts string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.messages = slices.DeleteFunc(s.messages, func(m *Message) bool { return m.Channel == channel && m.TS == ts })
 }
 
 // Replies returns the thread replies to ts.

@@ -1,0 +1,464 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/tracegrid/tracegrid/shared/classify"
+	"github.com/tracegrid/tracegrid/shared/failure"
+)
+
+// postLease is how long an instance may take to post a new message before
+// another instance takes the job over.
+const postLease = time.Minute
+
+// keptTasks is how many affected task or pod names an incident remembers.
+const keptTasks = 20
+
+// incident is the stored state of one incident: one workload failing for
+// one cause.
+type incident struct {
+	slackMsg
+	Failure      failure.Failure    `json:"failure"` // the latest failure, trimmed
+	Diagnosis    classify.Diagnosis `json:"diagnosis"`
+	Mention      string             `json:"mention,omitempty"`
+	Count        int                `json:"count"`
+	FirstSeen    time.Time          `json:"first_seen"`
+	LastSeen     time.Time          `json:"last_seen"`
+	Tasks        []string           `json:"tasks,omitempty"` // newest last
+	TaskCount    int                `json:"task_count"`
+	LastReply    time.Time          `json:"last_reply,omitzero"`
+	RepliedCount int                `json:"replied_count"`
+	Storm        string             `json:"storm,omitempty"` // storm key when folded into one
+	Resolved     bool               `json:"resolved,omitempty"`
+	ResolvedAt   time.Time          `json:"resolved_at,omitzero"`
+	RecoveryNote bool               `json:"recovery_note,omitempty"` // recovery reply claimed
+}
+
+func (in *incident) msg() *slackMsg { return &in.slackMsg }
+
+func (in *incident) message() Message {
+	shown := in.Tasks[max(len(in.Tasks)-maxTaskNames, 0):]
+	return render(&in.Failure, in.Diagnosis, status{
+		Count: in.Count, FirstSeen: in.FirstSeen, LastSeen: in.LastSeen, Tasks: shown, TaskCount: in.TaskCount,
+		Resolved: in.Resolved, ResolvedAt: in.ResolvedAt, Mention: in.Mention,
+	})
+}
+
+// open reports whether a failure seen at now joins this incident.
+func (in *incident) open(now time.Time, window time.Duration) bool {
+	return in != nil && !in.Resolved && now.Sub(in.LastSeen) < window
+}
+
+// add counts one more failure.
+func (in *incident) add(f *failure.Failure, d classify.Diagnosis, now time.Time) {
+	in.Count++
+	in.Rev++
+	in.LastSeen = now
+	in.Failure, in.Diagnosis = trimFailure(f), d
+	if task := taskName(f); task != "" && !slices.Contains(in.Tasks, task) {
+		in.Tasks = append(slices.Clone(in.Tasks), task)
+		if len(in.Tasks) > keptTasks {
+			in.Tasks = in.Tasks[1:]
+		}
+		in.TaskCount++
+	}
+}
+
+func taskName(f *failure.Failure) string {
+	if f.Task != "" {
+		return f.Task
+	}
+	return f.Container
+}
+
+// trimFailure keeps what re-rendering needs within a small record (Azure
+// Table properties hold 64 KiB): messages and log lines are cut.
+func trimFailure(f *failure.Failure) failure.Failure {
+	t := *f
+	t.Messages = make([]string, 0, len(f.Messages))
+	for _, m := range f.Messages {
+		t.Messages = append(t.Messages, truncate(m, 2000))
+	}
+	tail := f.LogTail[max(len(f.LogTail)-20, 0):]
+	t.LogTail = make([]string, len(tail))
+	for i, l := range tail {
+		t.LogTail[i] = truncate(l, 300)
+	}
+	return t
+}
+
+// incidentKey names the incident of f for a cause: platform, account,
+// cluster (or resource group), namespace, workload and cause.
+func incidentKey(f *failure.Failure, cause classify.Cause) string {
+	return storeKey("inc", append(workloadParts(f), string(cause))...)
+}
+
+// workloadKey names the index of a workload's incidents, for recovery.
+func workloadKey(f *failure.Failure) string { return storeKey("wl", workloadParts(f)...) }
+
+func workloadParts(f *failure.Failure) []string {
+	w := f.Workload
+	if w == "" {
+		w = f.Task
+	}
+	return []string{string(f.Platform), f.Account, f.Cluster, f.ResourceGroup, f.Namespace, w}
+}
+
+// workloadIndex lists the incident keys of a workload that may be open.
+type workloadIndex struct {
+	Incidents []string `json:"incidents"`
+}
+
+func (n *Notifier) incidentTTL() time.Duration { return n.cfg.IncidentWindow + time.Hour }
+
+// record counts f in its incident, creating the incident (and folding it
+// into a storm) when none is open. It returns the incident key.
+func (n *Notifier) record(ctx context.Context, f *failure.Failure, d classify.Diagnosis) (string, error) {
+	key := incidentKey(f, d.Cause)
+	now := n.opts.now()
+	var isNew bool
+	in, err := mutate(ctx, n.opts.store, key, n.incidentTTL(), func(cur *incident) *incident {
+		isNew = !cur.open(now, n.cfg.IncidentWindow)
+		if !isNew {
+			next := *cur
+			next.add(f, d, now)
+			return &next
+		}
+		next := &incident{
+			slackMsg: slackMsg{Channel: n.cfg.Routes.Channel(f, n.cfg.Channel)},
+			Mention:  n.cfg.mention(f, d), FirstSeen: now,
+		}
+		next.add(f, d, now)
+		return next
+	})
+	if err != nil {
+		return "", err
+	}
+	if isNew {
+		if _, err := mutate(ctx, n.opts.store, workloadKey(f), n.incidentTTL(), func(cur *workloadIndex) *workloadIndex {
+			if cur == nil {
+				cur = &workloadIndex{}
+			}
+			if slices.Contains(cur.Incidents, key) {
+				return nil
+			}
+			return &workloadIndex{Incidents: append(slices.Clone(cur.Incidents), key)}
+		}); err != nil {
+			return "", err
+		}
+		storm, err := n.detectStorm(ctx, f, in.Channel, now)
+		if err != nil || storm == "" {
+			return key, err
+		}
+		if in, err = mutate(ctx, n.opts.store, key, n.incidentTTL(), func(cur *incident) *incident {
+			if cur == nil || cur.Storm != "" || cur.TS != "" {
+				return nil // already posted on its own, or gone
+			}
+			next := *cur
+			next.Storm = storm
+			return &next
+		}); err != nil || in == nil {
+			return key, err
+		}
+	}
+	if in.Storm != "" {
+		return key, n.joinStorm(ctx, in.Storm, key, in)
+	}
+	return key, nil
+}
+
+// syncIncident brings Slack up to date with the incident at key: posts it
+// if nobody has, updates it if it changed, and replies in its thread when a
+// reply is due.
+func (n *Notifier) syncIncident(ctx context.Context, key string) (Result, error) {
+	in, _, err := load[incident](ctx, n.opts.store, key)
+	if err != nil || in == nil {
+		return Result{}, err
+	}
+	if in.Storm != "" {
+		res, err := syncRecord[stormMsg](ctx, n, in.Storm, n.incidentTTL())
+		if res.Action != "" {
+			res.Action = "storm"
+		}
+		if res.Suppressed == "repeat" {
+			res.Suppressed = "storm"
+		}
+		return res, err
+	}
+	res, err := syncRecord[incident](ctx, n, key, n.incidentTTL())
+	if err != nil || res.Action != "update" {
+		return res, err
+	}
+	if replied, err := n.replyIfDue(ctx, key); err != nil {
+		n.log.WarnContext(ctx, "thread reply failed; the parent message shows the count", "error", Redact(err.Error()))
+	} else if replied {
+		res.Action = "reply"
+	}
+	return res, nil
+}
+
+// replyIfDue posts a short thread reply when the incident repeated since
+// the last note and ReplyInterval has passed. The reply is claimed in the
+// store first, so concurrent instances do not both reply.
+func (n *Notifier) replyIfDue(ctx context.Context, key string) (bool, error) {
+	now := n.opts.now()
+	var due bool
+	var since int
+	in, err := mutate(ctx, n.opts.store, key, n.incidentTTL(), func(cur *incident) *incident {
+		due = cur != nil && cur.TS != "" && cur.TS != webhookTS && !cur.Resolved &&
+			cur.Count > cur.RepliedCount && now.Sub(cur.LastReply) >= n.cfg.ReplyInterval
+		if !due {
+			return nil
+		}
+		next := *cur
+		since = cur.Count - cur.RepliedCount
+		next.LastReply, next.RepliedCount = now, cur.Count
+		return &next
+	})
+	if err != nil || !due {
+		return false, err
+	}
+	text := fmt.Sprintf(":repeat: Failed again %d× since the last note (%d in all); latest", since, in.Count)
+	if task := taskName(&in.Failure); task != "" {
+		text += " on `" + esc(task) + "`"
+	}
+	text += " at " + clock(in.LastSeen) + "."
+	m := Message{Text: text, Blocks: nil}
+	return true, n.retry(ctx, "chat.postMessage (thread)", func(ctx context.Context) error {
+		_, err := n.out.post(ctx, in.Channel, in.TS, m)
+		return err
+	})
+}
+
+// recoverWorkload resolves the open incidents of f's workload: their
+// messages show resolved, and their threads say so.
+func (n *Notifier) recoverWorkload(ctx context.Context, f *failure.Failure) (Result, error) {
+	idx, _, err := load[workloadIndex](ctx, n.opts.store, workloadKey(f))
+	if err != nil {
+		return Result{}, err
+	}
+	now := n.opts.now()
+	res := Result{Suppressed: "no_open_incident"}
+	for _, key := range idxKeys(idx) {
+		var resolved bool
+		in, err := mutate(ctx, n.opts.store, key, n.incidentTTL(), func(cur *incident) *incident {
+			resolved = cur != nil && (cur.open(now, n.cfg.IncidentWindow) || (cur.Resolved && !cur.RecoveryNote))
+			if !resolved || cur.Resolved {
+				return nil
+			}
+			next := *cur
+			next.Resolved, next.ResolvedAt, next.Rev = true, now, cur.Rev+1
+			return &next
+		})
+		if err != nil {
+			return res, err
+		}
+		if !resolved {
+			continue
+		}
+		if in.Storm != "" {
+			if err := n.joinStorm(ctx, in.Storm, key, in); err != nil {
+				return res, err
+			}
+		}
+		r, err := n.syncIncident(ctx, key)
+		if err != nil {
+			return r, err
+		}
+		if in.Storm == "" {
+			if err := n.noteRecovery(ctx, key, f); err != nil {
+				return r, err
+			}
+		}
+		res = Result{Posted: true, Action: "resolve", Channel: in.Channel, TS: in.TS}
+	}
+	return res, nil
+}
+
+func idxKeys(idx *workloadIndex) []string {
+	if idx == nil {
+		return nil
+	}
+	return idx.Incidents
+}
+
+// noteRecovery replies in the incident's thread (or, with a webhook, posts)
+// that the workload recovered, once.
+func (n *Notifier) noteRecovery(ctx context.Context, key string, f *failure.Failure) error {
+	var claimed bool
+	in, err := mutate(ctx, n.opts.store, key, n.incidentTTL(), func(cur *incident) *incident {
+		claimed = cur != nil && cur.TS != "" && !cur.RecoveryNote
+		if !claimed {
+			return nil
+		}
+		next := *cur
+		next.RecoveryNote = true
+		return &next
+	})
+	if err != nil || !claimed {
+		return err
+	}
+	text := fmt.Sprintf(":white_check_mark: %s recovered at %s after %d failures (%s).",
+		esc(f.Resource()), clock(in.ResolvedAt), in.Count, in.Diagnosis.Cause)
+	if task := taskName(f); task != "" {
+		text += " Now running: `" + esc(task) + "`."
+	}
+	thread := in.TS
+	if thread == webhookTS {
+		thread = ""
+	}
+	err = n.retry(ctx, "chat.postMessage (recovery)", func(ctx context.Context) error {
+		_, err := n.out.post(ctx, in.Channel, thread, Message{Text: text})
+		return err
+	})
+	if err != nil { // let the platform's retry post the note
+		_, _ = mutate(context.WithoutCancel(ctx), n.opts.store, key, n.incidentTTL(), func(cur *incident) *incident {
+			if cur == nil {
+				return nil
+			}
+			next := *cur
+			next.RecoveryNote = false
+			return &next
+		})
+	}
+	return err
+}
+
+// syncable is a stored record that owns one Slack message.
+type syncable interface {
+	msg() *slackMsg
+	message() Message
+}
+
+// syncRecord makes the Slack message of the record at key show its latest
+// revision. The caller that finds it stale takes a lease and, until Slack is
+// current, posts it (first time) or updates it; others leave it to the
+// holder, which re-reads after releasing the lease so no change is missed.
+// A failed post releases the lease without a ts, so the record is never
+// marked posted without a message.
+func syncRecord[T any, P interface {
+	*T
+	syncable
+}](ctx context.Context, n *Notifier, key string, ttl time.Duration) (Result, error) {
+	var res Result
+	for range 3 {
+		holder := strconv.FormatUint(rand.Uint64(), 36)
+		now := n.opts.now()
+		var claimed bool
+		rec, err := mutate(ctx, n.opts.store, key, ttl, func(cur *T) *T {
+			claimed = cur != nil && P(cur).msg().stale() && !now.Before(P(cur).msg().Lease)
+			if !claimed {
+				return nil
+			}
+			next := *cur
+			m := P(&next).msg()
+			m.Lease, m.Holder = now.Add(postLease), holder
+			return &next
+		})
+		if err != nil || rec == nil {
+			return res, err
+		}
+		if !claimed {
+			if res.Action == "" {
+				res.Channel, res.TS = P(rec).msg().Channel, P(rec).msg().TS
+				res.Suppressed = "repeat" // Slack is current, or the holder makes it so
+				if P(rec).msg().TS == "" {
+					res.Suppressed = "pending"
+				}
+			}
+			return res, nil
+		}
+		err = writeSlack[T, P](ctx, n, key, ttl, holder, &res)
+		// Release the lease, whatever happened, so another invocation can
+		// take over; then look again for changes made meanwhile.
+		rec, rerr := mutate(context.WithoutCancel(ctx), n.opts.store, key, ttl, func(cur *T) *T {
+			if cur == nil || P(cur).msg().Holder != holder {
+				return nil
+			}
+			next := *cur
+			m := P(&next).msg()
+			m.Lease, m.Holder = time.Time{}, ""
+			return &next
+		})
+		if err != nil {
+			return res, err
+		}
+		if rerr != nil || rec == nil || !P(rec).msg().stale() {
+			return res, rerr
+		}
+	}
+	return res, nil
+}
+
+// writeSlack posts or updates the message until Slack shows the record's
+// latest revision; the caller holds the lease.
+func writeSlack[T any, P interface {
+	*T
+	syncable
+}](ctx context.Context, n *Notifier, key string, ttl time.Duration, holder string, res *Result) error {
+	for {
+		rec, _, err := load[T](ctx, n.opts.store, key)
+		if err != nil || rec == nil {
+			return err
+		}
+		sm := *P(rec).msg()
+		if sm.Holder != holder || !sm.stale() {
+			return nil
+		}
+		m := P(rec).message()
+		var ts string
+		if sm.TS == "" {
+			err = n.retry(ctx, "chat.postMessage", func(ctx context.Context) (err error) {
+				ts, err = n.out.post(ctx, sm.Channel, "", m)
+				return err
+			})
+			if ts == "" {
+				ts = webhookTS
+			}
+		} else {
+			ts = sm.TS
+			err = n.retry(ctx, "chat.update", func(ctx context.Context) error {
+				return n.out.update(ctx, sm.Channel, sm.TS, m)
+			})
+		}
+		gone := errors.Is(err, errMessageGone)
+		if err != nil && !gone {
+			return err
+		}
+		now := n.opts.now()
+		if _, err := mutate(ctx, n.opts.store, key, ttl, func(cur *T) *T {
+			if cur == nil {
+				return nil
+			}
+			next := *cur
+			m := P(&next).msg()
+			switch {
+			case gone: // deleted in Slack: post it again
+				m.TS = ""
+			case sm.TS == "":
+				m.TS, m.Rendered = ts, max(m.Rendered, sm.Rev)
+				if in, ok := any(&next).(*incident); ok { // the post is the first note
+					in.LastReply, in.RepliedCount = now, in.Count
+				}
+			default:
+				m.Rendered = max(m.Rendered, sm.Rev)
+			}
+			return &next
+		}); err != nil {
+			return err
+		}
+		switch {
+		case gone:
+		case sm.TS == "":
+			*res = Result{Posted: true, Action: "post", Channel: sm.Channel, TS: ts}
+		case res.Action == "":
+			*res = Result{Posted: true, Action: "update", Channel: sm.Channel, TS: ts}
+		}
+	}
+}
