@@ -8,16 +8,15 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/tracegrid/tracegrid/functions/azure/internal/armfake"
+	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
 )
 
 // These tests build the handler binary and drive it the way the Azure
@@ -27,7 +26,10 @@ import (
 // recorded responses (the real azidentity and armcontainerinstance clients
 // talk to it); Slack is a local Web API that records chat.postMessage.
 
-const sub = "5f3b2c1e-8a4d-4c6f-9b7e-2d1a0c9e8f7a"
+const (
+	sub        = "5f3b2c1e-8a4d-4c6f-9b7e-2d1a0c9e8f7a"
+	slackToken = "xoxb-e2e-token"
+)
 
 var handlerBin string
 
@@ -48,78 +50,36 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// slackAPI is a local Slack Web API: chat.postMessage and chat.update
-// answer like Slack and are recorded; outage makes them answer 429.
-type slackAPI struct {
-	*httptest.Server
-	mu     sync.Mutex
-	posts  []slackPost
-	outage bool
-}
-
+// slackPost is one top-level Slack message as the tests read it.
 type slackPost struct {
 	Channel  string
 	Cause    string
 	Resource string
-	Text     string // every text of the blocks, joined
+	Text     string // the fallback text and every text of the blocks, joined
 }
 
-func newSlack(t *testing.T) *slackAPI {
-	s := &slackAPI{}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := r.ParseForm(); err != nil {
-			t.Errorf("slack: %v", err)
+// posts reads the fake Slack's top-level messages and fails the test on any
+// request that broke Slack's rules.
+func posts(t *testing.T, slack *fakeslack.Server) []slackPost {
+	t.Helper()
+	if p := slack.Problems(); len(p) > 0 {
+		t.Errorf("requests Slack would refuse: %q", p)
+	}
+	var out []slackPost
+	for _, m := range slack.Messages() {
+		p := slackPost{Channel: m.Channel}
+		if m.Metadata == nil || m.Metadata.EventType != "tracegrid_failure" {
+			t.Errorf("message without tracegrid metadata: %+v", m.Metadata)
+		} else {
+			p.Cause, _ = m.Metadata.EventPayload["cause"].(string)
+			p.Resource, _ = m.Metadata.EventPayload["resource"].(string)
 		}
-		if r.Header.Get("Authorization") != "Bearer xoxb-e2e-token" && r.Form.Get("token") != "xoxb-e2e-token" {
-			json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "not_authed"})
-			return
-		}
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if s.outage {
-			w.Header().Set("Retry-After", "120")
-			w.WriteHeader(http.StatusTooManyRequests)
-			return
-		}
-		if !strings.HasSuffix(r.URL.Path, "/chat.postMessage") {
-			json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": r.Form.Get("channel"), "ts": r.Form.Get("ts")})
-			return
-		}
-		p := slackPost{Channel: r.Form.Get("channel")}
-		var md struct {
-			EventType    string `json:"event_type"`
-			EventPayload struct {
-				Cause    string `json:"cause"`
-				Resource string `json:"resource"`
-			} `json:"event_payload"`
-		}
-		if m := r.Form.Get("metadata"); m != "" {
-			if err := json.Unmarshal([]byte(m), &md); err != nil || md.EventType != "tracegrid_failure" {
-				t.Errorf("slack metadata %q: %v", m, err)
-			}
-		}
-		p.Cause, p.Resource = md.EventPayload.Cause, md.EventPayload.Resource
 		var blocks any
-		_ = json.Unmarshal([]byte(r.Form.Get("blocks")), &blocks)
-		p.Text = r.Form.Get("text") + "\n" + strings.Join(texts(blocks), "\n")
-		s.posts = append(s.posts, p)
-		json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": p.Channel, "ts": fmt.Sprintf("1764064000.%06d", len(s.posts)),
-			"message": map[string]any{"type": "message", "text": r.Form.Get("text")}})
-	}))
-	t.Cleanup(s.Close)
-	return s
-}
-
-func (s *slackAPI) setOutage(on bool) {
-	s.mu.Lock()
-	s.outage = on
-	s.mu.Unlock()
-}
-
-func (s *slackAPI) Posts() []slackPost {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]slackPost(nil), s.posts...)
+		_ = json.Unmarshal([]byte(m.BlocksJSON), &blocks)
+		p.Text = m.Text + "\n" + strings.Join(texts(blocks), "\n")
+		out = append(out, p)
+	}
+	return out
 }
 
 // texts collects every "text" string in a decoded Block Kit tree.
@@ -142,6 +102,12 @@ func texts(v any) []string {
 	return out
 }
 
+func newSlack(t *testing.T) *fakeslack.Server {
+	s := fakeslack.New(slackToken)
+	t.Cleanup(s.Close)
+	return s
+}
+
 // handler is one running handler process.
 type handler struct {
 	url string
@@ -149,7 +115,7 @@ type handler struct {
 	out *bytes.Buffer
 }
 
-func startHandler(t *testing.T, slack *slackAPI, arm *armfake.Server, extra ...string) *handler {
+func startHandler(t *testing.T, slack *fakeslack.Server, arm *armfake.Server, extra ...string) *handler {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -162,8 +128,10 @@ func startHandler(t *testing.T, slack *slackAPI, arm *armfake.Server, extra ...s
 	h.cmd.Env = append([]string{
 		"PATH=" + os.Getenv("PATH"),
 		"FUNCTIONS_CUSTOMHANDLER_PORT=" + port,
-		"SLACK_API_URL=" + slack.URL + "/",
-		"SLACK_BOT_TOKEN=xoxb-e2e-token",
+		"SLACK_API_URL=" + slack.APIURL(),
+		"SLACK_BOT_TOKEN=" + slackToken,
+		// One message per failure: no storm folding of the scan's batch.
+		"TRACEGRID_STORM=off",
 		"SLACK_CHANNEL=C0TRACEGRID",
 		"AZURE_SUBSCRIPTION_ID=" + sub,
 		"TRACEGRID_RESOURCE_GROUPS=rg-shop",
@@ -306,11 +274,11 @@ func TestEventGridTriggerEndToEnd(t *testing.T) {
 			if code != http.StatusOK {
 				t.Fatalf("status %d logs %q", code, inv.Logs)
 			}
-			posts := slack.Posts()
-			if len(posts) != 1 {
-				t.Fatalf("%d Slack posts, logs %q", len(posts), inv.Logs)
+			got := posts(t, slack)
+			if len(got) != 1 {
+				t.Fatalf("%d Slack posts, logs %q", len(got), inv.Logs)
 			}
-			p := posts[0]
+			p := got[0]
 			if p.Cause != tt.cause || p.Channel != "C0TRACEGRID" || !strings.Contains(p.Resource, tt.group) {
 				t.Errorf("posted cause %q channel %q resource %q, want %s", p.Cause, p.Channel, p.Resource, tt.cause)
 			}
@@ -321,8 +289,8 @@ func TestEventGridTriggerEndToEnd(t *testing.T) {
 			}
 			// Event Grid delivers at least once: the same event id again
 			// is acknowledged without a second message.
-			if code, _ := h.post(t, "AciEvent", body); code != http.StatusOK || len(slack.Posts()) != 1 {
-				t.Errorf("redelivery: status %d, %d posts", code, len(slack.Posts()))
+			if code, _ := h.post(t, "AciEvent", body); code != http.StatusOK || len(posts(t, slack)) != 1 {
+				t.Errorf("redelivery: status %d, %d posts", code, len(posts(t, slack)))
 			}
 		})
 	}
@@ -350,14 +318,14 @@ func TestTimerTriggerScanEndToEnd(t *testing.T) {
 		"shop-api":             {"app_crash", []string{"az container logs --resource-group rg-shop --name shop-api --container-name api", "KeyError: 'DATABASE_URL'"}},
 		"shop-worker":          {"out_of_memory", []string{"az container show --resource-group rg-shop --name shop-worker --query 'containers[].[name,resources]'"}},
 	}
-	posts := slack.Posts()
+	all := posts(t, slack)
 	got := map[string]slackPost{}
-	for _, p := range posts {
+	for _, p := range all {
 		group, _, _ := strings.Cut(p.Resource, " ")
 		got[group] = p
 	}
-	if len(posts) != len(want) || len(got) != len(want) {
-		t.Errorf("%d posts for %d groups, want %d; logs %q", len(posts), len(got), len(want), inv.Logs)
+	if len(all) != len(want) || len(got) != len(want) {
+		t.Errorf("%d posts for %d groups, want %d; logs %q", len(all), len(got), len(want), inv.Logs)
 	}
 	for group, w := range want {
 		p, ok := got[group]
@@ -378,8 +346,8 @@ func TestTimerTriggerScanEndToEnd(t *testing.T) {
 		t.Error("the healthy group was posted: a recovery must never post on its own")
 	}
 	// The next tick sees the same failures and posts nothing new.
-	if code, inv := h.post(t, "AciScan", timerRequest); code != http.StatusOK || len(slack.Posts()) != len(posts) {
-		t.Errorf("second scan: status %d, %d posts (was %d); logs %q", code, len(slack.Posts()), len(posts), inv.Logs)
+	if code, inv := h.post(t, "AciScan", timerRequest); code != http.StatusOK || len(posts(t, slack)) != len(all) {
+		t.Errorf("second scan: status %d, %d posts (was %d); logs %q", code, len(posts(t, slack)), len(all), inv.Logs)
 	}
 }
 
@@ -389,13 +357,13 @@ func TestSlackOutageIsRetriedByTheHost(t *testing.T) {
 	t.Cleanup(arm.Close)
 	h := startHandler(t, slack, arm)
 	body := hostRequest(t, failureEvent(t, egWriteFailure, "evt-outage", "shop-batch", "2b7d4c1a-6f0e-4e4b-9a8d-1c2e3f4a5b6c"), false)
-	slack.setOutage(true)
+	// Slack rate limits for longer than the invocation's delivery budget.
+	slack.FailNext("chat.postMessage", fakeslack.Fail{Status: http.StatusTooManyRequests, RetryAfter: "120"})
 	if code, inv := h.post(t, "AciEvent", body); code < 500 {
 		t.Fatalf("Slack down: status %d, want 5xx so the host retries; logs %q", code, inv.Logs)
 	}
-	slack.setOutage(false)
-	if code, inv := h.post(t, "AciEvent", body); code != http.StatusOK || len(slack.Posts()) != 1 {
-		t.Fatalf("retry: status %d, %d posts; logs %q", code, len(slack.Posts()), inv.Logs)
+	if code, inv := h.post(t, "AciEvent", body); code != http.StatusOK || len(posts(t, slack)) != 1 {
+		t.Fatalf("retry: status %d, %d posts; logs %q", code, len(posts(t, slack)), inv.Logs)
 	}
 }
 
@@ -415,7 +383,7 @@ func TestBadInputIsAcknowledged(t *testing.T) {
 			t.Errorf("%s: status %d logs %q", name, code, inv.Logs)
 		}
 	}
-	if n := len(slack.Posts()); n != 0 {
+	if n := len(posts(t, slack)); n != 0 {
 		t.Errorf("%d posts for bad input", n)
 	}
 }
