@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -100,7 +101,12 @@ func (w webhookTransport) post(ctx context.Context, _, _ string, m Message) (str
 	if len(m.Blocks) > 0 {
 		msg.Blocks = &slack.Blocks{BlockSet: m.Blocks}
 	}
-	return "", slack.PostWebhookCustomHTTPContext(ctx, w.url, w.client, msg)
+	err := slack.PostWebhookCustomHTTPContext(ctx, w.url, w.client, msg)
+	var ue *url.Error
+	if errors.As(err, &ue) { // the webhook URL is a secret: keep it out of errors and logs
+		return "", fmt.Errorf("post to SLACK_WEBHOOK_URL: %w", ue.Err)
+	}
+	return "", err
 }
 
 func (w webhookTransport) update(context.Context, string, string, Message) error {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -130,5 +131,18 @@ func TestPermanentFailureThenFixed(t *testing.T) {
 	}
 	if m := h.slack.Messages(); len(m) != 1 || seenCount(m[0]) != 1 {
 		t.Errorf("messages = %+v", m)
+	}
+}
+
+// The webhook URL carries its secret in the path: a failed post must not
+// put it in the error that callers log.
+func TestWebhookURLNotInErrors(t *testing.T) {
+	h := newHarness(t, Config{WebhookURL: "http://127.0.0.1:1/services/T0/B0/s3cretpath"})
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	f := renderCases[0].f
+	_, err := h.n.Notify(ctx, &f, renderCases[0].d)
+	if err == nil || strings.Contains(err.Error(), "s3cretpath") || strings.Contains(h.logs.String(), "s3cretpath") {
+		t.Fatalf("err = %v\nlogs: %s", err, h.logs)
 	}
 }

@@ -21,8 +21,12 @@ type Result struct {
 	Posted bool `json:"posted"`
 	// Action is what was done in Slack: post, update, reply, storm, resolve.
 	Action string `json:"action,omitempty"`
-	// Suppressed names why nothing was posted: dry_run, duplicate,
-	// in_flight, repeat, storm, no_open_incident.
+	// Suppressed names why nothing was posted: dry_run, duplicate (an
+	// exact redelivery), in_flight (another instance handles this event),
+	// pending (another instance is posting the incident and will show this
+	// one), repeat (counted; the message is current or, with a webhook,
+	// cannot be updated), storm (counted in a storm message that cannot be
+	// updated), no_open_incident (a recovery with nothing to resolve).
 	Suppressed string `json:"suppressed,omitempty"`
 	Channel    string `json:"channel,omitempty"`
 	TS         string `json:"ts,omitempty"`
@@ -123,6 +127,10 @@ func FromEnv(opts ...Option) (*Notifier, error) {
 // means Slack refused the configuration.
 func (n *Notifier) Notify(ctx context.Context, f *failure.Failure, d classify.Diagnosis) (Result, error) {
 	if n.cfg.DryRun {
+		if f.Recovered {
+			n.log.InfoContext(ctx, "dry run: would resolve the workload's open incidents", "resource", Redact(f.Resource()))
+			return Result{Suppressed: "dry_run"}, nil
+		}
 		payload, err := json.Marshal(Render(f, d))
 		if err != nil {
 			return Result{}, err
