@@ -219,6 +219,14 @@ func Failures(g *armcontainerinstance.ContainerGroup, since time.Time) []*failur
 		return nil
 	}
 	p := g.Properties
+	if p.InstanceView != nil && str(p.ProvisioningState) != "Failed" {
+		switch str(p.InstanceView.State) {
+		case "Stopped", "Succeeded":
+			// Stopped by a user, or a run-to-completion group that
+			// completed: expected ends, not failures.
+			return nil
+		}
+	}
 	var out []*failure.Failure
 	for _, c := range p.Containers {
 		if f := containerFailure(g, c, since); f != nil {

@@ -150,3 +150,25 @@ func TestParseGroupAzContainerShowOutput(t *testing.T) {
 		t.Fatalf("az %+v\narm %+v", a, b)
 	}
 }
+
+func TestExpectedEndsAreNotFailures(t *testing.T) {
+	for _, state := range []string{"Stopped", "Succeeded"} {
+		g := group(t, "../testdata/arm/groups/shop-api.json")
+		s := state
+		g.Properties.InstanceView.State = &s
+		if fs := Failures(g, time.Time{}); len(fs) != 0 {
+			t.Errorf("group %s: %+v", state, fs)
+		}
+	}
+	// A run-to-completion container that exited 0 is done, not failed.
+	g := group(t, "../testdata/arm/groups/shop-api.json")
+	never := armcontainerinstance.ContainerGroupRestartPolicyNever
+	g.Properties.RestartPolicy = &never
+	iv := g.Properties.Containers[0].Properties.InstanceView
+	terminated, completed, zero := "Terminated", "Completed", int32(0)
+	iv.CurrentState = &armcontainerinstance.ContainerState{State: &terminated, DetailStatus: &completed, ExitCode: &zero, FinishTime: iv.PreviousState.FinishTime}
+	iv.PreviousState = nil
+	if fs := Failures(g, time.Time{}); len(fs) != 0 {
+		t.Errorf("completed job: %+v", fs)
+	}
+}
