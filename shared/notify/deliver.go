@@ -55,14 +55,10 @@ type transport interface {
 	post(ctx context.Context, channel, threadTS string, m Message) (ts string, err error)
 	// update replaces the message at ts.
 	update(ctx context.Context, channel, ts string, m Message) error
-	// threads reports whether update and thread replies are possible.
-	threads() bool
 }
 
 // botTransport uses the Web API with a bot token.
 type botTransport struct{ api *slack.Client }
-
-func (b botTransport) threads() bool { return true }
 
 func (b botTransport) post(ctx context.Context, channel, threadTS string, m Message) (string, error) {
 	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionDisableLinkUnfurl(), slack.MsgOptionDisableMediaUnfurl()}
@@ -93,8 +89,6 @@ type webhookTransport struct {
 	url    string
 	client *http.Client
 }
-
-func (w webhookTransport) threads() bool { return false }
 
 func (w webhookTransport) post(ctx context.Context, _, _ string, m Message) (string, error) {
 	msg := &slack.WebhookMessage{Text: m.Text}
@@ -152,6 +146,9 @@ func (n *Notifier) classifyErr(err error, attempt int) (time.Duration, *Permanen
 	case errors.As(err, &rl):
 		return max(rl.RetryAfter, time.Second), nil
 	case errors.As(err, &sc) && sc.Code != http.StatusTooManyRequests && sc.Code >= 400 && sc.Code < 500:
+		// Webhooks answer 400 invalid_payload, 403 action_prohibited, 404
+		// channel_not_found, 410 channel_is_archived
+		// (https://api.slack.com/changelog/2016-05-17-changes-to-errors-for-incoming-webhooks).
 		return 0, &PermanentError{Code: fmt.Sprintf("http_%d", sc.Code), Err: err}
 	case errors.As(err, &se) && permanentCodes[se.Err]:
 		return 0, &PermanentError{Code: se.Err, Err: err}

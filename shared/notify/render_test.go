@@ -247,3 +247,48 @@ func TestTruncate(t *testing.T) {
 		}
 	}
 }
+
+// Incident updates and storms render from stored state: golden files pin
+// the repeat, resolved and storm layouts.
+func TestRenderStateGolden(t *testing.T) {
+	tc := renderCases[1]
+	in := &incident{Failure: trimFailure(&tc.f), Diagnosis: tc.d, Count: 14, FirstSeen: t0, LastSeen: t0.Add(47 * time.Minute),
+		Tasks: []string{"ledger-7d9f8c6b5-x2x9q", "ledger-7d9f8c6b5-k4m1z", "ledger-7d9f8c6b5-<!here>"}, TaskCount: 3,
+		Mention: "<!subteam^S0ONCALL>"}
+	resolved := *in
+	resolved.Resolved, resolved.ResolvedAt = true, t0.Add(time.Hour)
+	storm := &stormMsg{Platform: failure.ECS, Account: "123456789012", Started: t0}
+	for i, w := range []string{"web", "api", "<!channel>", "worker"} {
+		cause, title := classify.RegistryUnreachable, "Registry unreachable"
+		if i == 3 {
+			cause, title = classify.ImageNotFound, "Image or tag does not exist"
+		}
+		storm.Entries = append(storm.Entries, stormEntry{Incident: w, Cause: cause, Title: title, Resource: w, Count: i + 1, Recovered: i == 1})
+	}
+	for name, m := range map[string]Message{"incident-repeat": in.message(), "incident-resolved": resolved.message(), "storm": storm.message()} {
+		t.Run(name, func(t *testing.T) {
+			got, err := marshal(m, "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", "render-"+name+".json")
+			if *update {
+				if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(bytes.TrimSpace(got), bytes.TrimSpace(want)) {
+				t.Errorf("payload differs from %s (go test -update rewrites it):\n%s", path, got)
+			}
+			for _, s := range mrkdwnTexts(m) {
+				if strings.Contains(s, "<!here>") || strings.Contains(s, "<!channel>") {
+					t.Errorf("live mention in %q", s)
+				}
+			}
+		})
+	}
+}

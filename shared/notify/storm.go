@@ -117,7 +117,7 @@ func (s *stormMsg) message() Message {
 	if s.Account != "" {
 		where += " " + s.Account
 	}
-	blocks := []slack.Block{header(fmt.Sprintf(":thunder_cloud_and_rain: Failure storm on %s: %d workloads failing", Redact(where), open))}
+	blocks := []slack.Block{header(fmt.Sprintf(":thunder_cloud_and_rain: Failure storm on %s: %s failing", Redact(where), workloads(open)))}
 	for _, c := range causes {
 		if len(blocks) == maxBlocks-2 {
 			blocks = append(blocks, contextLine("More causes omitted."))
@@ -125,7 +125,7 @@ func (s *stormMsg) message() Message {
 		}
 		entries := byCause[c]
 		var b strings.Builder
-		fmt.Fprintf(&b, "*%s* `%s`: %d workloads", esc(entries[0].Title), c, len(entries))
+		fmt.Fprintf(&b, "*%s* `%s`: %s", esc(entries[0].Title), c, workloads(len(entries)))
 		for i, e := range entries {
 			line := fmt.Sprintf("\n• `%s` ×%d", esc(e.Resource), e.Count)
 			if e.Recovered {
@@ -146,10 +146,17 @@ func (s *stormMsg) message() Message {
 		top = causes[0]
 	}
 	return Message{
-		Text:   truncate(fmt.Sprintf(":thunder_cloud_and_rain: Failure storm on %s: %d workloads failing, mostly %s", esc(where), open, top), maxText),
+		Text:   truncate(fmt.Sprintf(":thunder_cloud_and_rain: Failure storm on %s: %s failing, mostly %s", esc(where), workloads(open), top), maxText),
 		Blocks: blocks,
 		Metadata: slack.SlackMetadata{EventType: MetadataEventType, EventPayload: map[string]any{
 			"cause": string(top), "platform": string(s.Platform), "resource": fmt.Sprintf("storm: %d workloads", len(s.Entries)),
 		}},
 	}
+}
+
+func workloads(n int) string {
+	if n == 1 {
+		return "1 workload"
+	}
+	return fmt.Sprintf("%d workloads", n)
 }
