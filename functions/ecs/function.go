@@ -1,0 +1,241 @@
+package ecs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/tracegrid/tracegrid/shared/notify"
+	"github.com/tracegrid/tracegrid/shared/report"
+)
+
+// Environment variables read by this adapter, beyond those of shared/notify
+// (SLACK_BOT_TOKEN, SLACK_CHANNEL, SLACK_WEBHOOK_URL, SLACK_API_URL,
+// TRACEGRID_DRY_RUN) and the AWS SDK's own.
+const (
+	// EnvSlackSecretARN names a Secrets Manager secret whose value is a Slack
+	// bot token (xoxb-...) or an incoming webhook URL.
+	EnvSlackSecretARN = "SLACK_SECRET_ARN"
+	// EnvEnrich set to "off" skips the ECS and CloudWatch Logs calls.
+	EnvEnrich = "TRACEGRID_ENRICH"
+	// EnvDynamoDBTable names the DynamoDB table for durable dedup state.
+	EnvDynamoDBTable = "TRACEGRID_DYNAMODB_TABLE"
+)
+
+// maxEventBytes is EventBridge's maximum event size (256 KiB).
+const maxEventBytes = 256 << 10
+
+// Function is the ECS adapter as one long-lived value: a Lambda handler (it
+// implements lambda.Handler, so it receives the raw event bytes and can
+// acknowledge bodies that are not JSON) and the core of LocalHandler. Its
+// Slack notifier, secret and AWS clients are set up on the first event and
+// kept for the life of the process.
+type Function struct {
+	log     *slog.Logger
+	clients *awsClients
+
+	mu       sync.Mutex
+	reporter *report.Reporter
+	enricher *enricher
+}
+
+// New returns a Function that logs JSON lines to stdout. awsOptions are
+// passed to the AWS SDK's config loader (tests use them to observe calls).
+func New(awsOptions ...func(*config.LoadOptions) error) *Function {
+	return &Function{
+		log:     slog.New(slog.NewJSONHandler(os.Stdout, nil)),
+		clients: newAWSClients(awsOptions...),
+	}
+}
+
+// Summary is what one event produced; LocalHandler answers with it.
+type Summary struct {
+	// Ignored says why an event was acknowledged without a report
+	// (malformed body, unrelated event type, expected stop).
+	Ignored string   `json:"ignored,omitempty"`
+	Results []Result `json:"results,omitempty"`
+}
+
+// Result is the outcome for one failure in an event.
+type Result struct {
+	Cause      string `json:"cause"`
+	Title      string `json:"title"`
+	Resource   string `json:"resource"`
+	TaskARN    string `json:"task_arn,omitempty"`
+	EventID    string `json:"event_id,omitempty"`
+	Posted     bool   `json:"posted"`
+	Suppressed string `json:"suppressed,omitempty"`
+}
+
+// Invoke implements lambda.Handler. It returns an error only when Slack
+// delivery failed in a way worth a retry (Lambda retries, then the
+// on-failure destination keeps the event); bad input is logged and
+// acknowledged.
+func (fn *Function) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	s, err := fn.Handle(ctx, payload)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(s)
+}
+
+// Handle decodes one EventBridge event, enriches its failures (unless
+// TRACEGRID_ENRICH=off) and reports them. The error is non-nil only for a
+// transient setup or delivery failure.
+func (fn *Function) Handle(ctx context.Context, body []byte) (Summary, error) {
+	ds, err := decode(body)
+	if err != nil {
+		fn.log.WarnContext(ctx, "ignored malformed event", slog.String("error", err.Error()), slog.Int("bytes", len(body)))
+		return Summary{Ignored: err.Error()}, nil
+	}
+	if len(ds) == 0 {
+		fn.log.InfoContext(ctx, "ignored event", slog.String("detail_type", detailType(body)))
+		return Summary{Ignored: "no failure in event"}, nil
+	}
+	rep, enr, err := fn.setup(ctx)
+	if err != nil {
+		fn.log.ErrorContext(ctx, "setup failed", slog.String("error", err.Error()))
+		return Summary{}, err
+	}
+	var s Summary
+	for _, d := range ds {
+		f := d.failure
+		log := fn.log.With(
+			slog.String("task_arn", f.TaskARN),
+			slog.String("cluster", f.Cluster),
+			slog.String("workload", f.Workload),
+			slog.String("container", f.Container),
+			slog.String("reason", f.Reason),
+		)
+		if enr != nil {
+			enr.enrich(ctx, d)
+		}
+		r := report.Reporter{Notifier: rep.Notifier, Log: log}
+		out, err := r.Report(ctx, f)
+		s.Results = append(s.Results, Result{
+			Cause:      string(out.Diagnosis.Cause),
+			Title:      out.Diagnosis.Title,
+			Resource:   f.Resource(),
+			TaskARN:    f.TaskARN,
+			EventID:    f.EventID,
+			Posted:     out.Result.Posted,
+			Suppressed: out.Result.Suppressed,
+		})
+		if err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+// detailType names an event for the "ignored" log line.
+func detailType(body []byte) string {
+	var ev struct {
+		Source     string `json:"source"`
+		DetailType string `json:"detail-type"`
+	}
+	_ = json.Unmarshal(body, &ev) // decode already accepted the body
+	return ev.Source + " " + ev.DetailType
+}
+
+// setup builds the notifier (reading the Slack secret once) and the
+// enricher on first use; a failure is returned and retried next time.
+func (fn *Function) setup(ctx context.Context) (*report.Reporter, *enricher, error) {
+	fn.mu.Lock()
+	defer fn.mu.Unlock()
+	if fn.reporter != nil {
+		return fn.reporter, fn.enricher, nil
+	}
+	if arn := os.Getenv(EnvSlackSecretARN); arn != "" {
+		if err := fn.loadSlackSecret(ctx, arn); err != nil {
+			return nil, nil, err
+		}
+	}
+	if table := os.Getenv(EnvDynamoDBTable); table != "" {
+		// The DynamoDB notify.Store (functions/ecs/dynamostate) is wired
+		// here once shared/notify accepts a Store; see the package README.
+		fn.log.WarnContext(ctx, "durable dedup state not wired yet; using in-memory dedup", slog.String("table", table))
+	}
+	n, err := notify.FromEnv()
+	if err != nil {
+		return nil, nil, fmt.Errorf("slack notifier: %w", err)
+	}
+	fn.reporter = &report.Reporter{Notifier: n, Log: fn.log}
+	if !strings.EqualFold(os.Getenv(EnvEnrich), "off") {
+		fn.enricher = &enricher{clients: fn.clients, log: fn.log}
+	}
+	return fn.reporter, fn.enricher, nil
+}
+
+// errSlackSecret says the secret holds neither a bot token nor a webhook
+// URL. The value itself is never logged.
+var errSlackSecret = errors.New("ecs: Slack secret is neither a bot token (xox...) nor an https webhook URL")
+
+// loadSlackSecret reads the Slack credential from Secrets Manager and makes
+// it the notifier's SLACK_BOT_TOKEN or SLACK_WEBHOOK_URL for this process.
+func (fn *Function) loadSlackSecret(ctx context.Context, arn string) error {
+	client, err := fn.clients.secretsClient(ctx)
+	if err != nil {
+		return fmt.Errorf("secrets manager client: %w", err)
+	}
+	out, err := client.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(arn)})
+	if err != nil {
+		return fmt.Errorf("read Slack secret %s: %w", arn, err)
+	}
+	v := strings.TrimSpace(aws.ToString(out.SecretString))
+	switch {
+	case strings.HasPrefix(v, "xox"):
+		err = os.Setenv("SLACK_BOT_TOKEN", v)
+	case strings.HasPrefix(v, "https://"):
+		err = os.Setenv("SLACK_WEBHOOK_URL", v)
+	default:
+		return fmt.Errorf("%w (secret %s)", errSlackSecret, arn)
+	}
+	if err != nil {
+		return err
+	}
+	fn.log.InfoContext(ctx, "Slack credential loaded from Secrets Manager", slog.String("secret_arn", arn))
+	return nil
+}
+
+// LocalHandler returns the HTTP handler `tracegrid serve` mounts for ECS:
+// POST one EventBridge event body and it runs the Lambda's path (decode,
+// enrich per TRACEGRID_ENRICH, report) and answers 200 with a JSON Summary,
+// or 502 when Slack delivery failed.
+func LocalHandler() (http.Handler, error) {
+	fn := New()
+	if _, _, err := fn.setup(context.Background()); err != nil {
+		return nil, err
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "POST an EventBridge event", http.StatusMethodNotAllowed)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxEventBytes))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusRequestEntityTooLarge)
+			return
+		}
+		s, err := fn.Handle(r.Context(), body)
+		w.Header().Set("Content-Type", "application/json")
+		if err != nil {
+			w.WriteHeader(http.StatusBadGateway)
+			_ = json.NewEncoder(w).Encode(map[string]any{"error": err.Error(), "results": s.Results})
+			return
+		}
+		_ = json.NewEncoder(w).Encode(s)
+	}), nil
+}

@@ -1,0 +1,11 @@
+package ecs
+
+// IAMActions lists every AWS API action this function calls, as IAM action
+// names. The Terraform module's policy must grant exactly these (the
+// terraform tests read this list); iam_test.go checks that every call the
+// SDK clients make during the tests is listed.
+var IAMActions = []string{
+	"ecs:DescribeTaskDefinition",
+	"logs:GetLogEvents",
+	"secretsmanager:GetSecretValue",
+}
