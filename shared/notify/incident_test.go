@@ -252,3 +252,18 @@ func TestConcurrentInstances(t *testing.T) {
 		t.Errorf("messages count %d events, want 181", total)
 	}
 }
+
+// BenchmarkNotifyRepeat measures a repeat of an open incident: a store
+// read-modify-write, a chat.update to a local Slack, and a thread reply when
+// one is due.
+func BenchmarkNotifyRepeat(b *testing.B) {
+	h := newHarness(b, Config{})
+	for i := 0; b.Loop(); i++ {
+		h.clock.Advance(10 * time.Second)
+		f, d := crash("cart", i)
+		if _, err := h.n.Notify(context.Background(), f, d); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(h.slack.Calls()))/float64(b.N), "slack-calls/op")
+}

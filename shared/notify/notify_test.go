@@ -57,7 +57,7 @@ type harness struct {
 	logs  *bytes.Buffer
 }
 
-func newHarness(t *testing.T, cfg Config, opts ...Option) *harness {
+func newHarness(t testing.TB, cfg Config, opts ...Option) *harness {
 	t.Helper()
 	h := &harness{slack: fakeslack.New(testToken), clock: &fakeClock{t: t0}, waits: &waits{}, logs: &bytes.Buffer{}}
 	t.Cleanup(h.slack.Close)
