@@ -339,8 +339,11 @@ func (h *Handler) report(ctx context.Context, f *failure.Failure) (string, error
 		return fmt.Sprintf("tracegrid: %s %s: cause %s, delivery failed (will retry): %v", f.EventID, f.Resource(), out.Diagnosis.Cause, err), err
 	}
 	what := "reported"
-	if out.Result.Suppressed != "" {
+	switch {
+	case out.Result.Suppressed != "":
 		what = "suppressed (" + out.Result.Suppressed + ")"
+	case out.Result.Action != "":
+		what = "Slack " + out.Result.Action
 	}
 	return fmt.Sprintf("tracegrid: %s %s: cause %s, %s", f.EventID, f.Resource(), out.Diagnosis.Cause, what), nil
 }

@@ -387,3 +387,84 @@ func TestBadInputIsAcknowledged(t *testing.T) {
 		t.Errorf("%d posts for bad input", n)
 	}
 }
+
+// TestRecoveryResolvesWithoutPosting runs two scans: the first sees the
+// crash loop and posts it; by the second the group runs again, and the scan's
+// recovery report resolves that message instead of posting a new one.
+func TestRecoveryResolvesWithoutPosting(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, "../../testdata/arm", dir)
+	slack := newSlack(t)
+	arm := armfake.New(dir)
+	t.Cleanup(arm.Close)
+	// Default-sized lookback: the recorded restart is long over by now.
+	h := startHandler(t, slack, arm, "TRACEGRID_SCAN_LOOKBACK=15m")
+	if code, inv := h.post(t, "AciScan", timerRequest); code != http.StatusOK {
+		t.Fatalf("first scan: %d %q", code, inv.Logs)
+	}
+	before := posts(t, slack)
+
+	// shop-api runs again: same restart history, current state Running.
+	path := filepath.Join(dir, "groups", "shop-api.json")
+	var g map[string]any
+	if err := json.Unmarshal(mustRead(t, path), &g); err != nil {
+		t.Fatal(err)
+	}
+	props := g["properties"].(map[string]any)
+	props["instanceView"].(map[string]any)["state"] = "Running"
+	iv := props["containers"].([]any)[0].(map[string]any)["properties"].(map[string]any)["instanceView"].(map[string]any)
+	iv["currentState"] = map[string]any{"state": "Running", "startTime": "2026-11-25T09:51:30Z", "detailStatus": ""}
+	b, _ := json.Marshal(g)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	code, inv := h.post(t, "AciScan", timerRequest)
+	if code != http.StatusOK {
+		t.Fatalf("second scan: %d %q", code, inv.Logs)
+	}
+	after := posts(t, slack)
+	if len(after) != len(before) {
+		t.Errorf("recovery posted: %d messages before, %d after", len(before), len(after))
+	}
+	resolved := false
+	for _, l := range inv.Logs {
+		if strings.Contains(l, "shop-api#running/") && strings.Contains(l, "Slack resolve") {
+			resolved = true
+		}
+	}
+	if !resolved {
+		t.Errorf("no resolve of shop-api in %q", inv.Logs)
+	}
+	for _, m := range slack.Messages() {
+		if res, _ := m.Metadata.EventPayload["resource"].(string); strings.HasPrefix(res, "shop-api ") && m.Updates == 0 {
+			t.Error("the crash loop message was not updated as resolved")
+		}
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		return os.WriteFile(filepath.Join(to, rel), mustRead(t, path), 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
