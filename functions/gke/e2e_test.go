@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -13,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/fsouza/fake-gcs-server/fakestorage"
 
 	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
 )
@@ -78,9 +81,15 @@ type function struct {
 // server, plus extra environment, and waits until it accepts connections.
 func startFunction(t *testing.T, extraEnv ...string) *function {
 	t.Helper()
-	bin := localBinary(t)
 	slack := fakeslack.New(slackToken)
 	t.Cleanup(slack.Close)
+	return startFunctionWithSlack(t, slack, extraEnv...)
+}
+
+// startFunctionWithSlack starts another instance posting to slack.
+func startFunctionWithSlack(t *testing.T, slack *fakeslack.Server, extraEnv ...string) *function {
+	t.Helper()
+	bin := localBinary(t)
 	port := freePort(t)
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(),
@@ -395,6 +404,75 @@ func TestE2ERedeliveryIsDeduplicated(t *testing.T) {
 	}
 	if n := len(fn.slack.Calls()); n != 1 {
 		t.Errorf("Slack got %d calls, want 1 (the redelivery must not update or reply)", n)
+	}
+	fn.noSlackProblems(t)
+}
+
+// TestE2EDedupAcrossInstances: with TRACEGRID_GCS_BUCKET the dedup state
+// lives in Cloud Storage (here fake-gcs-server, reached through the
+// client's STORAGE_EMULATOR_HOST override), so a redelivery that lands on
+// a second instance still posts nothing new.
+func TestE2EDedupAcrossInstances(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().(*net.TCPAddr)
+	_ = l.Close()
+	gcs, err := fakestorage.NewServerWithOptions(fakestorage.Options{
+		Scheme: "http", Host: "127.0.0.1", Port: uint16(addr.Port), PublicHost: addr.String(), Writer: io.Discard,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gcs.Stop()
+	gcs.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: "tracegrid-state"})
+	env := []string{"TRACEGRID_GCS_BUCKET=tracegrid-state", "STORAGE_EMULATOR_HOST=" + addr.String()}
+
+	first := startFunction(t, env...)
+	second := startFunctionWithSlack(t, first.slack, env...)
+	_, body := binaryRequest(t)
+	if code := first.postBinary(t, "10000000000000001", body); code/100 != 2 {
+		t.Fatalf("first instance: status %d", code)
+	}
+	if code := second.postBinary(t, "10000000000000001", body); code/100 != 2 {
+		t.Fatalf("second instance: status %d", code)
+	}
+	if n := len(first.slack.Messages()); n != 1 {
+		t.Fatalf("Slack has %d messages after a redelivery to another instance, want 1", n)
+	}
+	if n := len(first.slack.Calls()); n != 1 {
+		t.Errorf("Slack got %d calls, want 1", n)
+	}
+}
+
+// TestE2ERecoveryResolvesButNeverPostsAlone: a Normal Started event is a
+// recovery; alone it posts nothing, after a failure of the same workload
+// it resolves that incident.
+func TestE2ERecoveryResolvesButNeverPostsAlone(t *testing.T) {
+	fn := startFunction(t)
+	started := func(id string) []byte {
+		return messagePublished(withEvent(t, id, "Started", "Started container app", "spec.containers{app}"), id)
+	}
+	if code := fn.postBinary(t, "started-1", started("started-1")); code/100 != 2 {
+		t.Fatalf("status %d", code)
+	}
+	if n := len(fn.slack.Calls()); n != 0 {
+		t.Fatalf("a recovery with no open incident made %d Slack calls", n)
+	}
+	_, body := binaryRequest(t)
+	if code := fn.postBinary(t, "failure-1", body); code/100 != 2 {
+		t.Fatalf("status %d", code)
+	}
+	if code := fn.postBinary(t, "started-2", started("started-2")); code/100 != 2 {
+		t.Fatalf("status %d", code)
+	}
+	msgs := fn.slack.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("Slack has %d messages, want 1", len(msgs))
+	}
+	if msgs[0].Updates == 0 || !strings.Contains(slackText(msgs[0]), "resolved") {
+		t.Errorf("the incident was not marked resolved: %d updates\n%s", msgs[0].Updates, slackText(msgs[0]))
 	}
 	fn.noSlackProblems(t)
 }

@@ -11,14 +11,17 @@ package gke
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
 	"sync"
 
+	"cloud.google.com/go/storage"
 	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
 	cloudevents "github.com/cloudevents/sdk-go/v2"
 
+	"github.com/tracegrid/tracegrid/functions/gke/gcsstate"
 	"github.com/tracegrid/tracegrid/shared/notify"
 	"github.com/tracegrid/tracegrid/shared/report"
 )
@@ -43,20 +46,38 @@ var (
 // error only when Slack could not be reached, so Pub/Sub retries.
 //
 // The Slack settings come from the environment (SLACK_BOT_TOKEN and
-// SLACK_CHANNEL, or SLACK_WEBHOOK_URL; see shared/notify).
+// SLACK_CHANNEL, or SLACK_WEBHOOK_URL; see shared/notify). With
+// TRACEGRID_GCS_BUCKET set, dedup and incident state live in that Cloud
+// Storage bucket (functions/gke/gcsstate) and survive cold starts and
+// concurrent instances; without it, in the instance's memory.
 func Handler(ctx context.Context, e cloudevents.Event) error {
-	setupOnce.Do(func() {
-		var n *notify.Notifier
-		log := cloudLogger()
-		n, setupErr = notify.FromEnv(notify.WithLogger(log))
-		defaultFunc = &Function{Reporter: &report.Reporter{Notifier: n, Log: log}}
-	})
+	setupOnce.Do(func() { defaultFunc, setupErr = newFunction(context.Background()) })
 	if setupErr != nil {
 		// Misconfiguration: fail loudly; the message stays in Pub/Sub
 		// (and its dead-letter topic) until the settings are fixed.
 		return setupErr
 	}
 	return defaultFunc.Handle(ctx, e)
+}
+
+// StateBucketEnv names the Cloud Storage bucket for notification state.
+const StateBucketEnv = "TRACEGRID_GCS_BUCKET"
+
+func newFunction(ctx context.Context) (*Function, error) {
+	log := cloudLogger()
+	opts := []notify.Option{notify.WithLogger(log)}
+	if bucket := os.Getenv(StateBucketEnv); bucket != "" {
+		client, err := storage.NewClient(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("gke: Cloud Storage client for %s=%s: %w", StateBucketEnv, bucket, err)
+		}
+		opts = append(opts, notify.WithStore(gcsstate.New(client, bucket)))
+	}
+	n, err := notify.FromEnv(opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &Function{Reporter: &report.Reporter{Notifier: n, Log: log}}, nil
 }
 
 // LocalHandler serves Handler over HTTP the way functions-framework-go
