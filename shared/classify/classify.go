@@ -8,10 +8,10 @@ import (
 
 // Classify names the root cause of f and renders its fix, with commands that
 // carry f's real names. It reads every message (most specific first), the
-// platform reason code and the exit code.
+// platform reason code, the container's last log lines and the exit code.
 func Classify(f *failure.Failure) Diagnosis {
 	exit, hasExit := f.Exit()
-	v := decide(f.Reason, f.Messages, exit, hasExit, f.Image, true)
+	v := decide(f.Reason, f.Messages, f.LogTail, exit, hasExit, f.Image, true)
 	d := v.diagnosis()
 	img := f.Image
 	if img == "" {
@@ -35,7 +35,7 @@ func Classify(f *failure.Failure) Diagnosis {
 // shared between calls: callers must not modify it.
 func Text(_ failure.Platform, message string) Diagnosis {
 	msgs := [1]string{message}
-	return decide("", msgs[:], 0, false, "", false).diagnosis()
+	return decide("", msgs[:], nil, 0, false, "", false).diagnosis()
 }
 
 // verdict is a decision before rendering.
@@ -62,12 +62,14 @@ func (v verdict) diagnosis() Diagnosis {
 
 // decide picks the cause. Order: a decisive platform reason code; the first
 // strong rule in table order over all messages (earlier message wins a tie);
-// the exit code; a weak rule (a wrapper such as CrashLoopBackOff); a weak
-// reason code; otherwise unknown with the raw message as evidence.
+// a strong rule on the newest container log line it holds for (never an
+// expected-stop rule: a log line cannot silence a failure); the exit code; a weak rule (a
+// wrapper such as CrashLoopBackOff); a weak reason code; otherwise unknown
+// with the raw message as evidence.
 //
 // render asks for the image the messages name (for commands); the CLI's
 // Text path skips that work.
-func decide(reason string, msgs []string, exit int, hasExit bool, configured string, render bool) verdict {
+func decide(reason string, msgs, logs []string, exit int, hasExit bool, configured string, render bool) verdict {
 	rc, rcFound := reasonCode(reason)
 	if rcFound && !rc.weak {
 		return verdict{cause: rc.cause, conf: rc.conf, evidence: reason}
@@ -92,29 +94,29 @@ func decide(reason string, msgs []string, exit int, hasExit bool, configured str
 		if strong >= 0 {
 			limit = strong
 		}
-		for i := 0; i < limit; i++ {
-			r := &rules[i]
-			if r.weak && weak >= 0 && weak <= i {
-				continue
+		weakLimit := len(rules)
+		if weak >= 0 {
+			weakLimit = weak
+		}
+		for from := 0; ; {
+			i, v := firstRule(m, &h, from, limit, weakLimit, false, configured)
+			if i < 0 {
+				break
 			}
-			pos, ok := r.matches(m, &h)
-			if !ok {
-				continue
-			}
-			v := verdict{cause: r.cause, conf: r.conf, runnerUp: r.runnerUp, evidence: evidenceAt(m, pos, &h), rule: r.name}
-			if r.pull {
-				ref := configured
-				if ref == "" {
-					ref = imageIn(m, &h)
-				}
-				v.cause, v.runnerUp = resolvePull(ref, m)
-			}
-			if r.weak {
-				weak, wv = i, v
+			if rules[i].weak {
+				weak, wv, weakLimit, from = i, v, i, i+1
 				continue
 			}
 			strong, sv = i, v
 			break
+		}
+	}
+	// Log lines, newest first: the newest line a strong rule holds for decides.
+	for k := len(logs) - 1; k >= 0 && strong < 0; k-- {
+		var h hits
+		eng.ac.scan(logs[k], &h)
+		if i, v := firstRule(logs[k], &h, 0, len(rules), 0, true, configured); i >= 0 {
+			strong, sv = i, v
 		}
 	}
 	if strong >= 0 {
@@ -144,6 +146,32 @@ func decide(reason string, msgs []string, exit int, hasExit bool, configured str
 		v.evidence = reason
 	}
 	return v
+}
+
+// firstRule returns the index and verdict of the first rule in [from, limit)
+// that holds for m, or -1. Weak rules at or after weakLimit are skipped;
+// logLine skips weak and expected-stop rules altogether.
+func firstRule(m string, h *hits, from, limit, weakLimit int, logLine bool, configured string) (int, verdict) {
+	for i := from; i < limit; i++ {
+		r := &rules[i]
+		if r.weak && (logLine || i >= weakLimit) || logLine && r.cause == NotAFailure {
+			continue
+		}
+		pos, ok := r.matches(m, h)
+		if !ok {
+			continue
+		}
+		v := verdict{cause: r.cause, conf: r.conf, runnerUp: r.runnerUp, evidence: evidenceAt(m, pos, h), rule: r.name}
+		if r.pull {
+			ref := configured
+			if ref == "" {
+				ref = imageIn(m, h)
+			}
+			v.cause, v.runnerUp = resolvePull(ref, m)
+		}
+		return i, v
+	}
+	return -1, verdict{}
 }
 
 // evidenceAt returns the innermost error text around pos: from the end of

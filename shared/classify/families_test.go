@@ -96,7 +96,7 @@ func TestRuleFamiliesCiteEvidence(t *testing.T) {
 		covered[tc.family] = true
 		t.Run(tc.family, func(t *testing.T) {
 			msgs := []string{tc.message}
-			v := decide("", msgs, 0, false, "", false)
+			v := decide("", msgs, nil, 0, false, "", false)
 			if v.rule != tc.family || v.cause != tc.want {
 				t.Errorf("got family %q cause %s, want family %q cause %s\nmessage: %q\nsource: %s", v.rule, v.cause, tc.family, tc.want, tc.message, tc.source)
 			}
