@@ -271,10 +271,8 @@ func (n *Notifier) recoverWorkload(ctx context.Context, f *failure.Failure) (Res
 		if err != nil {
 			return r, err
 		}
-		if in.Storm == "" {
-			if err := n.noteRecovery(ctx, key, f); err != nil {
-				return r, err
-			}
+		if err := n.noteRecovery(ctx, key, f); err != nil {
+			return r, err
 		}
 		res = Result{Posted: true, Action: "resolve", Channel: in.Channel, TS: in.TS}
 	}
@@ -289,11 +287,12 @@ func idxKeys(idx *workloadIndex) []string {
 }
 
 // noteRecovery replies in the incident's thread (or, with a webhook, posts)
-// that the workload recovered, once.
+// that the workload recovered, once. A storm entry shows it in the storm
+// message instead, so it is only marked noted.
 func (n *Notifier) noteRecovery(ctx context.Context, key string, f *failure.Failure) error {
 	var claimed bool
 	in, err := mutate(ctx, n.opts.store, key, n.incidentTTL(), func(cur *incident) *incident {
-		claimed = cur != nil && cur.TS != "" && !cur.RecoveryNote
+		claimed = cur != nil && (cur.TS != "" || cur.Storm != "") && !cur.RecoveryNote
 		if !claimed {
 			return nil
 		}
@@ -301,7 +300,7 @@ func (n *Notifier) noteRecovery(ctx context.Context, key string, f *failure.Fail
 		next.RecoveryNote = true
 		return &next
 	})
-	if err != nil || !claimed {
+	if err != nil || !claimed || in.Storm != "" {
 		return err
 	}
 	text := fmt.Sprintf(":white_check_mark: %s recovered at %s after %d failures (%s).",

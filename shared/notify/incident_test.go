@@ -166,6 +166,21 @@ func TestStormFoldsRegistryOutage(t *testing.T) {
 	if storm.Metadata == nil || storm.Metadata.EventPayload["cause"] != "registry_unreachable" {
 		t.Errorf("storm metadata = %+v", storm.Metadata)
 	}
+	// The registry is back: a folded service recovers, once.
+	up := &failure.Failure{Platform: failure.ECS, Account: "123456789012", Cluster: "prod", Workload: "svc-29", Task: "t9", Recovered: true}
+	var got []string
+	for i := range 2 {
+		up.EventID = fmt.Sprint("up", i)
+		res := notifyAt(t, h, 11*time.Minute, up, classify.Diagnosis{Cause: classify.NotAFailure})
+		got = append(got, res.Action+res.Suppressed)
+	}
+	if strings.Join(got, " ") != "resolve no_open_incident" {
+		t.Errorf("recoveries: %q", got)
+	}
+	storm = h.slack.Messages()[5]
+	if !strings.Contains(storm.Text, "24 workloads failing") || !strings.Contains(storm.BlocksJSON, "~`svc-29`~ ×3 recovered") {
+		t.Errorf("storm after recovery = %q\n%s", storm.Text, storm.BlocksJSON)
+	}
 }
 
 func TestRoutingAndMention(t *testing.T) {
