@@ -3,6 +3,7 @@ package storetest
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -83,6 +84,9 @@ func (e Emulator) Start(t *testing.T) string {
 
 func (e Emulator) find() (string, error) {
 	if p := os.Getenv(e.Env); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return "", fmt.Errorf("$%s: %w", e.Env, err)
+		}
 		return p, nil
 	}
 	if p, err := exec.LookPath(e.Name); err == nil {
