@@ -5,7 +5,8 @@
 //	go run ./bench/gke
 //
 // It prints measure.Row lines: cold start (process start to first response,
-// median of -cold runs), warm latency p50/p99 over -warm POSTs, the peak
+// median of -cold runs, with in-memory state and with the Cloud Storage
+// state store on a local fake-gcs-server), warm latency p50/p99 over -warm POSTs, the peak
 // RSS of the warm process, and the size of the source bundle dist/gke.zip.
 package main
 
@@ -15,6 +16,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
@@ -22,6 +24,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"time"
+
+	"github.com/fsouza/fake-gcs-server/fakestorage"
 
 	"github.com/tracegrid/tracegrid/bench/measure"
 	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
@@ -56,16 +60,9 @@ func main() {
 	slack := fakeslack.New(token)
 	defer slack.Close()
 
-	var cold []time.Duration
-	for i := 0; i < *coldRuns; i++ {
-		p := start(bin, slack)
-		t0 := p.started
-		if code := p.post(entry, fmt.Sprint("cold-", i), true); code != http.StatusOK {
-			log.Fatalf("cold start %d: status %d", i, code)
-		}
-		cold = append(cold, time.Since(t0))
-		p.stop()
-	}
+	gcsEnv := startGCS()
+	cold := coldStarts(*coldRuns, bin, slack, entry, "mem")
+	coldGCS := coldStarts(*coldRuns, bin, slack, entry, "gcs", gcsEnv...)
 
 	p := start(bin, slack)
 	defer p.stop()
@@ -93,12 +90,46 @@ func main() {
 		log.Fatal(err)
 	}
 
-	measure.Row(subject, fmt.Sprintf("cold start, process start to first response (median of %d)", len(cold)), measure.Millis(measure.Percentile(cold, 50)), "< 1000 ms")
+	measure.Row(subject, fmt.Sprintf("cold start, process start to first response, in-memory state (median of %d)", len(cold)), measure.Millis(measure.Percentile(cold, 50)), "< 1000 ms")
+	measure.Row(subject, fmt.Sprintf("cold start, process start to first response, GCS state on local fake-gcs-server (median of %d)", len(coldGCS)), measure.Millis(measure.Percentile(coldGCS, 50)), "< 1000 ms")
 	measure.Row(subject, fmt.Sprintf("warm latency p50 (%d POSTs, local Slack)", len(warm)), measure.Millis(measure.Percentile(warm, 50)), "< 20 ms")
 	measure.Row(subject, fmt.Sprintf("warm latency p99 (%d POSTs, local Slack)", len(warm)), measure.Millis(measure.Percentile(warm, 99)), "< 100 ms")
 	measure.Row(subject, "peak RSS after warm run", fmt.Sprintf("%.1f MB", float64(rss)/1024), "< 128 MB (256M instance)")
 	measure.Row(subject, "source bundle dist/gke.zip", fmt.Sprintf("%.1f KB", float64(st.Size())/1024), "< 1024 KB")
 	measure.Row(subject, "local binary (linux/"+goarch()+")", fmt.Sprintf("%.1f MB", float64(binSt.Size())/(1<<20)), "")
+}
+
+// coldStarts times process start to first response n times.
+func coldStarts(n int, bin string, slack *fakeslack.Server, entry []byte, tag string, env ...string) []time.Duration {
+	var ds []time.Duration
+	for i := 0; i < n; i++ {
+		p := start(bin, slack, env...)
+		if code := p.post(entry, fmt.Sprintf("cold-%s-%d", tag, i), true); code != http.StatusOK {
+			log.Fatalf("cold start %s %d: status %d", tag, i, code)
+		}
+		ds = append(ds, time.Since(p.started))
+		p.stop()
+	}
+	return ds
+}
+
+// startGCS serves a Cloud Storage bucket with fake-gcs-server and returns
+// the environment that points the function's state store at it.
+func startGCS() []string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	addr := l.Addr().(*net.TCPAddr)
+	_ = l.Close()
+	srv, err := fakestorage.NewServerWithOptions(fakestorage.Options{
+		Scheme: "http", Host: "127.0.0.1", Port: uint16(addr.Port), PublicHost: addr.String(), Writer: io.Discard,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: "tracegrid-bench-state"})
+	return []string{"TRACEGRID_GCS_BUCKET=tracegrid-bench-state", "STORAGE_EMULATOR_HOST=" + addr.String()}
 }
 
 func goarch() string {
@@ -124,7 +155,7 @@ type process struct {
 	client  *http.Client
 }
 
-func start(bin string, slack *fakeslack.Server) *process {
+func start(bin string, slack *fakeslack.Server, env ...string) *process {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		log.Fatal(err)
@@ -134,6 +165,7 @@ func start(bin string, slack *fakeslack.Server) *process {
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(), "PORT="+port, "SLACK_API_URL="+slack.APIURL(), "SLACK_BOT_TOKEN="+token,
 		"SLACK_CHANNEL=C0BENCH", "SLACK_WEBHOOK_URL=", "TRACEGRID_DRY_RUN=", "TRACEGRID_GCS_BUCKET=")
+	cmd.Env = append(cmd.Env, env...)
 	p := &process{cmd: cmd, url: "http://127.0.0.1:" + port + "/", client: &http.Client{Timeout: 30 * time.Second}}
 	p.started = time.Now()
 	if err := cmd.Start(); err != nil {
