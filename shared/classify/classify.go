@@ -62,8 +62,9 @@ func (v verdict) diagnosis() Diagnosis {
 
 // decide picks the cause. Order: a decisive platform reason code; the first
 // strong rule in table order over all messages (earlier message wins a tie);
-// a strong rule on the newest container log line it holds for (never an
-// expected-stop rule: a log line cannot silence a failure); the exit code; a weak rule (a
+// a rule for wording containers write themselves, on the newest log line it
+// holds for (so a log line can neither silence a failure nor pass for a
+// platform error); the exit code; a weak rule (a
 // wrapper such as CrashLoopBackOff); a weak reason code; otherwise unknown
 // with the raw message as evidence.
 //
@@ -149,12 +150,12 @@ func decide(reason string, msgs, logs []string, exit int, hasExit bool, configur
 }
 
 // firstRule returns the index and verdict of the first rule in [from, limit)
-// that holds for m, or -1. Weak rules at or after weakLimit are skipped;
-// logLine skips weak and expected-stop rules altogether.
+// that holds for m, or -1. Weak rules at or after weakLimit are skipped; on
+// a log line only the families containers write themselves are tried.
 func firstRule(m string, h *hits, from, limit, weakLimit int, logLine bool, configured string) (int, verdict) {
 	for i := from; i < limit; i++ {
 		r := &rules[i]
-		if r.weak && (logLine || i >= weakLimit) || logLine && r.cause == NotAFailure {
+		if r.weak && i >= weakLimit || logLine && !r.log {
 			continue
 		}
 		pos, ok := r.matches(m, h)

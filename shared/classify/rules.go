@@ -20,6 +20,10 @@ type rule struct {
 	weak bool
 	// pull marks ambiguous pull-denied wording, resolved by registry kind.
 	pull bool
+	// log marks families that containers themselves write (the corpus has
+	// them from container logs); only these are matched on log lines, where
+	// an application may print anything ("unauthorized", "not found").
+	log  bool
 	when [][]string
 	not  []string
 	re   *regexp.Regexp
@@ -30,6 +34,10 @@ type rule struct {
 
 // oneOf is shorthand for one group of alternative phrases.
 func oneOf(phrases ...string) []string { return phrases }
+
+// pullContext is a group of phrases that place a message in an image pull.
+var pullContext = oneOf("pull", "registry", "image", "manifest", "/v2/", "resolve ref", "docker.io", ".dkr.ecr.",
+	"azurecr.io", "pkg.dev", "gcr.io", "quay.io", "ghcr.io", "mcr.microsoft.com")
 
 // rules is the rule table, in priority order.
 var rules = []rule{
@@ -46,9 +54,12 @@ var rules = []rule{
 
 	// Image-pull family: explicit evidence first.
 	{name: "token-expired", cause: RegistryTokenExpired, conf: High,
-		when: [][]string{oneOf("authorization token has expired", "token has expired", "token is expired",
-			"security token included in the request is invalid", "security token included in the request is expired",
-			"expiredtokenexception", "token expired")}},
+		when: [][]string{oneOf("authorization token has expired")}},
+	// Generic token wording also comes from other AWS calls (CloudWatch Logs,
+	// Secrets Manager), so it needs pull context.
+	{name: "token-expired-on-pull", cause: RegistryTokenExpired, conf: High,
+		when: [][]string{oneOf("token has expired", "token is expired", "security token included in the request is invalid",
+			"security token included in the request is expired", "expiredtokenexception", "token expired"), pullContext}},
 	{name: "rate-limited", cause: RegistryRateLimited, conf: High,
 		when: [][]string{oneOf("toomanyrequests", "too many requests", "pull rate limit", "pull qps exceeded",
 			"429 too many", "rate limit exceeded for", "you have reached your pull rate limit", "status 429", "error 429")}},
@@ -62,7 +73,7 @@ var rules = []rule{
 			"must not have leading or trailing whitespace", "repository name must be lowercase",
 			"repository name must have at least one component", "invalid image name", "could not parse reference",
 			"invalid reference:", "failed to parse image reference")}},
-	{name: "platform-mismatch", cause: ImagePlatformMismatch, conf: High,
+	{name: "platform-mismatch", log: true, cause: ImagePlatformMismatch, conf: High,
 		when: [][]string{oneOf("exec format error", "no matching manifest for", "does not match the specified platform",
 			"descriptor matching platform", "no match for platform in manifest", "cannot be used on this platform",
 			"image operating system", "platform mismatch", "no matching manifest")}},
@@ -70,10 +81,10 @@ var rules = []rule{
 		when: [][]string{oneOf("diffids don't", "diffids do not match", "unsupported media type", "unsupported manifest",
 			"manifest version 2, schema 1", "schema 1 support", "unknown media type", "zstd", "unsupported image format",
 			"application/vnd.in-toto", "unsupported layer")}},
-	{name: "disk-full", cause: DiskFull, conf: High,
+	{name: "disk-full", log: true, cause: DiskFull, conf: High,
 		when: [][]string{oneOf("no space left on device", "thin pool has", "ephemeral-storage", "ephemeral storage",
 			"diskpressure", "disk pressure", "out of disk", "disk quota exceeded", "applylayer exit status 1")}},
-	{name: "oom", cause: OutOfMemory, conf: High,
+	{name: "oom", log: true, cause: OutOfMemory, conf: High,
 		when: [][]string{oneOf("outofmemoryerror", "oomkilled", "oomkilling", "oom-kill", "out of memory",
 			"killed due to memory usage", "low on resource: memory", "memory limit exceeded", "oom killed",
 			"exceeded its memory limit", "reason: oom")}},
@@ -130,8 +141,7 @@ var rules = []rule{
 				"502 bad gateway", "503 service unavailable", "504 gateway", "500 internal server error",
 				"unexpected status code", "temporary failure in name resolution", "request canceled", "could not reach",
 				"timed out", "timeout exceeded"),
-			oneOf("pull", "registry", "image", "manifest", "/v2/", "resolve ref", "docker.io", ".dkr.ecr.", "azurecr.io",
-				"pkg.dev", "gcr.io", "quay.io", "ghcr.io", "mcr.microsoft.com")},
+			pullContext},
 		not: []string{"probe failed", "health check"}},
 
 	// Container start. A sandbox failure is the runtime's, not the app's.
@@ -145,7 +155,7 @@ var rules = []rule{
 	{name: "passwd-missing", cause: ContainerConfigError, conf: Medium,
 		when: [][]string{oneOf("/etc/passwd", "unable to find user", "no users found", "chdir to cwd",
 			"error gathering device information", "no such device", "working directory", "invalid user")}},
-	{name: "exec-not-found", cause: CommandNotFound, conf: High,
+	{name: "exec-not-found", log: true, cause: CommandNotFound, conf: High,
 		when: [][]string{oneOf("executable file not found", "exec user process caused", "command not found",
 			"starting container process caused: exec:", "starting container process caused \"exec:", "exec: \"")},
 		not: []string{"exec format error"}},
@@ -201,7 +211,7 @@ var rules = []rule{
 			"dockertimeouterror", "containerruntimeerror", "failed to create containerd task", "guest rpc failure")}},
 
 	// Application.
-	{name: "app-error", cause: AppCrash, conf: Medium,
+	{name: "app-error", log: true, cause: AppCrash, conf: Medium,
 		when: [][]string{oneOf("panic:", "traceback (most recent call last)", "segmentation fault", "fatal error",
 			"exception in thread", "unhandled exception", "errcode:", "can't create/write", "connection refused",
 			"exited with code", "exit status")}},
