@@ -34,8 +34,11 @@ func TestDecode(t *testing.T) {
 		{"custom handler envelope, event as a JSON string", envelope(quotaCE, true), []string{"shop-reports"}, "ResourceWriteFailure", ""},
 		{"REST API example of a Failed container group GET", group, []string{"demo1"}, "FailedMount", ""},
 		{"container group GET body", crash, []string{"shop-api"}, "Error", ""},
-		{"published sample is a storage account", mustRead(t, "../../testdata/events/"+egFailure), nil, "", "not a container group"},
-		{"DERIVED envelope sample is a storage account", mustRead(t, "../../testdata/events/azure-functions-custom-handler.request.eventGridTrigger.DERIVED.json"), nil, "", "not a container group"},
+		// Failed operations on other resources are still described, for the CLI.
+		{"published sample is a storage account", mustRead(t, "../../testdata/events/"+egFailure), []string{"{storage-name}"}, "ResourceWriteFailure", ""},
+		{"DERIVED envelope sample is a storage account", mustRead(t, "../../testdata/events/azure-functions-custom-handler.request.eventGridTrigger.DERIVED.json"), []string{"{storage-name}"}, "ResourceWriteFailure", ""},
+		{"action on an Event Hubs rule", mustRead(t, "../../testdata/events/azure-eventgrid.ResourceActionFailure.cloudevents-schema.azure-rest-api-specs.json"), []string{"RootManageSharedAccessKey"}, "ResourceActionFailure", ""},
+		{"resource group itself", []byte(`{"id":"1","eventType":"Microsoft.Resources.ResourceWriteFailure","subject":"/subscriptions/s/resourceGroups/rg","data":{"resourceUri":"/subscriptions/s/resourceGroups/rg"}}`), nil, "", "not a container group"},
 		{"validation handshake", mustRead(t, "../../testdata/events/azure-eventgrid.SubscriptionValidationEvent.azure-docs.json"), nil, "", "subscription validation"},
 		{"envelope of another trigger", mustRead(t, "../../testdata/events/azure-functions-custom-handler.request.queueTrigger.azure-docs.json"), nil, "", ""},
 		{"not JSON", []byte("Failed to pull image"), nil, "", "not a JSON object"},
