@@ -168,7 +168,7 @@ func (n *Notifier) record(ctx context.Context, f *failure.Failure, d classify.Di
 		}
 	}
 	if in.Storm != "" {
-		return key, n.joinStorm(ctx, in.Storm, key, in)
+		return key, n.joinStorm(ctx, in.Storm, key, in, true)
 	}
 	return key, nil
 }
@@ -263,7 +263,7 @@ func (n *Notifier) recoverWorkload(ctx context.Context, f *failure.Failure) (Res
 			continue
 		}
 		if in.Storm != "" {
-			if err := n.joinStorm(ctx, in.Storm, key, in); err != nil {
+			if err := n.joinStorm(ctx, in.Storm, key, in, false); err != nil {
 				return res, err
 			}
 		}

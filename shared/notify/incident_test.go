@@ -183,6 +183,24 @@ func TestStormFoldsRegistryOutage(t *testing.T) {
 	}
 }
 
+// A storm bigger than a record holds lists 200 workloads and counts the rest.
+func TestStormOverflow(t *testing.T) {
+	h := newHarness(t, Config{StormThreshold: 1, StormWindow: time.Hour})
+	for s := range 206 {
+		f := &failure.Failure{Platform: failure.Kubernetes, Account: "acme", Cluster: "c", Namespace: "ns",
+			Workload: fmt.Sprintf("w%03d", s), Task: "p", EventID: fmt.Sprint(s)}
+		notifyAt(t, h, time.Duration(s)*time.Second, f, classify.Diagnosis{Cause: classify.RegistryRateLimited, Title: "Rate limited", Confidence: classify.High})
+	}
+	msgs := h.slack.Messages()
+	if len(msgs) != 2 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	storm := msgs[1]
+	if !strings.Contains(storm.Text, "205 workloads failing") || !strings.Contains(storm.BlocksJSON, "plus 5 workloads (5 events) not listed") {
+		t.Errorf("storm = %q\n%s", storm.Text, storm.BlocksJSON)
+	}
+}
+
 func TestRoutingAndMention(t *testing.T) {
 	routes, err := ParseRoutes("namespace:payments=C0PAY,cluster:prod-*=C0PROD,service:checkout=C0CHECKOUT")
 	if err != nil {

@@ -27,6 +27,9 @@ type stormMsg struct {
 	Account  string           `json:"account,omitempty"`
 	Started  time.Time        `json:"started"`
 	Entries  []stormEntry     `json:"entries"`
+	// OtherWorkloads and OtherEvents count what did not fit in Entries.
+	OtherWorkloads int `json:"other_workloads,omitempty"`
+	OtherEvents    int `json:"other_events,omitempty"`
 }
 
 // stormEntry is one folded incident.
@@ -71,8 +74,14 @@ func (n *Notifier) detectStorm(ctx context.Context, f *failure.Failure, channel 
 	return storm, err
 }
 
+// maxStormEntries bounds a storm record (DynamoDB items hold 400 KB);
+// workloads past it are only counted.
+const maxStormEntries = 200
+
 // joinStorm adds or refreshes the incident's entry in the storm message.
-func (n *Notifier) joinStorm(ctx context.Context, storm, key string, in *incident) error {
+// counted says the call counts one more failure (not a recovery), which
+// matters only for workloads past maxStormEntries.
+func (n *Notifier) joinStorm(ctx context.Context, storm, key string, in *incident, counted bool) error {
 	now := n.opts.now()
 	_, err := mutate(ctx, n.opts.store, storm, n.incidentTTL(), func(cur *stormMsg) *stormMsg {
 		next := stormMsg{slackMsg: slackMsg{Channel: in.Channel}, Platform: in.Failure.Platform, Account: in.Failure.Account, Started: now}
@@ -82,11 +91,19 @@ func (n *Notifier) joinStorm(ctx context.Context, storm, key string, in *inciden
 		e := stormEntry{Incident: key, Cause: in.Diagnosis.Cause, Title: in.Diagnosis.Title, Resource: in.Failure.Resource(),
 			Count: in.Count, LastSeen: in.LastSeen, Recovered: in.Resolved}
 		next.Entries = slices.Clone(next.Entries)
-		if i := slices.IndexFunc(next.Entries, func(e stormEntry) bool { return e.Incident == key }); i >= 0 {
+		switch i := slices.IndexFunc(next.Entries, func(e stormEntry) bool { return e.Incident == key }); {
+		case i >= 0:
 			e.Count = max(e.Count, next.Entries[i].Count)
 			next.Entries[i] = e
-		} else {
+		case len(next.Entries) < maxStormEntries:
 			next.Entries = append(next.Entries, e)
+		case !counted:
+			return nil
+		default:
+			next.OtherEvents++
+			if in.Count == 1 {
+				next.OtherWorkloads++
+			}
 		}
 		next.Rev++
 		return &next
@@ -111,6 +128,8 @@ func (s *stormMsg) message() Message {
 			open++
 		}
 	}
+	open += s.OtherWorkloads
+	events += s.OtherEvents
 	// Largest group first: a registry outage reads as one cause.
 	slices.SortStableFunc(causes, func(a, b classify.Cause) int { return len(byCause[b]) - len(byCause[a]) })
 	where := string(s.Platform)
@@ -119,7 +138,7 @@ func (s *stormMsg) message() Message {
 	}
 	blocks := []slack.Block{header(fmt.Sprintf(":thunder_cloud_and_rain: Failure storm on %s: %s failing", Redact(where), workloads(open)))}
 	for _, c := range causes {
-		if len(blocks) == maxBlocks-2 {
+		if len(blocks) == maxBlocks-3 { // room for this note, the overflow and the context line
 			blocks = append(blocks, contextLine("More causes omitted."))
 			break
 		}
@@ -138,6 +157,9 @@ func (s *stormMsg) message() Message {
 			b.WriteString(line)
 		}
 		blocks = append(blocks, section(b.String()))
+	}
+	if s.OtherWorkloads > 0 {
+		blocks = append(blocks, section(fmt.Sprintf("…plus %s (%d events) not listed.", workloads(s.OtherWorkloads), s.OtherEvents)))
 	}
 	blocks = append(blocks, contextLine(fmt.Sprintf("%d events since %s. New incidents on %s join this message instead of posting their own.",
 		events, clock(s.Started), esc(where))))
