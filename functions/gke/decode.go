@@ -283,10 +283,10 @@ func (le logEntry) fill(f *failure.Failure) {
 	if n := l["node_name"]; n != "" {
 		f.Node = n
 	}
-	if f.Time.IsZero() {
-		if t, err := time.Parse(time.RFC3339Nano, le.timestamp); err == nil {
-			f.Time = t
-		}
+	// The event exporter drops lastTimestamp and writes it as the entry's
+	// timestamp, which is therefore the latest occurrence.
+	if t, err := time.Parse(time.RFC3339Nano, le.timestamp); err == nil {
+		f.Time = t
 	}
 	f.EventID = le.insertID
 	if f.Account != "" && f.Region != "" && f.Cluster != "" && f.Namespace != "" && f.Task != "" {

@@ -118,7 +118,7 @@ var pullFailure = &failure.Failure{
 	Image:     "us-docker.pkg.dev/my-project/my-repo/app:does-not-exist",
 	Reason:    "Failed",
 	Messages:  []string{`Failed to pull image "us-docker.pkg.dev/my-project/my-repo/app:does-not-exist": rpc error: code = NotFound desc = failed to pull and unpack image "us-docker.pkg.dev/my-project/my-repo/app:does-not-exist": failed to resolve reference "us-docker.pkg.dev/my-project/my-repo/app:does-not-exist": us-docker.pkg.dev/my-project/my-repo/app:does-not-exist: not found`},
-	Time:      time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
+	Time:      time.Date(2024, 1, 1, 0, 0, 5, 0, time.UTC), // the entry's timestamp (the event's lastTimestamp)
 	Links:     []failure.Link{{Title: "Pod in the GKE console", URL: "https://console.cloud.google.com/kubernetes/pod/us-central1/cluster-1/default/app-7d9c6b5f4-abcde/details?project=my-project"}},
 	EventID:   "EXAMPLE-insertId",
 }

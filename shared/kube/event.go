@@ -133,7 +133,7 @@ func (e Event) valid() bool {
 // ones listed under Signal.
 func (e Event) Failure() *failure.Failure {
 	sig := e.Signal()
-	if sig == Ignore {
+	if sig == SignalIgnore {
 		return nil
 	}
 	obj := e.InvolvedObject
@@ -143,7 +143,7 @@ func (e Event) Failure() *failure.Failure {
 		Reason:    e.Reason,
 		Node:      e.Source.Host,
 		Time:      e.Time(),
-		Recovered: sig == Recovery,
+		Recovered: sig == SignalRecovery,
 	}
 	if f.Namespace == "" && obj.Kind != "Node" {
 		f.Namespace = e.Metadata.Namespace

@@ -43,7 +43,7 @@ func TestParseEventRealPayloads(t *testing.T) {
 		{
 			name:   "kubectl get events -o yaml list, kubelet Failed to pull image",
 			data:   yamlEvent,
-			signal: Failure,
+			signal: SignalFailure,
 			want: &failure.Failure{
 				Platform:  failure.Kubernetes,
 				Namespace: "srrs-ci",
@@ -60,7 +60,7 @@ func TestParseEventRealPayloads(t *testing.T) {
 		{
 			name:   "GKE jsonPayload, Warning Failed pull (DERIVED)",
 			data:   jsonPayload(t, "gcp-gke-k8s-event-logentry.k8s_pod.Warning-Failed-pull-image.DERIVED.json"),
-			signal: Failure,
+			signal: SignalFailure,
 			want: &failure.Failure{
 				Platform:  failure.Kubernetes,
 				Namespace: "default",
@@ -76,22 +76,22 @@ func TestParseEventRealPayloads(t *testing.T) {
 		{
 			name:   "GKE jsonPayload, Normal Pulling posts nothing",
 			data:   jsonPayload(t, "gcp-gke-k8s-event-logentry.k8s_pod.Normal-Pulling.sekoia-real.json"),
-			signal: Ignore,
+			signal: SignalIgnore,
 		},
 		{
 			name:   "GKE jsonPayload, Normal Created posts nothing",
 			data:   jsonPayload(t, "gcp-gke-k8s-event-logentry.k8s_pod.Normal-Created.sekoia-real.json"),
-			signal: Ignore,
+			signal: SignalIgnore,
 		},
 		{
 			name:   "GKE jsonPayload, endpoint update conflict is benign",
 			data:   jsonPayload(t, "gcp-gke-k8s-event-logentry.k8s_cluster.Warning-FailedToUpdateEndpoint.sekoia-real.json"),
-			signal: Ignore,
+			signal: SignalIgnore,
 		},
 		{
 			name:   "GKE jsonPayload, node sysctl notice is benign",
 			data:   jsonPayload(t, "gcp-gke-k8s-event-logentry.k8s_node.Warning-NodeSysctlChange.sekoia-real.json"),
-			signal: Ignore,
+			signal: SignalIgnore,
 		},
 	}
 	for _, tt := range tests {
@@ -172,17 +172,17 @@ func TestSignal(t *testing.T) {
 		reason, kind, message string
 		want                  Signal
 	}{
-		{"BackOff", "Pod", "Back-off restarting failed container app in pod app-7d9c6b5f4-x2k4p_default(0f3c)", Failure},
-		{"Unhealthy", "Pod", "Liveness probe failed: Get https://192.168.3.82:8443/: dial tcp 192.168.3.82:8443: connect: connection refused", Failure}, // kubernetes-retired/dashboard#3254
-		{"FailedScheduling", "Pod", "0/5 nodes are available: 5 Insufficient cpu", Failure},                                                             // pires/kubernetes-elasticsearch-cluster#178
-		{"OOMKilling", "Node", "Memory cgroup out of memory: Killed process 3504804 (kubectl) total-vm:753508kB", Failure},                              // kubernetes/node-problem-detector#766
-		{"FailedCreate", "ReplicaSet", `Error creating: pods "allocation-manager-6597bc46dc-2wm8j" is forbidden: exceeded quota: namespace-quota`, Failure},
-		{"Killing", "Pod", "Container app failed liveness probe, will be restarted", Failure},
-		{"Killing", "Pod", "Stopping container app", Ignore},
-		{"Started", "Pod", "Started container app", Recovery},
-		{"Pulled", "Pod", `Successfully pulled image "nginx:1.27"`, Recovery},
-		{"Started", "Node", "Starting kubelet.", Ignore},
-		{"ScalingReplicaSet", "Deployment", "Scaled down replica set web-7d9c6b5f4 to 0", Ignore},
+		{"BackOff", "Pod", "Back-off restarting failed container app in pod app-7d9c6b5f4-x2k4p_default(0f3c)", SignalFailure},
+		{"Unhealthy", "Pod", "Liveness probe failed: Get https://192.168.3.82:8443/: dial tcp 192.168.3.82:8443: connect: connection refused", SignalFailure}, // kubernetes-retired/dashboard#3254
+		{"FailedScheduling", "Pod", "0/5 nodes are available: 5 Insufficient cpu", SignalFailure},                                                             // pires/kubernetes-elasticsearch-cluster#178
+		{"OOMKilling", "Node", "Memory cgroup out of memory: Killed process 3504804 (kubectl) total-vm:753508kB", SignalFailure},                              // kubernetes/node-problem-detector#766
+		{"FailedCreate", "ReplicaSet", `Error creating: pods "allocation-manager-6597bc46dc-2wm8j" is forbidden: exceeded quota: namespace-quota`, SignalFailure},
+		{"Killing", "Pod", "Container app failed liveness probe, will be restarted", SignalFailure},
+		{"Killing", "Pod", "Stopping container app", SignalIgnore},
+		{"Started", "Pod", "Started container app", SignalRecovery},
+		{"Pulled", "Pod", `Successfully pulled image "nginx:1.27"`, SignalRecovery},
+		{"Started", "Node", "Starting kubelet.", SignalIgnore},
+		{"ScalingReplicaSet", "Deployment", "Scaled down replica set web-7d9c6b5f4 to 0", SignalIgnore},
 	}
 	for _, tt := range tests {
 		t.Run(tt.reason+"/"+tt.message, func(t *testing.T) {
@@ -190,7 +190,7 @@ func TestSignal(t *testing.T) {
 			if got := e.Signal(); got != tt.want {
 				t.Errorf("Signal() = %v, want %v", got, tt.want)
 			}
-			if f := e.Failure(); (f == nil) != (tt.want == Ignore) || (f != nil && f.Recovered != (tt.want == Recovery)) {
+			if f := e.Failure(); (f == nil) != (tt.want == SignalIgnore) || (f != nil && f.Recovered != (tt.want == SignalRecovery)) {
 				t.Errorf("Failure() = %+v for signal %v", f, tt.want)
 			}
 		})

@@ -7,14 +7,14 @@ type Signal int
 
 // Signals, from Event.Signal.
 const (
-	// Ignore: routine or benign (Normal lifecycle events, endpoint update
+	// SignalIgnore: routine or benign (Normal lifecycle events, endpoint update
 	// conflicts, sysctl notices, autoscaler chatter). Nothing is posted.
-	Ignore Signal = iota
-	// Failure: something a person has to look at.
-	Failure
-	// Recovery: the pod's container started or its image was pulled; an
+	SignalIgnore Signal = iota
+	// SignalFailure: something a person has to look at.
+	SignalFailure
+	// SignalRecovery: the pod's container started or its image was pulled; an
 	// open incident for the pod can be resolved. Never posted on its own.
-	Recovery
+	SignalRecovery
 )
 
 // failureReasons are the event reasons Tracegrid alerts on, whatever the
@@ -58,15 +58,15 @@ var failureReasons = map[string]bool{
 func (e Event) Signal() Signal {
 	switch {
 	case failureReasons[e.Reason]:
-		return Failure
+		return SignalFailure
 	case e.Reason == "Killing":
 		if strings.Contains(e.Message, " probe, will be restarted") {
-			return Failure
+			return SignalFailure
 		}
 	case e.Reason == "Started" || e.Reason == "Pulled":
 		if e.InvolvedObject.Kind == "Pod" {
-			return Recovery
+			return SignalRecovery
 		}
 	}
-	return Ignore
+	return SignalIgnore
 }
