@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/tracegrid/tracegrid/shared/failure"
@@ -13,6 +14,9 @@ func Classify(f *failure.Failure) Diagnosis {
 	exit, hasExit := f.Exit()
 	v := decide(f.Reason, f.Messages, f.LogTail, exit, hasExit, f.Image, true)
 	d := v.diagnosis()
+	if v.exitField {
+		d.Evidence = "exit code " + strconv.Itoa(exit)
+	}
 	img := f.Image
 	if img == "" {
 		img = v.image
@@ -46,6 +50,8 @@ type verdict struct {
 	evidence string
 	image    string // image reference named by the deciding message
 	rule     string // the rule family that decided, "" for reason or exit code
+	// exitField: decided by the Failure's exit code, which no message states.
+	exitField bool
 }
 
 func (v verdict) diagnosis() Diagnosis {
@@ -60,7 +66,8 @@ func (v verdict) diagnosis() Diagnosis {
 	}
 }
 
-// decide picks the cause. Order: a decisive platform reason code; the first
+// decide picks the cause. Order: a decisive platform reason code (with the
+// message that names the same cause as evidence, when there is one); the first
 // strong rule in table order over all messages (earlier message wins a tie);
 // a rule for wording containers write themselves, on the newest log line it
 // holds for (so a log line can neither silence a failure nor pass for a
@@ -72,9 +79,6 @@ func (v verdict) diagnosis() Diagnosis {
 // Text path skips that work.
 func decide(reason string, msgs, logs []string, exit int, hasExit bool, configured string, render bool) verdict {
 	rc, rcFound := reasonCode(reason)
-	if rcFound && !rc.weak {
-		return verdict{cause: rc.cause, conf: rc.conf, evidence: reason}
-	}
 	strong, weak := -1, -1
 	var sv, wv verdict
 	textExit, hasTextExit := 0, false
@@ -120,6 +124,15 @@ func decide(reason string, msgs, logs []string, exit int, hasExit bool, configur
 			strong, sv = i, v
 		}
 	}
+	if rcFound && !rc.weak {
+		// A decisive reason code; a message that names the same cause is
+		// the better evidence.
+		if strong >= 0 && sv.cause == rc.cause {
+			sv.conf, sv.image = rc.conf, image
+			return sv
+		}
+		return verdict{cause: rc.cause, conf: rc.conf, evidence: reason, image: image}
+	}
 	if strong >= 0 {
 		sv.image = image
 		return sv
@@ -129,7 +142,7 @@ func decide(reason string, msgs, logs []string, exit int, hasExit bool, configur
 			exit = textExit
 		}
 		v := byExit(exit, msgs)
-		v.image = image
+		v.image, v.exitField = image, hasExit
 		return v
 	}
 	if weak >= 0 {
