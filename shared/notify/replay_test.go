@@ -15,6 +15,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/tracegrid/tracegrid/shared/classify"
 	"github.com/tracegrid/tracegrid/shared/failure"
 	"github.com/tracegrid/tracegrid/shared/notify"
 	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
@@ -80,10 +81,11 @@ func ecsStopped(service string, cause int, task int, version int, at time.Time) 
 		Image: image, Time: at, EventID: arn + "#" + strconv.Itoa(version),
 	}
 	switch cause {
-	case 0: // testdata/corpus: "CannotPullContainerError: Error response from daemon: manifest for elasticsearch:latest not found"
+	case 0: // as in testdata/events/aws-ecs-task-state-change.STOPPED-CannotPullContainerError.DERIVED.json
 		f.Reason = "TaskFailedToStart"
-		f.Messages = []string{"CannotPullContainerError: Error response from daemon: manifest for " + image + " not found"}
-	case 1: // the OutOfMemoryError container reason ECS sets on a memory kill
+		reason := "CannotPullContainerError: API error (404): repository 123456789012.dkr.ecr.us-east-1.amazonaws.com/" + service + " not found"
+		f.Messages = []string{reason, reason}
+	case 1: // as in testdata/events/aws-ecs-task-state-change.STOPPED-EssentialContainerExited-OOM.DERIVED.json
 		f.Reason = "EssentialContainerExited"
 		f.ExitCode = failure.IntPtr(137)
 		f.Messages = []string{"OutOfMemoryError: Container killed due to memory usage", "Essential container in task exited"}
@@ -163,6 +165,13 @@ func checkReplies(t *testing.T, s *fakeslack.Server, interval time.Duration) (to
 }
 
 func TestReplayECSStoppedTasks(t *testing.T) {
+	// The three causes these events stand for, as the classifier reads them.
+	for cause, want := range []string{"image_not_found", "out_of_memory", "app_crash"} {
+		f := ecsStopped("svc", cause, 0, 1, start)
+		if d := classify.Classify(&f); string(d.Cause) != want {
+			t.Fatalf("cause %d classified %s, want %s", cause, d.Cause, want)
+		}
+	}
 	r := newReplay(t, notify.Config{StormThreshold: 5, StormWindow: 10 * time.Minute, ReplyInterval: 5 * time.Minute})
 	rng := rand.New(rand.NewPCG(6, 2026))
 	services := make([]string, 10)
