@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
+	"github.com/tracegrid/tracegrid/functions/ecs/dynamostate"
 	"github.com/tracegrid/tracegrid/shared/notify"
 	"github.com/tracegrid/tracegrid/shared/report"
 )
@@ -157,17 +158,32 @@ func (fn *Function) setup(ctx context.Context) (*report.Reporter, *enricher, err
 	if fn.reporter != nil {
 		return fn.reporter, fn.enricher, nil
 	}
+	getenv := os.Getenv
 	if arn := os.Getenv(EnvSlackSecretARN); arn != "" {
-		if err := fn.loadSlackSecret(ctx, arn); err != nil {
+		name, value, err := fn.slackSecret(ctx, arn)
+		if err != nil {
 			return nil, nil, err
 		}
+		getenv = func(k string) string {
+			if k == name {
+				return value
+			}
+			return os.Getenv(k)
+		}
 	}
+	cfg, err := notify.ConfigFromEnv(getenv)
+	if err != nil {
+		return nil, nil, fmt.Errorf("slack configuration: %w", err)
+	}
+	opts := []notify.Option{notify.WithLogger(fn.log)}
 	if table := os.Getenv(EnvDynamoDBTable); table != "" {
-		// The DynamoDB notify.Store (functions/ecs/dynamostate) is wired
-		// here once shared/notify accepts a Store; see the package README.
-		fn.log.WarnContext(ctx, "durable dedup state not wired yet; using in-memory dedup", slog.String("table", table))
+		client, err := fn.clients.dynamoClient(ctx)
+		if err != nil {
+			return nil, nil, fmt.Errorf("dynamodb client: %w", err)
+		}
+		opts = append(opts, notify.WithStore(dynamostate.New(client, table)))
 	}
-	n, err := notify.FromEnv()
+	n, err := notify.New(cfg, opts...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("slack notifier: %w", err)
 	}
@@ -182,31 +198,29 @@ func (fn *Function) setup(ctx context.Context) (*report.Reporter, *enricher, err
 // URL. The value itself is never logged.
 var errSlackSecret = errors.New("ecs: Slack secret is neither a bot token (xox...) nor an https webhook URL")
 
-// loadSlackSecret reads the Slack credential from Secrets Manager and makes
-// it the notifier's SLACK_BOT_TOKEN or SLACK_WEBHOOK_URL for this process.
-func (fn *Function) loadSlackSecret(ctx context.Context, arn string) error {
+// slackSecret reads the Slack credential from Secrets Manager and returns
+// the environment variable it stands for (SLACK_BOT_TOKEN or
+// SLACK_WEBHOOK_URL) and its value. It runs once per cold start.
+func (fn *Function) slackSecret(ctx context.Context, arn string) (name, value string, err error) {
 	client, err := fn.clients.secretsClient(ctx)
 	if err != nil {
-		return fmt.Errorf("secrets manager client: %w", err)
+		return "", "", fmt.Errorf("secrets manager client: %w", err)
 	}
 	out, err := client.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(arn)})
 	if err != nil {
-		return fmt.Errorf("read Slack secret %s: %w", arn, err)
+		return "", "", fmt.Errorf("read Slack secret %s: %w", arn, err)
 	}
-	v := strings.TrimSpace(aws.ToString(out.SecretString))
+	value = strings.TrimSpace(aws.ToString(out.SecretString))
 	switch {
-	case strings.HasPrefix(v, "xox"):
-		err = os.Setenv("SLACK_BOT_TOKEN", v)
-	case strings.HasPrefix(v, "https://"):
-		err = os.Setenv("SLACK_WEBHOOK_URL", v)
+	case strings.HasPrefix(value, "xox"):
+		name = "SLACK_BOT_TOKEN"
+	case strings.HasPrefix(value, "https://"):
+		name = "SLACK_WEBHOOK_URL"
 	default:
-		return fmt.Errorf("%w (secret %s)", errSlackSecret, arn)
+		return "", "", fmt.Errorf("%w (secret %s)", errSlackSecret, arn)
 	}
-	if err != nil {
-		return err
-	}
-	fn.log.InfoContext(ctx, "Slack credential loaded from Secrets Manager", slog.String("secret_arn", arn))
-	return nil
+	fn.log.InfoContext(ctx, "Slack credential read from Secrets Manager", slog.String("secret_arn", arn), slog.String("as", name))
+	return name, value, nil
 }
 
 // LocalHandler returns the HTTP handler `tracegrid serve` mounts for ECS:
