@@ -370,8 +370,9 @@ func (r *renderer) aci(c Cause) {
 	case PlatformError:
 		r.add("Register the Container Instances resource provider", "az provider register --namespace Microsoft.ContainerInstance --wait")
 	case QuotaExceeded, InsufficientCapacity:
-		r.add("Show Container Instances quota use in the region (az quota extension)", "az quota usage list --scope",
-			q("/subscriptions/"+orRaw(f.Account, "<subscription-id>")+"/providers/Microsoft.ContainerInstance/locations/"+orRaw(f.Region, "<location>")))
+		r.add("Show Container Instances usage against quota in the region (ARM Location - List Usage)", "az rest --method get --url",
+			q("https://management.azure.com/subscriptions/"+orRaw(f.Account, "<subscription-id>")+
+				"/providers/Microsoft.ContainerInstance/locations/"+orRaw(f.Region, "<location>")+"/usages?api-version=2025-09-01"))
 	case OutOfMemory:
 		r.add("Show the requested CPU and memory", "az container show --resource-group", rg, "--name", name, "--query 'containers[].[name,resources]'")
 	case VolumeMountFailed:
