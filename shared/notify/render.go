@@ -97,8 +97,12 @@ func metadata(f *failure.Failure, cause classify.Cause) slack.SlackMetadata {
 	}
 }
 
+// mrkdwn is a mrkdwn text object of at most maxSection characters. It is
+// verbatim: Slack still renders our markup and <...> strings, but does not
+// auto-link URLs, #channel names or @mentions written as plain words in
+// untrusted text.
 func mrkdwn(s string) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.MarkdownType, truncate(s, maxSection), false, false)
+	return slack.NewTextBlockObject(slack.MarkdownType, truncate(s, maxSection), false, true)
 }
 
 func section(s string) *slack.SectionBlock { return slack.NewSectionBlock(mrkdwn(s), nil, nil) }
@@ -238,7 +242,7 @@ func detailFields(f *failure.Failure) []*slack.TextBlockObject {
 	var fields []*slack.TextBlockObject
 	add := func(label, value string) {
 		if value != "" && len(fields) < maxFields {
-			fields = append(fields, slack.NewTextBlockObject(slack.MarkdownType, truncate("*"+esc(label)+"*\n"+esc(value), maxField), false, false))
+			fields = append(fields, slack.NewTextBlockObject(slack.MarkdownType, truncate("*"+esc(label)+"*\n"+esc(value), maxField), false, true))
 		}
 	}
 	if code, ok := f.Exit(); ok {
