@@ -263,7 +263,9 @@ func (r *renderer) ecs(c Cause) {
 	case QuotaExceeded:
 		r.add("Show the Fargate and ECS quotas", "aws service-quotas list-service-quotas --service-code fargate", reg)
 	case RegistryUnreachable:
-		r.add("Check for ECR VPC endpoints (needed in subnets without NAT)", "aws ec2 describe-vpc-endpoints --filters Name=service-name,Values="+q("com.amazonaws."+f.Region+".ecr.dkr"), reg)
+		if f.Region != "" {
+			r.add("Check for ECR VPC endpoints (needed in subnets without NAT)", "aws ec2 describe-vpc-endpoints --filters Name=service-name,Values="+q("com.amazonaws."+f.Region+".ecr.dkr"), reg)
+		}
 	}
 	if task != "" && f.Cluster != "" {
 		r.add("Show why the task stopped", "aws ecs describe-tasks --cluster", cluster, "--tasks", q(task),
