@@ -1,6 +1,9 @@
 package notify
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -27,6 +30,12 @@ func TestRedact(t *testing.T) {
 		{"digest", "image@sha256:9b2f5e1d0c8a7b6e5f4d3c2b1a09f8e7d6c5b4a392817161514131211100f0e0d", nil, []string{"sha256:9b2f5e1d0c8a7b6e5f4d3c2b1a09f8e7d6c5b4a392817161514131211100f0e0d"}},
 		{"commit", "built from 3f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c", nil, []string{"3f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c"}},
 		{"arn", "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf", nil, []string{"arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"}},
+		{"yaml password", "password: hunter2", []string{"hunter2"}, []string{"password: [REDACTED]"}},
+		// Prose with colons, from testdata/corpus/messages.jsonl, survives.
+		{"etc passwd", "open /tmp/containerd-mount916692511/etc/passwd: no such file or directory", nil, []string{"etc/passwd: no such file"}},
+		{"anonymous token", "failed to fetch anonymous token: unexpected status: 403 Forbidden", nil, []string{"token: unexpected status"}},
+		{"registry auth", "unable to pull secrets or registry auth: execution resource retrieval failed", nil, []string{"auth: execution resource"}},
+		{"security token prose", "denied: The security token included in the request is invalid", nil, []string{"security token included"}},
 		{"plain", "CannotPullContainerError: pull access denied for web, repository does not exist", nil, []string{"CannotPullContainerError: pull access denied for web, repository does not exist"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -59,5 +68,29 @@ func TestRenderRedacts(t *testing.T) {
 		if strings.Contains(string(b), secret) {
 			t.Errorf("payload contains %q", secret)
 		}
+	}
+}
+
+// Real failure messages carry no secrets: redaction must leave every
+// message of the corpus (../../testdata/corpus/messages.jsonl) intact, or
+// the evidence in Slack would lose the words that name the cause.
+func TestRedactKeepsCorpus(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "corpus", "messages.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for line := range strings.Lines(string(b)) {
+		var m struct{ Message string }
+		if err := json.Unmarshal([]byte(line), &m); err != nil || m.Message == "" {
+			continue
+		}
+		n++
+		if got := Redact(m.Message); got != m.Message {
+			t.Errorf("Redact changed a corpus message:\n%s\n%s", m.Message, got)
+		}
+	}
+	if n < 100 {
+		t.Fatalf("read only %d corpus messages", n)
 	}
 }
