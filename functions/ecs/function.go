@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -196,7 +197,14 @@ func (fn *Function) setup(ctx context.Context) (*report.Reporter, *enricher, err
 
 // errSlackSecret says the secret holds neither a bot token nor a webhook
 // URL. The value itself is never logged.
-var errSlackSecret = errors.New("ecs: Slack secret is neither a bot token (xox...) nor an https webhook URL")
+var errSlackSecret = errors.New("ecs: Slack secret is neither a bot token (xox...) nor a webhook URL")
+
+// isURL reports whether s is an absolute http(s) URL, as a Slack incoming
+// webhook (https://hooks.slack.com/services/...) or a proxy in front of it.
+func isURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+}
 
 // slackSecret reads the Slack credential from Secrets Manager and returns
 // the environment variable it stands for (SLACK_BOT_TOKEN or
@@ -214,7 +222,7 @@ func (fn *Function) slackSecret(ctx context.Context, arn string) (name, value st
 	switch {
 	case strings.HasPrefix(value, "xox"):
 		name = "SLACK_BOT_TOKEN"
-	case strings.HasPrefix(value, "https://"):
+	case isURL(value):
 		name = "SLACK_WEBHOOK_URL"
 	default:
 		return "", "", fmt.Errorf("%w (secret %s)", errSlackSecret, arn)
