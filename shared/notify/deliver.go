@@ -22,10 +22,12 @@ type PermanentError struct {
 	Err  error
 }
 
+// Error says what Slack refused and what to check.
 func (e *PermanentError) Error() string {
 	return "slack refused the message permanently (" + e.Code + "): check the token, channel or webhook configuration"
 }
 
+// Unwrap returns slack-go's error.
 func (e *PermanentError) Unwrap() error { return e.Err }
 
 // ErrBudgetExhausted is wrapped by the error Notify returns when Slack kept
