@@ -28,7 +28,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -101,7 +100,7 @@ func (s *Store) Put(ctx context.Context, key string, value []byte, ver string, t
 	if err == nil {
 		return version(expires, resp.ETag), nil
 	}
-	if !hasStatus(err, http.StatusConflict) {
+	if !hasCode(err, aztables.EntityAlreadyExists) {
 		return "", fmt.Errorf("tablestate: add %q: %w", key, err)
 	}
 	// Present: a conflict unless it has expired, in which case replace
@@ -122,7 +121,7 @@ func (s *Store) Put(ctx context.Context, key string, value []byte, ver string, t
 func (s *Store) replace(ctx context.Context, key string, entity []byte, expires time.Time, etag azcore.ETag) (string, error) {
 	resp, err := s.client.UpdateEntity(ctx, entity, &aztables.UpdateEntityOptions{IfMatch: &etag, UpdateMode: aztables.UpdateModeReplace})
 	switch {
-	case hasStatus(err, http.StatusPreconditionFailed), hasStatus(err, http.StatusNotFound):
+	case hasCode(err, aztables.UpdateConditionNotSatisfied), isEntityNotFound(err):
 		return "", notify.ErrConflict
 	case err != nil:
 		return "", fmt.Errorf("tablestate: update %q: %w", key, err)
@@ -132,7 +131,7 @@ func (s *Store) replace(ctx context.Context, key string, entity []byte, expires 
 
 func (s *Store) read(ctx context.Context, key string) (stored, error) {
 	resp, err := s.client.GetEntity(ctx, partitionKey(key), rowKey, nil)
-	if hasStatus(err, http.StatusNotFound) {
+	if isEntityNotFound(err) {
 		return stored{}, notify.ErrNotFound
 	}
 	if err != nil {
@@ -215,7 +214,13 @@ func parseVersion(v string) (time.Time, azcore.ETag, bool) {
 	return time.UnixMilli(n), azcore.ETag(etag), true
 }
 
-func hasStatus(err error, status int) bool {
+func hasCode(err error, code aztables.TableErrorCode) bool {
 	re, ok := errors.AsType[*azcore.ResponseError](err)
-	return ok && re.StatusCode == status
+	return ok && re.ErrorCode == string(code)
+}
+
+// isEntityNotFound is true for a missing entity, not a missing table
+// (TableNotFound, also a 404), which is a deployment error to report.
+func isEntityNotFound(err error) bool {
+	return hasCode(err, aztables.ResourceNotFound) || hasCode(err, aztables.EntityNotFound)
 }

@@ -5,10 +5,12 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
@@ -77,6 +79,60 @@ func TestStoreWithManagedIdentity(t *testing.T) {
 	runSuite(t, "https://"+addr, func(tableURL string) (*aztables.Client, error) {
 		return aztables.NewClient(tableURL, entraToken{}, opts)
 	})
+}
+
+// TestServiceErrors: what is not a conflict or a missing key comes back as
+// an error naming the key and the service's own error code.
+func TestServiceErrors(t *testing.T) {
+	addr := azurite().Start(t)
+	cred, err := aztables.NewSharedKeyCredential(account, accountKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := func(table string) *aztables.Client {
+		c, err := aztables.NewClientWithSharedKey("http://"+addr+"/"+account+"/"+table, cred, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	existing := client("tracegridstate")
+	if _, err := existing.CreateTable(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+	// An entity at the key's place that the store did not write.
+	sum := sha256.Sum256([]byte("foreign"))
+	foreign, err := json.Marshal(aztables.EDMEntity{
+		Entity:     aztables.Entity{PartitionKey: hex.EncodeToString(sum[:]), RowKey: "state"},
+		Properties: map[string]any{"Note": "written by hand"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := existing.AddEntity(t.Context(), foreign, nil); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, table, key string
+		put              bool
+		want             []string
+	}{
+		{"get from a missing table", "nosuchtable", "k", false, []string{`get "k"`, "nosuchtable", "TableNotFound"}},
+		{"put to a missing table", "nosuchtable", "k", true, []string{`add "k"`, "nosuchtable", "TableNotFound"}},
+		{"entity the store did not write", "tracegridstate", "foreign", false, []string{`entity for "foreign"`, "ExpiresAt"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := tablestate.New(client(tt.table))
+			var err error
+			if tt.put {
+				_, err = s.Put(t.Context(), tt.key, []byte("v"), "", time.Hour)
+			} else {
+				_, _, err = s.Get(t.Context(), tt.key)
+			}
+			storetest.WantServiceError(t, err, tt.want...)
+		})
+	}
 }
 
 // runSuite runs the conformance suite with one new table per case, created

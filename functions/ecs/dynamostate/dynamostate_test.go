@@ -28,10 +28,23 @@ var dynalite = storetest.Emulator{
 	},
 }
 
-// TestStore runs the conformance suite through the real SDK, pointed at
-// dynalite with the SDK's own endpoint override variable, on a table with
-// the schema Terraform creates.
+// TestStore runs the conformance suite through the real SDK against
+// dynalite, one table per case with the schema Terraform creates.
 func TestStore(t *testing.T) {
+	client := localClient(t)
+	var tables atomic.Int64
+	storetest.Run(t, func(t *testing.T, now func() time.Time) notify.Store {
+		table := fmt.Sprintf("tracegrid-state-%d", tables.Add(1))
+		createTable(t, client, table)
+		return dynamostate.NewWithClock(client, table, now)
+	})
+}
+
+// localClient starts dynalite and returns a client configured the way the
+// Lambda's is (config.LoadDefaultConfig), pointed at dynalite by the SDK's
+// own endpoint override variable.
+func localClient(t *testing.T) *dynamodb.Client {
+	t.Helper()
 	addr := dynalite.Start(t)
 	t.Setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://"+addr)
 	t.Setenv("AWS_REGION", "us-east-1")
@@ -43,13 +56,7 @@ func TestStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := dynamodb.NewFromConfig(cfg)
-	var tables atomic.Int64
-	storetest.Run(t, func(t *testing.T, now func() time.Time) notify.Store {
-		table := fmt.Sprintf("tracegrid-state-%d", tables.Add(1))
-		createTable(t, client, table)
-		return dynamostate.NewWithClock(client, table, now)
-	})
+	return dynamodb.NewFromConfig(cfg)
 }
 
 // createTable creates table with the schema the Terraform module declares:
@@ -71,5 +78,37 @@ func createTable(t *testing.T, client *dynamodb.Client, table string) {
 	})
 	if err := waiter.Wait(t.Context(), &dynamodb.DescribeTableInput{TableName: aws.String(table)}, 10*time.Second); err != nil {
 		t.Fatalf("table %s not active: %v", table, err)
+	}
+}
+
+// TestServiceErrors: what is not a conflict or a missing key comes back as
+// an error naming the table and key, for the function to log and retry.
+func TestServiceErrors(t *testing.T) {
+	client := localClient(t)
+	createTable(t, client, "tracegrid-state")
+	foreign := map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "foreign"}, "note": &types.AttributeValueMemberS{Value: "written by hand"}}
+	if _, err := client.PutItem(t.Context(), &dynamodb.PutItemInput{TableName: aws.String("tracegrid-state"), Item: foreign}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, table, key string
+		put              bool
+		want             []string
+	}{
+		{"get from a missing table", "no-such-table", "k", false, []string{`get "k" from no-such-table`, "ResourceNotFoundException"}},
+		{"put to a missing table", "no-such-table", "k", true, []string{`put "k" to no-such-table`, "ResourceNotFoundException"}},
+		{"item the store did not write", "tracegrid-state", "foreign", false, []string{`item "foreign" in tracegrid-state`, "expires_at"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := dynamostate.New(client, tt.table)
+			var err error
+			if tt.put {
+				_, err = s.Put(t.Context(), tt.key, []byte("v"), "", time.Hour)
+			} else {
+				_, _, err = s.Get(t.Context(), tt.key)
+			}
+			storetest.WantServiceError(t, err, tt.want...)
+		})
 	}
 }

@@ -297,3 +297,18 @@ func wantMissing(t *testing.T, s notify.Store, key string) {
 		t.Fatalf("Get(%.40q) = %.40q, %q, %v; want ErrNotFound", key, v, ver, err)
 	}
 }
+
+// WantServiceError fails t unless err is an error other than ErrNotFound
+// and ErrConflict whose text contains every one of want: a store must pass
+// service failures up with enough context (table, key) to act on.
+func WantServiceError(t *testing.T, err error, want ...string) {
+	t.Helper()
+	if err == nil || errors.Is(err, notify.ErrNotFound) || errors.Is(err, notify.ErrConflict) {
+		t.Fatalf("err = %v; want a service error", err)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not contain %q", err, w)
+		}
+	}
+}
