@@ -138,11 +138,8 @@ func (n *Notifier) Notify(ctx context.Context, f *failure.Failure, d classify.Di
 		n.log.InfoContext(ctx, "dry run: would post to Slack", "payload", json.RawMessage(payload))
 		return Result{Suppressed: "dry_run"}, nil
 	}
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, n.opts.budget)
-		defer cancel()
-	}
+	ctx, cancel := n.budgetCtx(ctx)
+	defer cancel()
 	claim, dup, err := n.claimEvent(ctx, f.EventID)
 	if err != nil || dup != "" {
 		return Result{Suppressed: dup}, err
@@ -150,6 +147,18 @@ func (n *Notifier) Notify(ctx context.Context, f *failure.Failure, d classify.Di
 	res, err := n.deliver(ctx, f, d, claim)
 	claim.finish(ctx, err == nil)
 	return res, err
+}
+
+// budgetCtx bounds one Notify call: by the caller's deadline less a reserve
+// (a tenth, at most 2s) so that Notify returns, and records the outcome,
+// before the platform stops the function; by WithBudget without a deadline.
+func (n *Notifier) budgetCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return context.WithTimeout(ctx, n.opts.budget)
+	}
+	reserve := min(time.Until(dl)/10, 2*time.Second)
+	return context.WithDeadline(ctx, dl.Add(-reserve))
 }
 
 // deliver counts f in its incident and brings Slack up to date, or
