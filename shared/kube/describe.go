@@ -272,7 +272,7 @@ func (c *describedContainer) field(indent int, key, val string) {
 // one that is not running cleanly, else the first one.
 func (p *describedPod) failingContainer() *describedContainer {
 	for _, c := range p.Containers {
-		if c.State.State != "" && c.State.State != "Running" || c.Last.State != "" || c.Restarts > 0 {
+		if c.troubled() {
 			return c
 		}
 	}
@@ -280,6 +280,22 @@ func (p *describedPod) failingContainer() *describedContainer {
 		return p.Containers[0]
 	}
 	return nil
+}
+
+// troubled reports whether c has restarted or is not running as it
+// should: an init container that completed with exit code 0, or a
+// container still being created, is fine.
+func (c *describedContainer) troubled() bool {
+	if c.Last.State != "" || c.Restarts > 0 {
+		return true
+	}
+	switch c.State.State {
+	case "Waiting":
+		return c.State.Reason != "PodInitializing" && c.State.Reason != "ContainerCreating"
+	case "Terminated":
+		return c.State.Reason != "Completed" || c.State.ExitCode == nil || *c.State.ExitCode != 0
+	}
+	return false
 }
 
 // specificTermination lists terminated reasons that name the cause by

@@ -137,6 +137,55 @@ func TestParseDescribeCorpus(t *testing.T) {
 	}
 }
 
+// TestParseDescribeSkipsCompletedInit: the init container that completed
+// is not the failure; the app container crash-looping after an OOM kill is.
+// Blocks in kubectl's layout, states from kube-eventer#285.
+func TestParseDescribeSkipsCompletedInit(t *testing.T) {
+	text := `Name:             api-6b8d7f9c5d-2xk4p
+Namespace:        prod
+Controlled By:  ReplicaSet/api-6b8d7f9c5d
+Init Containers:
+  migrate:
+    Image:          registry.example.com/api-migrate:1.4.2
+    State:          Terminated
+      Reason:       Completed
+      Exit Code:    0
+    Ready:          True
+    Restart Count:  0
+Containers:
+  api:
+    Image:          registry.example.com/api:1.4.2
+    State:          Waiting
+      Reason:       CrashLoopBackOff
+    Last State:     Terminated
+      Reason:       OOMKilled
+      Exit Code:    137
+    Ready:          False
+    Restart Count:  3
+    Limits:
+      cpu:     500m
+      memory:  256Mi
+    Requests:
+      memory:  128Mi
+`
+	got, err := ParseDescribe(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertFailure(t, got, &failure.Failure{
+		Platform:  failure.Kubernetes,
+		Namespace: "prod",
+		Workload:  "api",
+		Task:      "api-6b8d7f9c5d-2xk4p",
+		Container: "api",
+		Image:     "registry.example.com/api:1.4.2",
+		Reason:    "OOMKilled",
+		ExitCode:  failure.IntPtr(137),
+		Messages:  []string{"State: Waiting (CrashLoopBackOff); Last State: Terminated (OOMKilled, exit code 137)"},
+		Details:   map[string]string{"Restart count": "3", "Memory limit": "256Mi"},
+	})
+}
+
 func TestParseDescribeRejects(t *testing.T) {
 	for _, in := range []string{"", "hello world", "CannotPullContainerError: ref not found", `{"kind":"Event"}`} {
 		if f, err := ParseDescribe(in); !errors.Is(err, ErrNotDescribe) {
