@@ -244,6 +244,9 @@ func (h *Handler) enrichEvent(ctx context.Context, ev eventgrid.Event, f *failur
 			if oe.Code != "" {
 				f.Reason = oe.Code
 			}
+			if oe.SubStatus != "" {
+				f.Details["ARM status"] = oe.Status + " (" + oe.SubStatus + ")"
+			}
 			f.Messages = oe.Messages
 			if m := inaccessibleImage.FindStringSubmatch(f.Message()); m != nil {
 				f.Image = m[1]

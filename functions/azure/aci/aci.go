@@ -43,11 +43,6 @@ func ParseID(id string) (ID, bool) {
 	return ID{Subscription: parts[1], ResourceGroup: parts[3], Name: parts[7]}, true
 }
 
-// String returns the canonical resource id.
-func (id ID) String() string {
-	return "/subscriptions/" + id.Subscription + "/resourceGroups/" + id.ResourceGroup + "/providers/" + ResourceType + "/" + id.Name
-}
-
 // ParseGroup decodes a container group GET body. It also accepts the REST
 // API specification's example form ({"responses":{"200":{"body":...}}}), in
 // which Azure publishes real response bodies, and `az container show`

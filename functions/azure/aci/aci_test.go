@@ -127,9 +127,6 @@ func TestParseID(t *testing.T) {
 			t.Errorf("ParseID(%q) = %+v, %v", tt.in, id, ok)
 		}
 	}
-	if s := (ID{"s", "r", "n"}).String(); s != "/subscriptions/s/resourceGroups/r/providers/Microsoft.ContainerInstance/containerGroups/n" {
-		t.Error(s)
-	}
 }
 
 func TestParseGroupRejectsOtherJSON(t *testing.T) {

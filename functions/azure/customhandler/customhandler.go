@@ -66,15 +66,6 @@ func (r *Request) Binding(name string) (json.RawMessage, bool) {
 	return v, true
 }
 
-// MethodName returns Metadata.sys.MethodName, the function the host invoked.
-func (r *Request) MethodName() string {
-	var sys struct{ MethodName string }
-	if raw, ok := r.Metadata["sys"]; ok {
-		_ = json.Unmarshal(raw, &sys)
-	}
-	return sys.MethodName
-}
-
 // Response is what the handler answers for one invocation.
 type Response struct {
 	Outputs     map[string]any `json:"Outputs"`

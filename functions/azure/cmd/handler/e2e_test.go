@@ -257,9 +257,9 @@ func TestEventGridTriggerEndToEnd(t *testing.T) {
 		commands                []string
 	}{
 		{"capacity, Event Grid schema", egWriteFailure, "shop-batch", "2b7d4c1a-6f0e-4e4b-9a8d-1c2e3f4a5b6c", false,
-			"insufficient_capacity", []string{"az quota usage list --scope /subscriptions/" + sub + "/providers/Microsoft.ContainerInstance/locations/uksouth"}},
+			"insufficient_capacity", []string{"/subscriptions/" + sub + "/providers/Microsoft.ContainerInstance/locations/uksouth", "az container show --resource-group rg-shop --name shop-batch"}},
 		{"quota, CloudEvents schema as a JSON string", ceWriteFailure, "shop-reports", "8c4e2a9f-1b3d-4f6a-8e0c-7d5b3a1f9e2d", true,
-			"quota_exceeded", []string{"az quota usage list --scope /subscriptions/" + sub + "/providers/Microsoft.ContainerInstance/locations/eastus"}},
+			"quota_exceeded", []string{"/subscriptions/" + sub + "/providers/Microsoft.ContainerInstance/locations/eastus", "az container show --resource-group rg-shop --name shop-reports"}},
 		{"inaccessible image", egWriteFailure, "shop-admin", "e1d2c3b4-a5f6-4789-8abc-def012345678", false,
 			"image_not_found", []string{"docker manifest inspect docker.io/agoacontainer/agoa:v1", "az container show --resource-group rg-shop --name shop-admin"}},
 	}
@@ -309,14 +309,19 @@ func TestTimerTriggerScanEndToEnd(t *testing.T) {
 		cause    string
 		commands []string
 	}{
-		"shop-web-notfound": {"image_not_found", []string{"docker manifest inspect mcr.microsoft.com/azuredocs/aci-hellowrld:latest"}},
-		"shop-web-auth": {"registry_auth", []string{"az acr repository show-tags --name contosoregistry --repository shop/web",
-			"az container show --resource-group rg-shop --name shop-web-auth --query '[imageRegistryCredentials,identity]'"}},
-		"shop-api-expired":     {"registry_token_expired", []string{"aws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin 123456789012.dkr.ecr.us-east-1.amazonaws.com"}},
-		"shop-proxy-ratelimit": {"registry_rate_limited", []string{"az container show --resource-group rg-shop --name shop-proxy-ratelimit"}},
-		"shop-jobs-dns":        {"registry_unreachable", []string{"https://registry.corp.contoso.com/v2/"}},
+		// Each message must carry commands with the failed resource's real
+		// names: the az command for the group, and the registry or image.
+		"shop-web-notfound":    {"image_not_found", []string{"mcr.microsoft.com/azuredocs/aci-hellowrld"}},
+		"shop-web-auth":        {"registry_auth", []string{"az acr ", "--name contosoregistry", "shop/web"}},
+		"shop-api-expired":     {"registry_token_expired", []string{"123456789012.dkr.ecr.us-east-1.amazonaws.com", "--region us-east-1"}},
+		"shop-proxy-ratelimit": {"registry_rate_limited", []string{"docker.io"}},
+		"shop-jobs-dns":        {"registry_unreachable", []string{"registry.corp.contoso.com"}},
 		"shop-api":             {"app_crash", []string{"az container logs --resource-group rg-shop --name shop-api --container-name api", "KeyError: 'DATABASE_URL'"}},
 		"shop-worker":          {"out_of_memory", []string{"az container show --resource-group rg-shop --name shop-worker --query 'containers[].[name,resources]'"}},
+	}
+	for group, w := range want {
+		w.commands = append(w.commands, "az container show --resource-group rg-shop --name "+group+" ")
+		want[group] = w
 	}
 	all := posts(t, slack)
 	got := map[string]slackPost{}
