@@ -300,3 +300,23 @@ func BenchmarkNotifyRepeat(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(h.slack.Calls()))/float64(b.N), "slack-calls/op")
 }
+
+// A cold start (a new instance with the same durable store) continues the
+// open incident instead of posting again.
+func TestColdStartContinuesIncident(t *testing.T) {
+	h := newHarness(t, Config{})
+	f, d := crash("cart", 0)
+	first := notifyAt(t, h, 0, f, d)
+	cold, err := New(h.n.cfg, WithStore(h.store), WithClock(h.clock.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, d = crash("cart", 1)
+	res, err := cold.Notify(context.Background(), f, d)
+	if err != nil || res.Action != "update" || res.TS != first.TS {
+		t.Fatalf("after cold start: %+v %v (first %+v)", res, err, first)
+	}
+	if m := h.slack.Messages(); len(m) != 1 || seenCount(m[0]) != 2 {
+		t.Errorf("messages = %+v", m)
+	}
+}
