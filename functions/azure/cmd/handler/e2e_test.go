@@ -150,17 +150,19 @@ func startHandler(t *testing.T, slack *fakeslack.Server, arm *armfake.Server, ex
 			t.Logf("handler output:\n%s", h.out)
 		}
 	})
+	// The host waits for the worker by GETting its base URL every 25 ms
+	// until any HTTP response comes back (DefaultHttpWorkerService.IsWorkerReady).
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		c, err := net.Dial("tcp", "127.0.0.1:"+port)
+		resp, err := http.Get(h.url + "/")
 		if err == nil {
-			c.Close()
+			resp.Body.Close()
 			return h
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("handler did not listen: %v\n%s", err, h.out)
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(25 * time.Millisecond)
 	}
 }
 
@@ -176,7 +178,11 @@ func (h *handler) post(t *testing.T, function string, body []byte) (int, invocat
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, h.url+"/"+function, bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
+	// The headers azure-functions-host adds (HttpWorkerConstants).
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	req.Header.Set("X-Azure-Functions-HostVersion", "4.1044.100.25461")
+	req.Header.Set("X-Azure-Functions-InvocationId", "3b0b6c0e-7f3c-4b8e-9d1a-2c5e8f4a6b7d")
+	req.Header.Set("User-Agent", "Azure-Functions-Host/4.1044.100.25461")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

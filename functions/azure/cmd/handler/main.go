@@ -34,6 +34,8 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	// The host calls http://127.0.0.1:<port>/<function> (WorkerConstants.HostName
+	// in azure-functions-host); nothing else needs to reach the handler.
 	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", port))
 	if err != nil {
 		return err
