@@ -476,3 +476,17 @@ func TestE2ERecoveryResolvesButNeverPostsAlone(t *testing.T) {
 	}
 	fn.noSlackProblems(t)
 }
+
+// TestE2EMisconfiguredIsRetried: with no Slack destination the function
+// says so in a log line and answers non-2xx, so the message is retried
+// (and dead-lettered) instead of being acknowledged and lost.
+func TestE2EMisconfiguredIsRetried(t *testing.T) {
+	fn := startFunction(t, "SLACK_BOT_TOKEN=", "SLACK_CHANNEL=", "SLACK_WEBHOOK_URL=")
+	_, body := binaryRequest(t)
+	if code := fn.postBinary(t, "misconfigured-1", body); code/100 == 2 {
+		t.Fatalf("status %d without a Slack destination, want non-2xx", code)
+	}
+	if !fn.waitForLog(func(logs string) bool { return strings.Contains(logs, "function misconfigured") }) {
+		t.Errorf("no log line names the misconfiguration:\n%s", fn.logs.String())
+	}
+}

@@ -43,7 +43,9 @@ var (
 // Handler is the CloudEvent function. It reports every failure in the
 // Pub/Sub message and returns nil (acknowledge) for messages that cannot be
 // read or report nothing, so Pub/Sub does not redeliver them; it returns an
-// error only when Slack could not be reached, so Pub/Sub retries.
+// error when Slack could not be reached or refused the configuration, and
+// when the function is misconfigured, so Pub/Sub retries and the message
+// ends in the dead-letter topic rather than being lost.
 //
 // The Slack settings come from the environment (SLACK_BOT_TOKEN and
 // SLACK_CHANNEL, or SLACK_WEBHOOK_URL; see shared/notify). With
@@ -51,10 +53,12 @@ var (
 // Storage bucket (functions/gke/gcsstate) and survive cold starts and
 // concurrent instances; without it, in the instance's memory.
 func Handler(ctx context.Context, e cloudevents.Event) error {
-	setupOnce.Do(func() { defaultFunc, setupErr = newFunction(context.Background()) })
+	setupOnce.Do(func() {
+		if defaultFunc, setupErr = newFunction(context.Background()); setupErr != nil {
+			cloudLogger().ErrorContext(ctx, "function misconfigured; messages are retried until it is fixed", slog.String("error", setupErr.Error()))
+		}
+	})
 	if setupErr != nil {
-		// Misconfiguration: fail loudly; the message stays in Pub/Sub
-		// (and its dead-letter topic) until the settings are fixed.
 		return setupErr
 	}
 	return defaultFunc.Handle(ctx, e)
