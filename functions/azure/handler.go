@@ -239,7 +239,9 @@ func (h *Handler) enrichEvent(ctx context.Context, ev eventgrid.Event, f *failur
 		case err != nil:
 			failed = true
 			warn("activity log", err)
-		case oe != nil:
+		case oe == nil:
+			f.Details["activity log"] = "no error entry for the correlation id"
+		default:
 			found = true
 			if oe.Code != "" {
 				f.Reason = oe.Code
@@ -256,9 +258,6 @@ func (h *Handler) enrichEvent(ctx context.Context, ev eventgrid.Event, f *failur
 			}
 		}
 	}
-	if !found && !failed {
-		f.Details["activity log"] = "no error entry for the correlation id"
-	}
 	young := !ev.Time.IsZero() && h.now().Sub(ev.Time) < activityLogLag
 	g, err := h.arm.Group(ctx, f.Account, f.ResourceGroup, f.Task)
 	switch {
@@ -269,7 +268,7 @@ func (h *Handler) enrichEvent(ctx context.Context, ev eventgrid.Event, f *failur
 		warn("container group", err)
 		return true
 	}
-	if mergeGroup(f, g) {
+	if mergeGroup(f, g, found) {
 		found = true
 	}
 	h.addLogs(ctx, f)
@@ -277,9 +276,9 @@ func (h *Handler) enrichEvent(ctx context.Context, ev eventgrid.Event, f *failur
 }
 
 // mergeGroup fills f from the container group: location, facts, and the
-// failing container's names and messages. It reports whether the group
-// showed a failure.
-func mergeGroup(f *failure.Failure, g *armcontainerinstance.ContainerGroup) bool {
+// failing container's names and messages, after the ARM error's when f has
+// one (armError). It reports whether the group showed a failure.
+func mergeGroup(f *failure.Failure, g *armcontainerinstance.ContainerGroup, armError bool) bool {
 	base := aci.Base(g)
 	// ARM's own spelling of the names, so that the scan's reports of the
 	// same group (recoveries included) land in the same incident.
@@ -314,8 +313,8 @@ func mergeGroup(f *failure.Failure, g *armcontainerinstance.ContainerGroup) bool
 			f.ExitCode = gf.ExitCode
 		}
 	}
-	if len(f.Messages) == 1 && f.Messages[0] == f.Details["operation"]+" Failed" || len(f.Messages) == 0 {
-		// Only the generic operation line: the instance view says more.
+	if !armError {
+		// Only the event's generic operation line: the instance view says more.
 		f.Messages, f.Reason = nil, gf.Reason
 	}
 	f.Messages = append(f.Messages, gf.Messages...)

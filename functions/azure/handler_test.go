@@ -132,6 +132,8 @@ func TestEventEnrichment(t *testing.T) {
 			"ContainerGroupQuotaReached", "", "container group quota 'StandardCores' exceeded"},
 		{"inaccessible image names the image", egFailure, "shop-admin", "e1d2c3b4-a5f6-4789-8abc-def012345678", false,
 			"InaccessibleImage", "agoacontainer/agoa:v1", "is not accessible"},
+		{"no Activity Log entry, the instance view explains", egFailure, "shop-web-auth", "never-logged", false,
+			"Failed", "contosoregistry.azurecr.io/shop/web:1.4.2", "unauthorized: authentication required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
