@@ -288,3 +288,57 @@ func TestYoungEventWithoutCauseIsRedelivered(t *testing.T) {
 		t.Fatalf("old event: status %d, %d reports, logs %q", code, len(rec.got), resp.Logs)
 	}
 }
+
+func TestFromEnv(t *testing.T) {
+	base := map[string]string{"TRACEGRID_DRY_RUN": "1", "IDENTITY_ENDPOINT": "http://127.0.0.1:1/msi/token", "IDENTITY_HEADER": "x"}
+	tests := []struct {
+		name string
+		env  map[string]string
+		err  string
+	}{
+		{"enrichment and table state", map[string]string{"TRACEGRID_TABLE_ENDPOINT": "https://tracegrid.table.core.windows.net", "AZURE_SUBSCRIPTION_ID": testSub}, ""},
+		{"enrichment off", map[string]string{"TRACEGRID_ENRICH": "off"}, ""},
+		{"sovereign cloud", map[string]string{"TRACEGRID_ARM_ENDPOINT": "https://management.chinacloudapi.cn"}, ""},
+		{"plain http off loopback", map[string]string{"TRACEGRID_ARM_ENDPOINT": "http://management.example.com"}, "plain http"},
+		{"bad lookback", map[string]string{"TRACEGRID_SCAN_LOOKBACK": "soon"}, "TRACEGRID_SCAN_LOOKBACK"},
+		{"bad log tail", map[string]string{"TRACEGRID_LOG_TAIL_LINES": "-1"}, "TRACEGRID_LOG_TAIL_LINES"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range base {
+				t.Setenv(k, v)
+			}
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			h, err := FromEnv(slog.New(slog.NewTextHandler(io.Discard, nil)))
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if code, resp := post(t, h, EventRoute, []byte("not json")); code != http.StatusOK || len(resp.Logs) != 1 {
+				t.Errorf("bad input: %d %q", code, resp.Logs)
+			}
+		})
+	}
+}
+
+func TestLocalHandlerServesRawEvents(t *testing.T) {
+	t.Setenv("TRACEGRID_DRY_RUN", "1")
+	t.Setenv("TRACEGRID_ENRICH", "off")
+	h, err := LocalHandler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// `tracegrid serve` users curl a bare Event Grid event (no envelope).
+	ev, _ := json.Marshal(resourceEvent(t, egFailure, "shop-batch", "2b7d4c1a-6f0e-4e4b-9a8d-1c2e3f4a5b6c"))
+	code, resp := post(t, h, EventRoute, ev)
+	if code != http.StatusOK || len(resp.Logs) != 1 || !strings.Contains(resp.Logs[0], "dry_run") {
+		t.Errorf("%d %q", code, resp.Logs)
+	}
+}
