@@ -117,8 +117,28 @@ func LocalHandler() (http.Handler, error) {
 	return FromEnv(slog.New(slog.NewJSONHandler(os.Stderr, nil)))
 }
 
-// ServeHTTP implements http.Handler.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+// invocationHeader carries the Functions host's invocation id
+// (HttpWorkerConstants.InvocationIdHeaderName in azure-functions-host).
+const invocationHeader = "X-Azure-Functions-InvocationId"
+
+type loggerKey struct{}
+
+// ServeHTTP implements http.Handler. Log lines of one invocation carry the
+// host's invocation id, so they join the host's own records of it.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if id := r.Header.Get(invocationHeader); id != "" {
+		r = r.WithContext(context.WithValue(r.Context(), loggerKey{}, h.log.With(slog.String("invocation_id", id))))
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+// logger returns the invocation's logger.
+func (h *Handler) logger(ctx context.Context) *slog.Logger {
+	if l, ok := ctx.Value(loggerKey{}).(*slog.Logger); ok {
+		return l
+	}
+	return h.log
+}
 
 // serveEvent handles one eventGridTrigger invocation. Bad input is logged and
 // acknowledged (200); a failure to deliver to Slack answers 500 so the host
@@ -157,7 +177,7 @@ func (h *Handler) reject(ctx context.Context, resp *customhandler.Response, what
 	if err != nil {
 		msg += ": " + err.Error()
 	}
-	h.log.WarnContext(ctx, "acknowledged bad input", slog.String("error", msg))
+	h.logger(ctx).WarnContext(ctx, "acknowledged bad input", slog.String("error", msg))
 	resp.Logf("tracegrid: acknowledged bad input: %s", msg)
 }
 
@@ -169,7 +189,7 @@ func (h *Handler) handleEvent(ctx context.Context, ev eventgrid.Event, resp *cus
 		if h.arm != nil && (ev.Type == eventgrid.ResourceWriteSuccess || ev.Type == eventgrid.ResourceActionSuccess) {
 			return h.checkAfterSuccess(ctx, ev, resp)
 		}
-		h.log.InfoContext(ctx, "ignored event", slog.String("event_id", ev.ID), slog.String("event_type", ev.Type), slog.String("why", why))
+		h.logger(ctx).InfoContext(ctx, "ignored event", slog.String("event_id", ev.ID), slog.String("event_type", ev.Type), slog.String("why", why))
 		resp.Logf("tracegrid: ignored event %s: %s", ev.ID, why)
 		return nil
 	}
@@ -202,7 +222,7 @@ func (h *Handler) checkAfterSuccess(ctx context.Context, ev eventgrid.Event, res
 	}
 	g, err := h.arm.Group(ctx, id.Subscription, id.ResourceGroup, id.Name)
 	if err != nil {
-		h.log.WarnContext(ctx, "enrichment failed", slog.String("event_id", ev.ID), slog.String("error", err.Error()))
+		h.logger(ctx).WarnContext(ctx, "enrichment failed", slog.String("event_id", ev.ID), slog.String("error", err.Error()))
 		resp.Logf("tracegrid: could not read %s after %s: %v", id.Name, ev.Type, err)
 		return nil
 	}
@@ -230,7 +250,7 @@ func (h *Handler) checkAfterSuccess(ctx context.Context, ev eventgrid.Event, res
 // the operation failed, so a redelivery is likely to learn more.
 func (h *Handler) enrichEvent(ctx context.Context, ev eventgrid.Event, f *failure.Failure) bool {
 	warn := func(what string, err error) {
-		h.log.WarnContext(ctx, "enrichment failed", slog.String("event_id", ev.ID), slog.String("what", what), slog.String("error", err.Error()))
+		h.logger(ctx).WarnContext(ctx, "enrichment failed", slog.String("event_id", ev.ID), slog.String("what", what), slog.String("error", err.Error()))
 	}
 	found, failed := false, false
 	if corr := f.Details["correlation id"]; corr != "" {
@@ -328,7 +348,7 @@ func (h *Handler) addLogs(ctx context.Context, f *failure.Failure) {
 	}
 	lines, err := h.arm.LogTail(ctx, f.Account, f.ResourceGroup, f.Task, f.Container, h.cfg.LogTailLines)
 	if err != nil {
-		h.log.WarnContext(ctx, "enrichment failed", slog.String("event_id", f.EventID), slog.String("what", "logs"), slog.String("error", err.Error()))
+		h.logger(ctx).WarnContext(ctx, "enrichment failed", slog.String("event_id", f.EventID), slog.String("what", "logs"), slog.String("error", err.Error()))
 		return
 	}
 	f.LogTail = lines
@@ -359,7 +379,7 @@ func (h *Handler) serveScan(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	if err := h.Scan(r.Context(), resp); err != nil {
 		resp.Logf("tracegrid: scan incomplete: %v", err)
-		h.log.ErrorContext(r.Context(), "scan incomplete", slog.String("error", err.Error()))
+		h.logger(r.Context()).ErrorContext(r.Context(), "scan incomplete", slog.String("error", err.Error()))
 		status = http.StatusInternalServerError
 	}
 	resp.Write(w, status)
@@ -376,7 +396,7 @@ func (h *Handler) Scan(ctx context.Context, resp *customhandler.Response) error 
 		return nil
 	case h.cfg.SubscriptionID == "" || len(h.cfg.ResourceGroups) == 0:
 		resp.Logf("tracegrid: scan skipped: set AZURE_SUBSCRIPTION_ID and TRACEGRID_RESOURCE_GROUPS")
-		h.log.WarnContext(ctx, "scan not configured")
+		h.logger(ctx).WarnContext(ctx, "scan not configured")
 		return nil
 	}
 	since := h.now().Add(-h.cfg.ScanLookback)
@@ -440,7 +460,7 @@ func (h *Handler) Scan(ctx context.Context, resp *customhandler.Response) error 
 		}
 	}
 	wg.Wait()
-	h.log.InfoContext(ctx, "scan done", slog.Int("groups", groups), slog.Int("failures", failures), slog.Int("errors", len(errs)))
+	h.logger(ctx).InfoContext(ctx, "scan done", slog.Int("groups", groups), slog.Int("failures", failures), slog.Int("errors", len(errs)))
 	resp.Logf("tracegrid: scanned %d container groups in %d resource groups: %d failing", groups, len(h.cfg.ResourceGroups), failures)
 	return errors.Join(errs...)
 }

@@ -342,3 +342,14 @@ func TestLocalHandlerServesRawEvents(t *testing.T) {
 		t.Errorf("%d %q", code, resp.Logs)
 	}
 }
+
+func TestLogLinesCarryTheInvocationID(t *testing.T) {
+	var buf bytes.Buffer
+	h := New(Config{}, &recorder{}, nil, slog.New(slog.NewJSONHandler(&buf, nil)))
+	req := httptest.NewRequest(http.MethodPost, EventRoute, strings.NewReader("{"))
+	req.Header.Set("X-Azure-Functions-InvocationId", "3b0b6c0e-7f3c-4b8e-9d1a-2c5e8f4a6b7d")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	if !strings.Contains(buf.String(), `"invocation_id":"3b0b6c0e-7f3c-4b8e-9d1a-2c5e8f4a6b7d"`) {
+		t.Errorf("log: %s", buf.String())
+	}
+}
