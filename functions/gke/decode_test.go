@@ -287,3 +287,33 @@ func TestDecodePoison(t *testing.T) {
 		})
 	}
 }
+
+// TestDecodeNodeEvent: a node-scoped event (resource k8s_node) with the
+// kernel monitor's OOMKilling reason, in the real SEKOIA k8s_node envelope
+// with the corpus message (kubernetes/node-problem-detector#766).
+func TestDecodeNodeEvent(t *testing.T) {
+	var entry map[string]any
+	if err := json.Unmarshal(readEvent(t, "gcp-gke-k8s-event-logentry.k8s_node.Warning-NodeSysctlChange.sekoia-real.json"), &entry); err != nil {
+		t.Fatal(err)
+	}
+	p := entry["jsonPayload"].(map[string]any)
+	p["reason"] = "OOMKilling"
+	p["message"] = "Memory cgroup out of memory: Killed process 3504804 (kubectl) total-vm:753508kB, anon-rss:58776kB, file-rss:29400kB, shmem-rss:0kB, UID:0 pgtables:288kB oom_score_adj:999"
+	p["source"] = map[string]any{"component": "kernel-monitor", "host": "gke-cluster-1-default-pool-eb66079e-k3zf"}
+	b, _ := json.Marshal(entry)
+	got, err := Decode(b)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("Decode = %v, %v", got, err)
+	}
+	assertFailure(t, got[0], &failure.Failure{
+		Platform: failure.Kubernetes,
+		Account:  "hazel-aria-348413",
+		Region:   "europe-central2-a",
+		Cluster:  "cluster-1",
+		Node:     "gke-cluster-1-default-pool-eb66079e-k3zf",
+		Reason:   "OOMKilling",
+		Messages: []string{p["message"].(string)},
+		Time:     time.Date(2022, 6, 15, 1, 55, 51, 0, time.UTC),
+		EventID:  "32ez47f5wz17i",
+	})
+}

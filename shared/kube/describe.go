@@ -362,10 +362,5 @@ func (p *describedPod) workload() string {
 	if !ok {
 		return WorkloadFromPod(p.Name)
 	}
-	if kind == "ReplicaSet" {
-		if i := strings.LastIndexByte(name, '-'); i > 0 && isTemplateHash(name[i+1:]) {
-			return name[:i]
-		}
-	}
-	return name
+	return WorkloadFromOwner(kind, name)
 }

@@ -156,7 +156,7 @@ func (e Event) Failure() *failure.Failure {
 		f.Node = obj.Name
 	default:
 		// Controllers (ReplicaSet, StatefulSet, Job, ...) own what failed.
-		f.Workload = obj.Name
+		f.Workload = WorkloadFromOwner(obj.Kind, obj.Name)
 	}
 	f.Container = ContainerFromFieldPath(obj.FieldPath)
 	if f.Container == "" {

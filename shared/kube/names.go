@@ -35,6 +35,18 @@ func WorkloadFromPod(pod string) string {
 	return ""
 }
 
+// WorkloadFromOwner names the workload behind an owning object: a
+// ReplicaSet named DEPLOYMENT-HASH belongs to the Deployment; StatefulSets,
+// Jobs, DaemonSets and the rest are the workload themselves.
+func WorkloadFromOwner(kind, name string) string {
+	if kind == "ReplicaSet" {
+		if i := strings.LastIndexByte(name, '-'); i > 0 && isTemplateHash(name[i+1:]) {
+			return name[:i]
+		}
+	}
+	return name
+}
+
 // isRandomSuffix matches the 5-character suffix generateName adds.
 func isRandomSuffix(s string) bool {
 	return len(s) == 5 && isLowerAlnum(s)

@@ -43,3 +43,18 @@ func TestContainerAndImage(t *testing.T) {
 		}
 	}
 }
+
+func TestWorkloadFromOwner(t *testing.T) {
+	tests := []struct{ kind, name, want string }{
+		{"ReplicaSet", "allocation-manager-6597bc46dc", "allocation-manager"},   // corpus (ministryofjustice/cloud-platform#590)
+		{"ReplicaSet", "kubernetes-bootcamp-68cf47c9c8", "kubernetes-bootcamp"}, // kubernetes/website#56173
+		{"ReplicaSet", "web", "web"},
+		{"StatefulSet", "fpl-case-service-pr-3308-es-master", "fpl-case-service-pr-3308-es-master"},
+		{"Job", "backup-28391520", "backup-28391520"},
+	}
+	for _, tt := range tests {
+		if got := WorkloadFromOwner(tt.kind, tt.name); got != tt.want {
+			t.Errorf("WorkloadFromOwner(%s, %s) = %q, want %q", tt.kind, tt.name, got, tt.want)
+		}
+	}
+}
