@@ -181,9 +181,12 @@ resource "google_storage_bucket" "state" {
   force_destroy               = true
   labels                      = var.labels
 
+  # functions/gke/gcsstate keeps each key in one object under state/ and treats expired ones as
+  # absent; the rule only reclaims them.
   lifecycle_rule {
     condition {
-      age = var.state_retention_days
+      age            = var.state_retention_days
+      matches_prefix = ["state/"]
     }
     action {
       type = "Delete"

@@ -57,8 +57,13 @@ variable "state_bucket_enabled" {
 
 variable "state_retention_days" {
   type        = number
-  description = "Days after which the state bucket's lifecycle rule deletes dedup objects."
+  description = "Days after which the state bucket's lifecycle rule deletes state objects; at least the longest state TTL (2 days for seen deliveries, TRACEGRID_INCIDENT_WINDOW plus an hour for incidents)."
   default     = 7
+
+  validation {
+    condition     = var.state_retention_days >= 2
+    error_message = "state_retention_days must be at least 2: seen deliveries are kept 48 hours."
+  }
 }
 
 variable "dry_run" {
