@@ -353,3 +353,30 @@ func TestLogLinesCarryTheInvocationID(t *testing.T) {
 		t.Errorf("log: %s", buf.String())
 	}
 }
+
+func TestScanReportsWhatItCanReadAndFailsTheRest(t *testing.T) {
+	rec := &recorder{}
+	h, srv := newTestHandler(t, rec)
+	h.cfg.ResourceGroups = []string{"rg-locked", "rg-shop"}
+	srv.FailPaths("/resourceGroups/rg-locked/", http.StatusForbidden)
+	code, resp := post(t, h, ScanRoute, []byte(`{"Data":{"timer":{}},"Metadata":{}}`))
+	if code != http.StatusInternalServerError || !strings.Contains(strings.Join(resp.Logs, "\n"), "rg-locked") {
+		t.Errorf("status %d logs %q", code, resp.Logs)
+	}
+	if len(rec.got) != 8 {
+		t.Errorf("%d reports from rg-shop, want 8", len(rec.got))
+	}
+}
+
+func TestScanNotConfigured(t *testing.T) {
+	rec := &recorder{}
+	h, _ := newTestHandler(t, rec)
+	h.cfg.ResourceGroups = nil
+	if code, resp := post(t, h, ScanRoute, []byte(`{}`)); code != http.StatusOK || len(rec.got) != 0 || !strings.Contains(resp.Logs[0], "TRACEGRID_RESOURCE_GROUPS") {
+		t.Errorf("status %d logs %q", code, resp.Logs)
+	}
+	h.arm = nil
+	if code, resp := post(t, h, ScanRoute, []byte(`{}`)); code != http.StatusOK || !strings.Contains(resp.Logs[0], "TRACEGRID_ENRICH=off") {
+		t.Errorf("status %d logs %q", code, resp.Logs)
+	}
+}
