@@ -13,12 +13,12 @@
 //
 // Table storage has no TTL: Get and Put treat an entity past ExpiresAt as
 // absent, and a create overwrites it (If-Match its ETag). Expired entities
-// stay until something deletes them; they are small, and a periodic
-// "ExpiresAt lt now" query-and-delete (or deleting the table on a schedule)
-// bounds the table's growth.
+// stay until DeleteExpired, run from a timer, removes them.
 //
-// The identity needs the "Storage Table Data Contributor" role on the table
-// (entity read, add and update data actions).
+// Limits: a value up to about 900 KiB (the service's 1 MiB entity limit,
+// 64 KiB per property); any key (it is hashed). The identity needs the
+// "Storage Table Data Contributor" role on the table (entity read, add,
+// update and, for DeleteExpired, delete data actions).
 package tablestate
 
 import (
@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/data/aztables"
 
 	"github.com/tracegrid/tracegrid/shared/notify"
@@ -49,6 +50,8 @@ type Store struct {
 	client *aztables.Client
 	now    func() time.Time
 }
+
+var _ notify.Store = (*Store)(nil)
 
 // New returns a Store that keeps state in the table client points at
 // (aztables.NewClient with the table's URL and a managed identity
@@ -115,6 +118,38 @@ func (s *Store) Put(ctx context.Context, key string, value []byte, ver string, t
 		return "", notify.ErrConflict
 	}
 	return s.replace(ctx, key, entity, expires, old.etag)
+}
+
+// DeleteExpired deletes the entities whose expiry has passed and returns
+// how many it deleted. Each delete is conditioned on the ETag the query
+// returned, so an entry rewritten meanwhile keeps its new life.
+func (s *Store) DeleteExpired(ctx context.Context) (int, error) {
+	filter := fmt.Sprintf("RowKey eq '%s' and ExpiresAt le datetime'%s'", rowKey, s.now().UTC().Format("2006-01-02T15:04:05.9999999Z"))
+	pager := s.client.NewListEntitiesPager(&aztables.ListEntitiesOptions{Filter: &filter, Select: to.Ptr("PartitionKey,RowKey")})
+	deleted := 0
+	for pager.More() {
+		page, err := pager.NextPage(ctx)
+		if err != nil {
+			return deleted, fmt.Errorf("tablestate: list expired entities: %w", err)
+		}
+		for _, raw := range page.Entities {
+			var e aztables.EDMEntity
+			if err := json.Unmarshal(raw, &e); err != nil {
+				return deleted, fmt.Errorf("tablestate: list expired entities: %w", err)
+			}
+			etag := azcore.ETag(e.ETag)
+			_, err := s.client.DeleteEntity(ctx, e.PartitionKey, e.RowKey, &aztables.DeleteEntityOptions{IfMatch: &etag})
+			switch {
+			case hasCode(err, aztables.UpdateConditionNotSatisfied), isEntityNotFound(err):
+				// rewritten or deleted by another instance meanwhile
+			case err != nil:
+				return deleted, fmt.Errorf("tablestate: delete expired entity %s: %w", e.PartitionKey, err)
+			default:
+				deleted++
+			}
+		}
+	}
+	return deleted, nil
 }
 
 // replace overwrites the entity if its ETag is still etag.

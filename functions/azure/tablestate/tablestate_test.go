@@ -135,6 +135,71 @@ func TestServiceErrors(t *testing.T) {
 	}
 }
 
+// TestDeleteExpired: the sweep a timer runs, since Table storage has no
+// TTL, removes exactly the entities past their expiry.
+func TestDeleteExpired(t *testing.T) {
+	addr := azurite().Start(t)
+	cred, err := aztables.NewSharedKeyCredential(account, accountKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := aztables.NewClientWithSharedKey("http://"+addr+"/"+account+"/tracegridstate", cred, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.CreateTable(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+	clock := storetest.NewClock(storetest.Start)
+	s := tablestate.NewWithClock(client, clock.Now)
+	ttls := map[string]time.Duration{"short-1": time.Minute, "short-2": time.Minute, "hour": time.Hour, "day": 24 * time.Hour}
+	for key, ttl := range ttls {
+		if _, err := s.Put(t.Context(), key, []byte(key), "", ttl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	steps := []struct {
+		advance     time.Duration
+		wantDeleted int
+		wantLive    []string
+	}{
+		{0, 0, []string{"short-1", "short-2", "hour", "day"}},
+		{time.Minute, 2, []string{"hour", "day"}},
+		{time.Minute, 0, []string{"hour", "day"}},
+		{time.Hour, 1, []string{"day"}},
+	}
+	for i, st := range steps {
+		clock.Advance(st.advance)
+		n, err := s.DeleteExpired(t.Context())
+		if err != nil {
+			t.Fatalf("step %d: DeleteExpired: %v", i, err)
+		}
+		if n != st.wantDeleted {
+			t.Errorf("step %d: DeleteExpired deleted %d; want %d", i, n, st.wantDeleted)
+		}
+		var live []string
+		pager := client.NewListEntitiesPager(nil)
+		for pager.More() {
+			page, err := pager.NextPage(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, raw := range page.Entities {
+				var e aztables.EDMEntity
+				if err := json.Unmarshal(raw, &e); err != nil {
+					t.Fatal(err)
+				}
+				live = append(live, e.Properties["Key"].(string))
+			}
+		}
+		slices.Sort(live)
+		slices.Sort(st.wantLive)
+		if !slices.Equal(live, st.wantLive) {
+			t.Errorf("step %d: table holds %q; want %q", i, live, st.wantLive)
+		}
+	}
+}
+
 // runSuite runs the conformance suite with one new table per case, created
 // as Terraform creates it (a table has no schema).
 func runSuite(t *testing.T, endpoint string, newClient func(tableURL string) (*aztables.Client, error)) {

@@ -4,11 +4,13 @@
 //
 // The table has a string partition key "pk" and no sort key; TTL is enabled
 // on the number attribute "expires_at" (epoch seconds). DynamoDB deletes
-// expired items in the background, typically within a few days, so Get and
+// expired items in the background, typically within days, so Get and
 // Put treat an item whose expires_at has passed as absent. Every write is a
 // conditional PutItem: the compare-and-swap is atomic on the server, across
-// any number of concurrent Lambda instances. The function's role needs
-// dynamodb:GetItem and dynamodb:PutItem on the table.
+// any number of concurrent Lambda instances. Limits: a key up to 2048
+// bytes (the partition key limit), a value up to about 399 KB (the 400 KB
+// item limit). The function's role needs dynamodb:GetItem and
+// dynamodb:PutItem on the table.
 package dynamostate
 
 import (
@@ -42,6 +44,8 @@ type Store struct {
 	table  string
 	now    func() time.Time
 }
+
+var _ notify.Store = (*Store)(nil)
 
 // New returns a Store that keeps state in table through client.
 func New(client *dynamodb.Client, table string) *Store {

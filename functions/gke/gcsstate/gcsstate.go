@@ -21,7 +21,8 @@
 // expiry as absent, and a bucket lifecycle rule (Delete, age >= the
 // longest TTL in days, matchesPrefix "state/") removes old objects. Cloud
 // Storage allows about one write per second to one object name, far above
-// how often one failure's state changes.
+// how often one failure's state changes. Any key (it is hashed) and value
+// size fits.
 //
 // The function's service account needs roles/storage.objectUser on the
 // bucket (storage.objects.get, create, delete: an overwrite deletes the
@@ -59,6 +60,8 @@ type Store struct {
 	bucket *storage.BucketHandle
 	now    func() time.Time
 }
+
+var _ notify.Store = (*Store)(nil)
 
 // New returns a Store that keeps state in bucket through client.
 func New(client *storage.Client, bucket string) *Store {

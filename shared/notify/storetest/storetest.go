@@ -34,6 +34,9 @@ type Clock struct {
 	now time.Time
 }
 
+// NewClock returns a Clock that reads start until advanced.
+func NewClock(start time.Time) *Clock { return &Clock{now: start} }
+
 // Now returns the clock's current time.
 func (c *Clock) Now() time.Time {
 	c.mu.Lock()
@@ -83,7 +86,7 @@ func Run(t *testing.T, newStore NewStore) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c := &Clock{now: Start}
+			c := NewClock(Start)
 			tc.run(t, newStore(t, c.Now), c)
 		})
 	}
