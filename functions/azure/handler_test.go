@@ -380,3 +380,20 @@ func TestScanNotConfigured(t *testing.T) {
 		t.Errorf("status %d logs %q", code, resp.Logs)
 	}
 }
+
+func TestActionFailureOnRestart(t *testing.T) {
+	rec := &recorder{}
+	h, _ := newTestHandler(t, rec)
+	// The real ResourceActionFailure example (Event Grid schema), for a
+	// restart of a crash-looping container group.
+	ev := resourceEvent(t, "azure-eventgrid.ResourceActionFailure.eventgrid-schema.azure-rest-api-specs.json", "shop-api", "no-arm-error-logged")
+	ev["data"].(map[string]any)["operationName"] = "Microsoft.ContainerInstance/containerGroups/restart/action"
+	code, resp := post(t, h, EventRoute, envelope(ev, false))
+	if code != http.StatusOK || len(rec.got) != 1 {
+		t.Fatalf("status %d, %d reports, logs %q", code, len(rec.got), resp.Logs)
+	}
+	f := rec.got[0]
+	if f.Container != "api" || f.Reason != "Error" || f.ExitCode == nil || *f.ExitCode != 1 || len(f.LogTail) == 0 {
+		t.Errorf("failure %+v", f)
+	}
+}
