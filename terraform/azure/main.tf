@@ -18,6 +18,8 @@ locals {
 
   table_name = "tracegridstate"
 
+  subscription_scope = "/subscriptions/${data.azurerm_client_config.current.subscription_id}"
+
   event_types = [
     "Microsoft.Resources.ResourceWriteFailure",
     "Microsoft.Resources.ResourceWriteSuccess",
@@ -187,6 +189,31 @@ resource "azurerm_role_assignment" "reader" {
   role_definition_name = "Reader"
   principal_id         = azurerm_linux_function_app.this.identity[0].principal_id
   principal_type       = "ServicePrincipal"
+}
+
+# The cause of a failed write is in the Activity Log entry with the event's correlationId, which
+# the function looks up at subscription scope (.../providers/Microsoft.Insights/eventtypes/
+# management/values). That API answers 200 with whatever the caller may see, so a resource-group
+# Reader can get an empty page instead of an error: grant exactly that one read action here.
+resource "azurerm_role_definition" "activity_log_reader" {
+  count       = var.activity_log_reader_enabled ? 1 : 0
+  name        = "${var.name} Activity Log reader"
+  scope       = local.subscription_scope
+  description = "Tracegrid: reads Activity Log entries to name the ARM error of a failed container group operation."
+
+  permissions {
+    actions = ["Microsoft.Insights/eventtypes/values/read"]
+  }
+
+  assignable_scopes = [local.subscription_scope]
+}
+
+resource "azurerm_role_assignment" "activity_log_reader" {
+  count              = var.activity_log_reader_enabled ? 1 : 0
+  scope              = local.subscription_scope
+  role_definition_id = azurerm_role_definition.activity_log_reader[0].role_definition_resource_id
+  principal_id       = azurerm_linux_function_app.this.identity[0].principal_id
+  principal_type     = "ServicePrincipal"
 }
 
 resource "azurerm_role_assignment" "table_state" {

@@ -78,6 +78,12 @@ variable "table_state_enabled" {
   default     = true
 }
 
+variable "activity_log_reader_enabled" {
+  type        = bool
+  description = "Create a custom role with the single action Microsoft.Insights/eventtypes/values/read and assign it to the function at subscription scope, so it can read the ARM error of a failed write from the Activity Log. Needs permission to create role definitions in the subscription."
+  default     = true
+}
+
 variable "enrich" {
   type        = bool
   description = "Read the container group's instance view, logs and Activity Log entry from ARM (TRACEGRID_ENRICH)."
