@@ -13,6 +13,7 @@ locals {
     "cloudbuild.googleapis.com",
     "cloudfunctions.googleapis.com",
     "eventarc.googleapis.com",
+    "iam.googleapis.com",
     "logging.googleapis.com",
     "pubsub.googleapis.com",
     "run.googleapis.com",
@@ -110,18 +111,24 @@ resource "google_service_account" "runtime" {
   project      = var.project_id
   account_id   = "${var.name}-run"
   display_name = "Tracegrid function runtime"
+
+  depends_on = [google_project_service.this]
 }
 
 resource "google_service_account" "trigger" {
   project      = var.project_id
   account_id   = "${var.name}-trigger"
   display_name = "Tracegrid Eventarc trigger"
+
+  depends_on = [google_project_service.this]
 }
 
 resource "google_service_account" "build" {
   project      = var.project_id
   account_id   = "${var.name}-build"
   display_name = "Tracegrid function build"
+
+  depends_on = [google_project_service.this]
 }
 
 resource "google_project_iam_member" "trigger_receiver" {
