@@ -22,8 +22,12 @@ const RequireEnv = "TRACEGRID_REQUIRE_EMULATORS"
 // executables, relative to the module root.
 const NpmBinDir = ".bin/npm/node_modules/.bin"
 
-// startTimeout bounds how long an emulator may take to accept connections.
-const startTimeout = 30 * time.Second
+// startTimeout bounds how long an emulator may take to accept connections,
+// and startAttempts how often it is started when it exits first.
+const (
+	startTimeout  = 30 * time.Second
+	startAttempts = 3
+)
 
 // Emulator is a local server that speaks a cloud API (dynalite for
 // DynamoDB, azurite-table for Azure Table storage).
@@ -50,6 +54,23 @@ func (e Emulator) Start(t *testing.T) string {
 		}
 		t.Skip(msg)
 	}
+	// The port is free when chosen but another process may take it before
+	// the emulator binds it; the emulator then exits, and we try again.
+	var lastErr error
+	for range startAttempts {
+		addr, err := e.launch(t, path)
+		if err == nil {
+			return addr
+		}
+		lastErr = err
+	}
+	t.Fatal(lastErr)
+	return ""
+}
+
+// launch starts the emulator once and waits until it accepts connections.
+// It returns an error when the emulator exits first.
+func (e Emulator) launch(t *testing.T, path string) (string, error) {
 	port := freePort(t)
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	out := &syncBuffer{}
@@ -69,12 +90,12 @@ func (e Emulator) Start(t *testing.T) string {
 		conn, err := net.DialTimeout("tcp", addr, time.Second)
 		if err == nil {
 			_ = conn.Close()
-			return addr
+			return addr, nil
 		}
 		select {
 		case err := <-exited:
 			exited <- err
-			t.Fatalf("%s exited before listening on %s: %v\n%s", e.Name, addr, err, out)
+			return "", fmt.Errorf("%s exited before listening on %s: %v\n%s", e.Name, addr, err, out)
 		case <-deadline:
 			t.Fatalf("%s did not listen on %s within %s\n%s", e.Name, addr, startTimeout, out)
 		case <-time.After(50 * time.Millisecond):
