@@ -185,6 +185,13 @@ func decodeTask(ev *events.EventBridgeEvent, d *taskDetail) ([]decoded, error) {
 	}
 	f.Reason = d.StopCode
 	applyContainer(f, d, c, found)
+	if len(f.Messages) == 0 && f.ExitCode == nil {
+		// No reason and no exit code: the stop code is all there is.
+		if d.StopCode == "" {
+			return nil, nil
+		}
+		f.Messages = []string{d.StopCode}
+	}
 	f.Links = consoleLinks(f, isService)
 	return []decoded{{failure: f, task: d, ran: ran(d, c, found)}}, nil
 }

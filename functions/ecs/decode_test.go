@@ -103,6 +103,13 @@ func TestDecode(t *testing.T) {
 		},
 		{name: "spot warning before the stop: lastStatus still RUNNING", body: patched(t, evUserFarg, map[string]any{
 			"detail.stopCode": "TerminationNotice", "detail.lastStatus": "RUNNING", "detail.stoppedReason": "Your Spot Task was interrupted."})},
+		{
+			name: "stop with no reason at all: the stop code is the message",
+			body: patched(t, evPull, map[string]any{"detail.stoppedReason": nil, "detail.containers": []any{}}),
+			want: &want{workload: "Webapp", cluster: "Features", task: "33a7f27282624543abd4a00c3e84d0ee", reason: "TaskFailedToStart",
+				messages: []string{"TaskFailedToStart"}, eventID: taskARN + "#7"},
+		},
+		{name: "stop with nothing known", body: patched(t, evPull, map[string]any{"detail.stoppedReason": nil, "detail.stopCode": nil, "detail.containers": nil})},
 		{name: "standalone task running", body: readEvent(t, evRunning)},
 		{name: "SDK fixture: RUNNING, not a service", body: readEvent(t, evExit0)},
 		{
