@@ -133,10 +133,13 @@ func has(obj map[string]any, key string) bool {
 	return ok
 }
 
-// isContainerGroup recognises the body of an ARM container group GET.
+// isContainerGroup recognises a container group: the body of an ARM GET, or
+// `az container show` output (which flattens properties to the top).
 func isContainerGroup(obj map[string]any) bool {
-	props, ok := obj["properties"].(map[string]any)
-	return ok && has(props, "containers")
+	if props, ok := obj["properties"].(map[string]any); ok && has(props, "containers") {
+		return true
+	}
+	return has(obj, "containers") && (has(obj, "provisioningState") || has(obj, "osType"))
 }
 
 // isPubsubCloudEvent recognises a structured CloudEvent whose data is a

@@ -132,6 +132,8 @@ func TestExplainDetectsEveryKind(t *testing.T) {
 		{file: ev("aws-ecs-task-state-change.STOPPED-EssentialContainerExited-OOM.DERIVED.json"), wantKind: kindECS, want: "out_of_memory"},
 		{file: ev("aws-ecs-task-state-change.STOPPED-UserInitiated-EC2.aws-samples.json"), wantKind: kindECS, want: ""},
 		{file: "demo/3-aci-image-typo.json", wantKind: kindAzure, want: "image_not_found"},
+		// The same group as `az container show` prints it (properties flattened).
+		{file: "testdata/az-container-show.json", wantKind: kindAzure, want: "image_not_found"},
 		{file: ev("azure-eventgrid.ResourceWriteFailure.eventgrid-schema.azure-rest-api-specs.json"), wantKind: kindAzure, want: ""},
 		{file: ev("azure-eventgrid.ResourceActionFailure.cloudevents-schema.azure-rest-api-specs.json"), wantKind: kindAzure, want: ""},
 		{file: ev("azure-functions-custom-handler.request.eventGridTrigger.DERIVED.json"), wantKind: kindAzure, want: ""},
