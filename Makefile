@@ -11,7 +11,7 @@ export PATH    := $(BIN):$(PATH)
 RIE_VERSION       := v0.0.0-20261030222936-bef5c4ba774d
 TERRAFORM_VERSION := v1.8.5
 
-.PHONY: demo test tools unit terraform-fmt dist bench clean
+.PHONY: demo test tools unit terraform-fmt dist bench clean FORCE
 
 ## demo: explain bundled real events and print the Slack message (no cloud account needed)
 demo:
@@ -35,5 +35,27 @@ unit:
 terraform-fmt: $(BIN)/terraform
 	@if [ -d terraform ]; then terraform fmt -check -recursive -diff terraform; fi
 
+## dist: the deploy artifacts the Terraform modules consume
+dist: dist/ecs.zip dist/azure.zip dist/gke.zip
+
+# The Lambda runs on provided.al2023 arm64; lambda.norpc drops the unused
+# legacy RPC runtime from the binary.
+dist/ecs.zip: FORCE
+	@mkdir -p build/ecs dist
+	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o build/ecs/bootstrap ./functions/ecs/cmd/bootstrap
+	rm -f $@ && cd build/ecs && zip -q -X $(CURDIR)/$@ bootstrap
+
+dist/azure.zip: FORCE
+	$(GO) run ./functions/azure/cmd/dist -o $@
+
+dist/gke.zip: FORCE
+	$(GO) run ./functions/gke/cmd/bundle -o $@
+
+## bench: one table of speed and size figures (classifier vs naive baseline, each function)
+bench: tools
+	bash bench/run.sh
+
 clean:
 	rm -rf build dist
+
+FORCE:
