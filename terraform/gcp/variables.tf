@@ -27,8 +27,8 @@ variable "package_path" {
 
 variable "go_runtime" {
   type        = string
-  description = "Cloud Functions Go runtime ID."
-  default     = "go126"
+  description = "Cloud Functions Go runtime ID: go127 is the newest in late 2026 (deprecated Aug/Sept 2027); go126 also builds this module (go.mod asks for Go 1.26)."
+  default     = "go127"
 }
 
 variable "cluster_names" {
