@@ -20,7 +20,9 @@ demo:
 ## test: unit, end-to-end under the real runtimes, fuzz seeds, Terraform checks
 test: tools unit terraform-fmt
 
-tools: $(BIN)/aws-lambda-rie $(BIN)/terraform
+EMULATORS := $(BIN)/npm/node_modules/.bin/dynalite
+
+tools: $(BIN)/aws-lambda-rie $(BIN)/terraform $(EMULATORS)
 
 $(BIN)/aws-lambda-rie:
 	GOBIN=$(BIN) $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
@@ -28,9 +30,17 @@ $(BIN)/aws-lambda-rie:
 $(BIN)/terraform:
 	GOBIN=$(BIN) $(GO) install github.com/hashicorp/terraform@$(TERRAFORM_VERSION)
 
+# dynalite (DynamoDB) and azurite (Table storage) speak the real APIs for the
+# notification-state store tests; versions are pinned in scripts/state.
+$(EMULATORS): scripts/state/package.json scripts/state/package-lock.json
+	scripts/state/install-emulators $(BIN)/npm
+	touch $@
+
+# Under make, tests that need the emulators or the Lambda emulator fail
+# instead of skipping when they are missing.
 unit:
 	$(GO) vet ./...
-	$(GO) test -count=1 ./...
+	TRACEGRID_REQUIRE_EMULATORS=1 $(GO) test -count=1 ./...
 
 terraform-fmt: $(BIN)/terraform
 	@if [ -d terraform ]; then terraform fmt -check -recursive -diff terraform; fi
