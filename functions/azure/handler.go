@@ -60,6 +60,14 @@ type Handler struct {
 	log *slog.Logger
 	now func() time.Time
 	mux *http.ServeMux
+	// expired sweeps expired notification state after each scan: Table
+	// storage has no TTL of its own. Nil with the in-memory store.
+	expired expirer
+}
+
+// expirer deletes expired entries of a durable store.
+type expirer interface {
+	DeleteExpired(ctx context.Context) (int, error)
 }
 
 // New returns a Handler. armc may be nil (no enrichment, no scan); log may
@@ -90,12 +98,14 @@ func FromEnv(log *slog.Logger) (*Handler, error) {
 		}
 	}
 	opts := []notify.Option{notify.WithLogger(log)}
+	var state *tablestate.Store
 	if cfg.TableEndpoint != "" {
 		tc, err := aztables.NewClient(strings.TrimSuffix(cfg.TableEndpoint, "/")+"/"+cfg.TableName, cred, nil)
 		if err != nil {
 			return nil, fmt.Errorf("TRACEGRID_TABLE_ENDPOINT: %w", err)
 		}
-		opts = append(opts, notify.WithStore(tablestate.New(tc)))
+		state = tablestate.New(tc)
+		opts = append(opts, notify.WithStore(state))
 	}
 	n, err := notify.FromEnv(opts...)
 	if err != nil {
@@ -107,7 +117,11 @@ func FromEnv(log *slog.Logger) (*Handler, error) {
 			return nil, err
 		}
 	}
-	return New(cfg, &report.Reporter{Notifier: n, Log: log}, armc, log), nil
+	h := New(cfg, &report.Reporter{Notifier: n, Log: log}, armc, log)
+	if state != nil {
+		h.expired = state
+	}
+	return h, nil
 }
 
 // LocalHandler returns the handler `tracegrid serve` mounts: the same routes,
@@ -381,6 +395,14 @@ func (h *Handler) serveScan(w http.ResponseWriter, r *http.Request) {
 		resp.Logf("tracegrid: scan incomplete: %v", err)
 		h.logger(r.Context()).ErrorContext(r.Context(), "scan incomplete", slog.String("error", err.Error()))
 		status = http.StatusInternalServerError
+	}
+	if h.expired != nil {
+		// A failed sweep costs only storage; the next tick tries again.
+		if n, err := h.expired.DeleteExpired(r.Context()); err != nil {
+			h.logger(r.Context()).WarnContext(r.Context(), "state sweep failed", slog.String("error", err.Error()))
+		} else {
+			resp.Logf("tracegrid: deleted %d expired state entries", n)
+		}
 	}
 	resp.Write(w, status)
 }

@@ -397,3 +397,23 @@ func TestActionFailureOnRestart(t *testing.T) {
 		t.Errorf("failure %+v", f)
 	}
 }
+
+// sweepCounter records DeleteExpired calls.
+type sweepCounter struct{ calls int }
+
+func (s *sweepCounter) DeleteExpired(context.Context) (int, error) {
+	s.calls++
+	return 3, nil
+}
+
+// TestScanSweepsExpiredState checks that each timer tick also deletes
+// expired notification state, which Table storage keeps forever otherwise.
+func TestScanSweepsExpiredState(t *testing.T) {
+	h, _ := newTestHandler(t, &recorder{})
+	sweep := &sweepCounter{}
+	h.expired = sweep
+	code, resp := post(t, h, ScanRoute, []byte(`{}`))
+	if code != http.StatusOK || sweep.calls != 1 || !strings.Contains(strings.Join(resp.Logs, "\n"), "deleted 3 expired state entries") {
+		t.Errorf("status %d, %d sweeps, logs %q", code, sweep.calls, resp.Logs)
+	}
+}
