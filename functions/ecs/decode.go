@@ -69,7 +69,6 @@ type container struct {
 // serviceDetail is the detail of "ECS Service Action" and "ECS Deployment
 // State Change" events.
 type serviceDetail struct {
-	EventType             string   `json:"eventType"`
 	EventName             string   `json:"eventName"`
 	ClusterArn            string   `json:"clusterArn"`
 	Reason                string   `json:"reason"`
