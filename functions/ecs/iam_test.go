@@ -13,8 +13,8 @@ import (
 // start, DescribeTaskDefinition, GetLogEvents) with a middleware that
 // records the operations the SDK clients really invoke, and checks the
 // recorded set against IAMActions both ways: nothing called is missing from
-// the list, and nothing listed is never called (DynamoDB's actions are
-// exercised by functions/ecs/dynamostate's own tests).
+// the list, and nothing listed is never called (the DynamoDB actions are
+// checked by TestDurableDedupAcrossColdStarts, which needs dynalite).
 func TestIAMActions(t *testing.T) {
 	fake := fakeslack.New(testToken)
 	defer fake.Close()
