@@ -48,7 +48,7 @@ type Function struct {
 	clients *awsClients
 
 	mu       sync.Mutex
-	reporter *report.Reporter
+	notifier *notify.Notifier
 	enricher *enricher
 }
 
@@ -102,10 +102,10 @@ func (fn *Function) Handle(ctx context.Context, body []byte) (Summary, error) {
 		return Summary{Ignored: err.Error()}, nil
 	}
 	if len(ds) == 0 {
-		fn.log.InfoContext(ctx, "ignored event", slog.String("detail_type", detailType(body)))
+		fn.log.InfoContext(ctx, "ignored event", ignoredAttrs(body)...)
 		return Summary{Ignored: "no failure in event"}, nil
 	}
-	rep, enr, err := fn.setup(ctx)
+	n, enr, err := fn.setup(ctx)
 	if err != nil {
 		fn.log.ErrorContext(ctx, "setup failed", slog.String("error", err.Error()))
 		return Summary{}, err
@@ -123,7 +123,7 @@ func (fn *Function) Handle(ctx context.Context, body []byte) (Summary, error) {
 		if enr != nil {
 			enr.enrich(ctx, d)
 		}
-		r := report.Reporter{Notifier: rep.Notifier, Log: log}
+		r := report.Reporter{Notifier: n, Log: log}
 		out, err := r.Report(ctx, f)
 		s.Results = append(s.Results, Result{
 			Cause:      string(out.Diagnosis.Cause),
@@ -141,23 +141,32 @@ func (fn *Function) Handle(ctx context.Context, body []byte) (Summary, error) {
 	return s, nil
 }
 
-// detailType names an event for the "ignored" log line.
-func detailType(body []byte) string {
+// ignoredAttrs describe an event that posts nothing, for its log line.
+func ignoredAttrs(body []byte) []any {
 	var ev struct {
-		Source     string `json:"source"`
+		ID         string `json:"id"`
 		DetailType string `json:"detail-type"`
+		Detail     struct {
+			TaskArn    string `json:"taskArn"`
+			LastStatus string `json:"lastStatus"`
+			StopCode   string `json:"stopCode"`
+			EventName  string `json:"eventName"`
+		} `json:"detail"`
 	}
 	_ = json.Unmarshal(body, &ev) // decode already accepted the body
-	return ev.Source + " " + ev.DetailType
+	return []any{
+		slog.String("event_id", ev.ID), slog.String("detail_type", ev.DetailType), slog.String("task_arn", ev.Detail.TaskArn),
+		slog.String("last_status", ev.Detail.LastStatus), slog.String("stop_code", ev.Detail.StopCode), slog.String("event_name", ev.Detail.EventName),
+	}
 }
 
 // setup builds the notifier (reading the Slack secret once) and the
 // enricher on first use; a failure is returned and retried next time.
-func (fn *Function) setup(ctx context.Context) (*report.Reporter, *enricher, error) {
+func (fn *Function) setup(ctx context.Context) (*notify.Notifier, *enricher, error) {
 	fn.mu.Lock()
 	defer fn.mu.Unlock()
-	if fn.reporter != nil {
-		return fn.reporter, fn.enricher, nil
+	if fn.notifier != nil {
+		return fn.notifier, fn.enricher, nil
 	}
 	getenv := os.Getenv
 	if arn := os.Getenv(EnvSlackSecretARN); arn != "" {
@@ -188,11 +197,11 @@ func (fn *Function) setup(ctx context.Context) (*report.Reporter, *enricher, err
 	if err != nil {
 		return nil, nil, fmt.Errorf("slack notifier: %w", err)
 	}
-	fn.reporter = &report.Reporter{Notifier: n, Log: fn.log}
+	fn.notifier = n
 	if !strings.EqualFold(os.Getenv(EnvEnrich), "off") {
 		fn.enricher = &enricher{clients: fn.clients, log: fn.log}
 	}
-	return fn.reporter, fn.enricher, nil
+	return fn.notifier, fn.enricher, nil
 }
 
 // errSlackSecret says the secret holds neither a bot token nor a webhook
