@@ -186,7 +186,9 @@ func (fn *Function) setup(ctx context.Context) (*notify.Notifier, *enricher, err
 		return nil, nil, fmt.Errorf("slack configuration: %w", err)
 	}
 	opts := []notify.Option{notify.WithLogger(fn.log)}
+	state := "memory"
 	if table := os.Getenv(EnvDynamoDBTable); table != "" {
+		state = "dynamodb:" + table
 		client, err := fn.clients.dynamoClient(ctx)
 		if err != nil {
 			return nil, nil, fmt.Errorf("dynamodb client: %w", err)
@@ -201,7 +203,19 @@ func (fn *Function) setup(ctx context.Context) (*notify.Notifier, *enricher, err
 	if !strings.EqualFold(os.Getenv(EnvEnrich), "off") {
 		fn.enricher = &enricher{clients: fn.clients, log: fn.log}
 	}
+	fn.log.InfoContext(ctx, "configured", slog.String("slack", destination(cfg)), slog.Bool("enrich", fn.enricher != nil), slog.String("state", state))
 	return fn.notifier, fn.enricher, nil
+}
+
+// destination names where messages go, without the credential.
+func destination(cfg notify.Config) string {
+	switch {
+	case cfg.DryRun:
+		return "dry_run"
+	case cfg.BotToken != "":
+		return "bot:" + cfg.Channel
+	}
+	return "webhook"
 }
 
 // errSlackSecret says the secret holds neither a bot token nor a webhook
