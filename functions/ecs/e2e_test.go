@@ -16,16 +16,21 @@ import (
 	"time"
 
 	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
+	"github.com/tracegrid/tracegrid/shared/notify/storetest"
 )
 
 // rieBinary finds the AWS Lambda Runtime Interface Emulator: env
 // AWS_LAMBDA_RIE, else aws-lambda-rie on PATH (make test installs it into
-// .bin, which it puts on PATH).
+// .bin, which it puts on PATH). Missing, the test skips, unless make test's
+// TRACEGRID_REQUIRE_EMULATORS asks for every real runtime.
 func rieBinary(t *testing.T) string {
 	if p := os.Getenv("AWS_LAMBDA_RIE"); p != "" {
 		return p
 	}
 	p, err := exec.LookPath("aws-lambda-rie")
+	if err != nil && os.Getenv(storetest.RequireEnv) != "" {
+		t.Fatalf("aws-lambda-rie not found and %s is set (make test installs it into .bin): %v", storetest.RequireEnv, err)
+	}
 	if err != nil {
 		t.Skip("aws-lambda-rie not found (set AWS_LAMBDA_RIE or run `make tools`, which installs it into .bin): skipping the end-to-end test under the Lambda emulator")
 	}
