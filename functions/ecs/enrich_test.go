@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/tracegrid/tracegrid/shared/failure"
+	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
 )
 
 // Error bodies in the awsJson1_1 shape, with the messages the services send.
@@ -149,6 +150,32 @@ func TestEnrich(t *testing.T) {
 			}
 			if warned != tc.warnCode {
 				t.Errorf("enrichment warning code = %q, want %q; logs:\n%s", warned, tc.warnCode, logBuf)
+			}
+		})
+	}
+}
+
+func TestEnrichSwitch(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		calls int
+	}{{"off", 0}, {"OFF", 0}, {"", 1}, {"on", 1}} {
+		t.Run("TRACEGRID_ENRICH="+tc.value, func(t *testing.T) {
+			fake := fakeslack.New(testToken)
+			defer fake.Close()
+			aws := newFakeAWS(t, map[string]awsReply{
+				targetDescribeTaskDefinition: {body: recorded(t, "ecs.DescribeTaskDefinition.webapp-15.DERIVED.json")},
+				targetGetLogEvents:           {body: recorded(t, "logs.GetLogEvents.awsdocs.json")},
+			})
+			setEnv(t, awsEnv(t, aws))
+			slackEnv(t, fake)
+			t.Setenv(EnvEnrich, tc.value)
+			fn, _ := testFunction(nil)
+			if _, err := fn.Handle(context.Background(), readEvent(t, evOOM)); err != nil {
+				t.Fatal(err)
+			}
+			if n := len(aws.calls(targetDescribeTaskDefinition)); n != tc.calls {
+				t.Errorf("DescribeTaskDefinition calls = %d, want %d", n, tc.calls)
 			}
 		})
 	}
