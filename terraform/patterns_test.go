@@ -81,13 +81,11 @@ func variant(t *testing.T, file string, detail map[string]any) []byte {
 
 func readEvent(t *testing.T, file string) []byte {
 	t.Helper()
-	for _, dir := range []string{"../testdata/events", "testdata/events"} {
-		if b, err := os.ReadFile(filepath.Join(dir, file)); err == nil {
-			return b
-		}
+	b, err := os.ReadFile(filepath.Join("../testdata/events", file))
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatalf("no event %s in testdata/events or terraform/testdata/events", file)
-	return nil
+	return b
 }
 
 const (
@@ -96,7 +94,7 @@ const (
 	pullFailed   = "aws-ecs-task-state-change.STOPPED-CannotPullContainerError.DERIVED.json"
 	oomKilled    = "aws-ecs-task-state-change.STOPPED-EssentialContainerExited-OOM.DERIVED.json"
 	running      = "aws-ecs-task-state-change.full-example.awsdocs.json"
-	placement    = "ecs-service-action.SERVICE_TASK_PLACEMENT_FAILURE.awsdocs.json"
+	placement    = "ecs-service-action.SERVICE_TASK_PLACEMENT_FAILURE.fargate-spot.awsdocs.json"
 	impaired     = "ecs-service-action.SERVICE_TASK_START_IMPAIRED.awsdocs.json"
 	steady       = "ecs-service-action.SERVICE_STEADY_STATE.awsdocs.json"
 	deployFailed = "ecs-deployment-state-change.SERVICE_DEPLOYMENT_FAILED.awsdocs.json"

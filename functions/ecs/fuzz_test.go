@@ -4,32 +4,26 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/tracegrid/tracegrid/shared/failure"
 )
 
-// FuzzDecode feeds the decoder arbitrary bodies, seeded with every real
-// payload in testdata/events and the repository's testdata/events. It must
+// FuzzDecode feeds the decoder arbitrary bodies, seeded with every real ECS
+// payload in the repository's testdata/events. It must
 // never panic, must wrap every error in ErrMalformed, and must return only
 // ECS failures that name what failed.
 func FuzzDecode(f *testing.F) {
-	for _, dir := range []string{"testdata/events", repoEvents} {
-		files, err := filepath.Glob(filepath.Join(dir, "*"))
+	files, err := filepath.Glob(filepath.Join(repoEvents, "*ecs*"))
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no ECS seeds in %s: %v", repoEvents, err)
+	}
+	for _, p := range files {
+		b, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)
 		}
-		for _, p := range files {
-			if !strings.Contains(filepath.Base(p), "ecs") {
-				continue
-			}
-			b, err := os.ReadFile(p)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(b)
-		}
+		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		fs, err := Decode(body)

@@ -40,18 +40,14 @@ const (
 	evDeployFail = "ecs-deployment-state-change.SERVICE_DEPLOYMENT_FAILED.awsdocs.json"
 )
 
-// readEvent reads an event file from testdata/events or the repository's
-// testdata/events.
+// readEvent reads an event file from the repository's testdata/events.
 func readEvent(t testing.TB, name string) []byte {
 	t.Helper()
-	for _, dir := range []string{"testdata/events", repoEvents} {
-		b, err := os.ReadFile(filepath.Join(dir, name))
-		if err == nil {
-			return b
-		}
+	b, err := os.ReadFile(filepath.Join(repoEvents, name))
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatalf("no event file %s", name)
-	return nil
+	return b
 }
 
 // patched returns the event in file with values set at dotted paths
