@@ -187,6 +187,7 @@ var rules = []rule{
 	{name: "capacity", cause: InsufficientCapacity, conf: High,
 		when: [][]string{oneOf("insufficient cpu", "insufficient memory", "insufficient pods", "insufficient nvidia",
 			"insufficient ephemeral", "resource:cpu", "resource:memory", "resource:gpu", "resource:eni", "resource:ports",
+			"resource:fargate",
 			"no container instance met all of its requirements", "unable to place a task", "capacity is unavailable",
 			"missing an attribute required by your task", "unable to attach network interface", "no available ip addresses",
 			"failed to assign an ip address", "insufficientfreeaddressesinsubnet", "not available in the location",
