@@ -105,8 +105,8 @@ const (
 // failure the function handles is selected by exactly one rule, every non-failure by none.
 func TestEventBridgeRulesSelectFailures(t *testing.T) {
 	rules := rulePatterns(t)
-	if len(rules) != 3 {
-		t.Fatalf("want the task-stopped, service-action and deployment-failed rules, got %d", len(rules))
+	if len(rules) != 4 {
+		t.Fatalf("want the task-stopped, task-recovered, service-action and deployment-failed rules, got %d", len(rules))
 	}
 	tests := []struct {
 		name  string
@@ -117,7 +117,10 @@ func TestEventBridgeRulesSelectFailures(t *testing.T) {
 		{"OOM kill", readEvent(t, oomKilled), "task-stopped"},
 		{"user stop (EC2)", readEvent(t, userStopped), ""},
 		{"user stop (Fargate, 2024 capture)", readEvent(t, fargateStop), ""},
-		{"task running", readEvent(t, running), ""},
+		{"standalone task running", readEvent(t, running), ""},
+		// A service's task running again resolves the service's open incident.
+		{"service task running", variant(t, running, map[string]any{"group": "service:sample-fargate"}), "task-recovered"},
+		{"service task still starting", variant(t, running, map[string]any{"group": "service:sample-fargate", "lastStatus": "PENDING"}), ""},
 		{"task running, container exited 0", readEvent(t, "aws-ecs-task-state-change.STOPPED-container-exit0.aws-lambda-dotnet-test.json"), ""},
 		{"container instance change", readEvent(t, "aws-ecs-container-instance-state-change.awsdocs.json"), ""},
 		{"container instance change (aws-lambda-go)", readEvent(t, "aws-ecs-container-instance-state-change.aws-lambda-go-testdata.json"), ""},
