@@ -48,12 +48,10 @@ terraform-fmt: $(BIN)/terraform
 ## dist: the deploy artifacts the Terraform modules consume
 dist: dist/ecs.zip dist/azure.zip dist/gke.zip
 
-# The Lambda runs on provided.al2023 arm64; lambda.norpc drops the unused
-# legacy RPC runtime from the binary.
+# The Lambda runs on provided.al2023 arm64, built with lambda.norpc (no
+# legacy RPC runtime), stripped, as the zip's only entry "bootstrap".
 dist/ecs.zip: FORCE
-	@mkdir -p build/ecs dist
-	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o build/ecs/bootstrap ./functions/ecs/cmd/bootstrap
-	rm -f $@ && cd build/ecs && zip -q -X $(CURDIR)/$@ bootstrap
+	$(GO) run ./functions/ecs/cmd/dist -o $@
 
 dist/azure.zip: FORCE
 	$(GO) run ./functions/azure/cmd/dist -o $@
