@@ -47,6 +47,11 @@ type Function struct {
 	log     *slog.Logger
 	clients *awsClients
 
+	// notifyOptions are appended to the notifier's options when setup
+	// builds it, so they win over the defaults. Only tests set them
+	// (before the first event), to inject a clock; production leaves it nil.
+	notifyOptions []notify.Option
+
 	mu       sync.Mutex
 	notifier *notify.Notifier
 	enricher *enricher
@@ -195,6 +200,7 @@ func (fn *Function) setup(ctx context.Context) (*notify.Notifier, *enricher, err
 		}
 		opts = append(opts, notify.WithStore(dynamostate.New(client, table)))
 	}
+	opts = append(opts, fn.notifyOptions...)
 	n, err := notify.New(cfg, opts...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("slack notifier: %w", err)

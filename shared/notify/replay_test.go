@@ -6,19 +6,16 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/slack-go/slack"
 
 	"github.com/tracegrid/tracegrid/shared/classify"
 	"github.com/tracegrid/tracegrid/shared/failure"
 	"github.com/tracegrid/tracegrid/shared/notify"
 	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
+	"github.com/tracegrid/tracegrid/shared/notify/notifytest"
 	"github.com/tracegrid/tracegrid/shared/report"
 )
 
@@ -26,36 +23,17 @@ const token = "xoxb-replay-0000"
 
 var start = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if t.After(c.t) {
-		c.t = t
-	}
-}
-
 // replay wires a Reporter to a fake Slack with an injected clock.
 type replay struct {
 	slack    *fakeslack.Server
-	clock    *clock
+	clock    *notifytest.Clock
 	reporter *report.Reporter
 	cfg      notify.Config
 }
 
 func newReplay(t *testing.T, cfg notify.Config) *replay {
 	t.Helper()
-	r := &replay{slack: fakeslack.New(token), clock: &clock{t: start}}
+	r := &replay{slack: fakeslack.New(token), clock: notifytest.NewClock(start)}
 	t.Cleanup(func() {
 		if p := r.slack.Problems(); len(p) > 0 {
 			t.Errorf("Slack would reject: %q", p)
@@ -63,7 +41,7 @@ func newReplay(t *testing.T, cfg notify.Config) *replay {
 		r.slack.Close()
 	})
 	cfg.BotToken, cfg.Channel, cfg.APIURL = token, "C0ALERTS", r.slack.APIURL()
-	n, err := notify.New(cfg, notify.WithStore(notify.NewMemoryStore(r.clock.now)), notify.WithClock(r.clock.now))
+	n, err := notify.New(cfg, notify.WithStore(notify.NewMemoryStore(r.clock.Now)), notify.WithClock(r.clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,73 +80,6 @@ func ecsStopped(service string, cause int, task int, version int, at time.Time) 
 	return f
 }
 
-var (
-	seenRe  = regexp.MustCompile(`\*Seen:\* (\d+) times`)
-	stormRe = regexp.MustCompile(`×(\d+)`)
-	replyAt = regexp.MustCompile(`at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC\.$`)
-)
-
-// tally reads the counts Slack shows: per incident message its "Seen" count
-// (1 when absent), per storm message the sum of its entries.
-func tally(t *testing.T, msgs []fakeslack.Message) (incidents map[string]int, storms int) {
-	t.Helper()
-	incidents = map[string]int{}
-	for _, m := range msgs {
-		text := sectionTexts(m.Blocks)
-		if strings.HasPrefix(m.Text, ":thunder_cloud_and_rain:") {
-			for _, c := range stormRe.FindAllStringSubmatch(text, -1) {
-				n, _ := strconv.Atoi(c[1])
-				storms += n
-			}
-			continue
-		}
-		if m.Metadata == nil {
-			t.Fatalf("top-level message without metadata: %q", m.Text)
-		}
-		id := fmt.Sprint(m.Metadata.EventPayload["resource"], "/", m.Metadata.EventPayload["cause"])
-		if _, dup := incidents[id]; dup {
-			t.Errorf("two top-level messages for incident %s", id)
-		}
-		incidents[id] = 1
-		if c := seenRe.FindStringSubmatch(text); c != nil {
-			incidents[id], _ = strconv.Atoi(c[1])
-		}
-	}
-	return incidents, storms
-}
-
-func sectionTexts(blocks []slack.Block) string {
-	var b strings.Builder
-	for _, bl := range blocks {
-		if s, ok := bl.(*slack.SectionBlock); ok && s.Text != nil {
-			b.WriteString(s.Text.Text + "\n")
-		}
-	}
-	return b.String()
-}
-
-// checkReplies asserts that no thread got two replies closer than interval
-// (reply texts end with the clock time they were sent at).
-func checkReplies(t *testing.T, s *fakeslack.Server, interval time.Duration) (total int) {
-	t.Helper()
-	for _, m := range s.Messages() {
-		var last time.Time
-		for _, r := range s.Replies(m.TS) {
-			c := replyAt.FindStringSubmatch(r.Text)
-			if c == nil {
-				continue // the recovery note
-			}
-			total++
-			at, _ := time.Parse("2006-01-02 15:04:05", c[1])
-			if !last.IsZero() && at.Sub(last) < interval {
-				t.Errorf("replies %s apart in thread %s (interval %s)", at.Sub(last), m.TS, interval)
-			}
-			last = at
-		}
-	}
-	return total
-}
-
 func TestReplayECSStoppedTasks(t *testing.T) {
 	// The three causes these events stand for, as the classifier reads them.
 	for cause, want := range []string{"image_not_found", "out_of_memory", "app_crash"} {
@@ -205,7 +116,7 @@ func TestReplayECSStoppedTasks(t *testing.T) {
 	ctx := context.Background()
 	suppressed := map[string]int{}
 	for i := range events {
-		r.clock.set(start.Add(time.Duration(i) * 9 * time.Second)) // arrival order, not event time
+		r.clock.Set(start.Add(time.Duration(i) * 9 * time.Second)) // arrival order, not event time
 		out, err := r.reporter.Report(ctx, &events[i])
 		if err != nil {
 			t.Fatalf("event %d: %v", i, err)
@@ -216,7 +127,7 @@ func TestReplayECSStoppedTasks(t *testing.T) {
 		t.Errorf("suppressed = %v, want 30 duplicates", suppressed)
 	}
 	msgs := r.slack.Messages()
-	incidents, storms := tally(t, msgs)
+	incidents, storms := notifytest.Tally(t, msgs)
 	sum := storms
 	for _, n := range incidents {
 		sum += n
@@ -229,7 +140,7 @@ func TestReplayECSStoppedTasks(t *testing.T) {
 	if len(msgs) > 11 {
 		t.Errorf("%d top-level posts for 11 incidents", len(msgs))
 	}
-	replies := checkReplies(t, r.slack, r.cfg.ReplyInterval)
+	replies := notifytest.CheckReplies(t, r.slack, r.cfg.ReplyInterval)
 	t.Logf("%d events (%d distinct) -> %d top-level messages (%d incidents on their own, storm counts %d), %d thread replies, %d Slack calls",
 		len(events), distinct, len(msgs), len(incidents), storms, replies, len(r.slack.Calls()))
 }
@@ -255,7 +166,7 @@ func TestReplayGKECrashLoopHour(t *testing.T) {
 	var last failure.Failure
 	for now.Before(start.Add(time.Hour)) {
 		now = now.Add(time.Duration(10+rng.IntN(50)) * time.Second)
-		r.clock.set(now)
+		r.clock.Set(now)
 		pod := pods[rng.IntN(len(pods))]
 		// The kubelet's BackOff event, as in the corpus ("Back-off
 		// restarting failed container ... in pod ...").
@@ -272,7 +183,7 @@ func TestReplayGKECrashLoopHour(t *testing.T) {
 		last = f
 	}
 	// The deployment is fixed: the pod starts and stays up.
-	r.clock.set(now.Add(time.Minute))
+	r.clock.Set(now.Add(time.Minute))
 	up := last
 	up.Reason, up.Messages, up.Recovered, up.EventID = "Started", []string{"Started container api"}, true, "1xrecovered"
 	out, err := r.reporter.Report(ctx, &up)
@@ -284,13 +195,13 @@ func TestReplayGKECrashLoopHour(t *testing.T) {
 	if len(msgs) != 1 {
 		t.Fatalf("%d top-level messages for one crash loop", len(msgs))
 	}
-	incidents, _ := tally(t, msgs)
+	incidents, _ := notifytest.Tally(t, msgs)
 	for _, n := range incidents {
 		if n != distinct {
 			t.Errorf("message counts %d, want %d events", n, distinct)
 		}
 	}
-	replies := checkReplies(t, r.slack, r.cfg.ReplyInterval)
+	replies := notifytest.CheckReplies(t, r.slack, r.cfg.ReplyInterval)
 	if max := int(time.Hour/r.cfg.ReplyInterval) + 1; replies > max || replies < max/2 {
 		t.Errorf("%d thread replies in an hour, want between %d and %d", replies, max/2, max)
 	}
@@ -298,7 +209,7 @@ func TestReplayGKECrashLoopHour(t *testing.T) {
 	if note := thread[len(thread)-1].Text; !strings.Contains(note, "recovered") {
 		t.Errorf("last reply %q is not the recovery note", note)
 	}
-	if !strings.Contains(sectionTexts(msgs[0].Blocks), "*Resolved* at") || !strings.HasPrefix(msgs[0].Text, ":white_check_mark:") {
+	if !strings.Contains(notifytest.SectionTexts(msgs[0].Blocks), "*Resolved* at") || !strings.HasPrefix(msgs[0].Text, ":white_check_mark:") {
 		t.Errorf("parent not marked resolved: %q", msgs[0].Text)
 	}
 	t.Logf("%d crash-loop events in an hour -> 1 message, %d updates, %d thread replies", distinct, msgs[0].Updates, replies)
