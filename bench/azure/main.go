@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -24,6 +23,7 @@ import (
 	"time"
 
 	"github.com/tracegrid/tracegrid/bench/measure"
+	"github.com/tracegrid/tracegrid/internal/localproc"
 )
 
 const (
@@ -52,11 +52,9 @@ func run() error {
 	if err := dist.Run(); err != nil {
 		return fmt.Errorf("build zip: %w", err)
 	}
-	bin := filepath.Join(tmp, "handler")
-	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "./functions/azure/cmd/handler")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
+	bin, err := localproc.Build(tmp, "handler", localproc.GoBuild{Package: "./functions/azure/cmd/handler",
+		Flags: []string{"-trimpath", "-ldflags=-s -w"}, Env: []string{"CGO_ENABLED=0"}})
+	if err != nil {
 		return fmt.Errorf("build handler: %w", err)
 	}
 	template, err := os.ReadFile(event)
@@ -89,7 +87,7 @@ func run() error {
 			return err
 		}
 		d, err := h.firstResponse(body)
-		h.stop()
+		h.Stop()
 		if err != nil {
 			return err
 		}
@@ -100,7 +98,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	defer h.stop()
+	defer h.Stop()
 	warm := make([]time.Duration, 0, warmRuns)
 	for i := 0; i < warmRuns+1; i++ {
 		body, err := next()
@@ -119,7 +117,7 @@ func run() error {
 		}
 		warm = append(warm, time.Since(t0))
 	}
-	rss, err := measure.PeakRSS(h.cmd.Process.Pid)
+	rss, err := measure.PeakRSS(h.Cmd.Process.Pid)
 	if err != nil {
 		return err
 	}
@@ -164,22 +162,20 @@ func request(template []byte, n int) ([]byte, error) {
 }
 
 type handler struct {
-	cmd     *exec.Cmd
-	url     string
-	started time.Time
-	client  *http.Client
+	*localproc.Process
+	url    string
+	client *http.Client
 }
 
+// start starts the handler; h.Started is when, for timing a cold start.
 func start(bin, slackURL string) (*handler, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := localproc.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
-	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-	ln.Close()
 	cmd := exec.Command(bin)
 	cmd.Env = []string{
-		"FUNCTIONS_CUSTOMHANDLER_PORT=" + port,
+		"FUNCTIONS_CUSTOMHANDLER_PORT=" + localproc.Port(addr),
 		"SLACK_API_URL=" + slackURL + "/",
 		"SLACK_BOT_TOKEN=xoxb-bench",
 		"SLACK_CHANNEL=C0BENCH",
@@ -187,22 +183,21 @@ func start(bin, slackURL string) (*handler, error) {
 		"TRACEGRID_STORM=off",
 	}
 	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
-	h := &handler{cmd: cmd, url: "http://127.0.0.1:" + port + "/AciEvent", client: &http.Client{Timeout: 10 * time.Second}}
-	h.started = time.Now()
-	if err := cmd.Start(); err != nil {
+	p, err := localproc.Start(cmd)
+	if err != nil {
 		return nil, err
 	}
-	return h, nil
+	return &handler{Process: p, url: "http://" + addr + "/AciEvent", client: &http.Client{Timeout: 10 * time.Second}}, nil
 }
 
 // firstResponse retries the first invocation until the process answers and
 // returns the time from process start to that answer.
 func (h *handler) firstResponse(body []byte) (time.Duration, error) {
-	deadline := h.started.Add(10 * time.Second)
+	deadline := h.Started.Add(10 * time.Second)
 	for {
 		err := h.invoke(body)
 		if err == nil {
-			return time.Since(h.started), nil
+			return time.Since(h.Started), nil
 		}
 		if time.Now().After(deadline) {
 			return 0, fmt.Errorf("handler did not answer: %w", err)
@@ -222,11 +217,6 @@ func (h *handler) invoke(body []byte) error {
 		return fmt.Errorf("status %d: %s", resp.StatusCode, out)
 	}
 	return nil
-}
-
-func (h *handler) stop() {
-	_ = h.cmd.Process.Kill()
-	_ = h.cmd.Wait()
 }
 
 func mb(n int64) string {

@@ -17,7 +17,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -27,6 +26,7 @@ import (
 	"time"
 
 	"github.com/tracegrid/tracegrid/bench/measure"
+	"github.com/tracegrid/tracegrid/internal/localproc"
 	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
 )
 
@@ -49,12 +49,9 @@ func run() error {
 	if _, err := os.Stat("go.mod"); err != nil {
 		return errors.New("run from the repository root")
 	}
-	rie := os.Getenv("AWS_LAMBDA_RIE")
-	if rie == "" {
-		var err error
-		if rie, err = exec.LookPath("aws-lambda-rie"); err != nil {
-			return errors.New("aws-lambda-rie not found: run make tools or set AWS_LAMBDA_RIE")
-		}
+	rie, err := localproc.Find("AWS_LAMBDA_RIE", "aws-lambda-rie")
+	if err != nil {
+		return fmt.Errorf("%w: run make tools or set AWS_LAMBDA_RIE", err)
 	}
 	tmp, err := os.MkdirTemp("", "tracegrid-bench-ecs")
 	if err != nil {
@@ -63,7 +60,9 @@ func run() error {
 	defer os.RemoveAll(tmp)
 
 	zipPath := filepath.Join(tmp, "ecs.zip")
-	if err := goCmd(nil, "run", "./functions/ecs/cmd/dist", "-o", zipPath); err != nil {
+	dist := exec.Command("go", "run", "./functions/ecs/cmd/dist", "-o", zipPath)
+	dist.Stdout, dist.Stderr = os.Stderr, os.Stderr
+	if err := dist.Run(); err != nil {
 		return err
 	}
 	st, err := os.Stat(zipPath)
@@ -74,8 +73,9 @@ func run() error {
 
 	// The emulator here runs host binaries: build the same bootstrap for
 	// the host.
-	bootstrap := filepath.Join(tmp, "bootstrap")
-	if err := goCmd(nil, "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w", "-o", bootstrap, "./functions/ecs/cmd/bootstrap"); err != nil {
+	bootstrap, err := localproc.Build(tmp, "bootstrap", localproc.GoBuild{Package: "./functions/ecs/cmd/bootstrap",
+		Flags: []string{"-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w"}})
+	if err != nil {
 		return err
 	}
 	template, err := os.ReadFile(eventFile)
@@ -105,7 +105,7 @@ func run() error {
 		}
 		err = emu.invoke(body)
 		cold = append(cold, time.Since(start))
-		emu.stop()
+		emu.Stop()
 		if err != nil {
 			return fmt.Errorf("cold invoke: %w", err)
 		}
@@ -116,7 +116,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	defer emu.stop()
+	defer emu.Stop()
 	warm := make([]time.Duration, 0, warmInvokes)
 	for i := 0; i <= warmInvokes; i++ {
 		body, err := next()
@@ -136,7 +136,7 @@ func run() error {
 	}
 	measure.Row(subject, "warm invoke p50 (enrichment off, local Slack)", measure.Millis(measure.Percentile(warm, 50)), "")
 	measure.Row(subject, "warm invoke p99 (enrichment off, local Slack)", measure.Millis(measure.Percentile(warm, 99)), "")
-	pid, err := childPID(emu.cmd.Process.Pid)
+	pid, err := childPID(emu.Cmd.Process.Pid)
 	if err != nil {
 		return err
 	}
@@ -146,13 +146,6 @@ func run() error {
 	}
 	measure.Row(subject, "bootstrap peak RSS after 1000 invocations", fmt.Sprintf("%.1f MiB", float64(kb)/1024), "")
 	return nil
-}
-
-func goCmd(env []string, args ...string) error {
-	cmd := exec.Command("go", args...)
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	return cmd.Run()
 }
 
 // event returns the OOM envelope for a task and service of its own, so
@@ -172,36 +165,26 @@ func event(template []byte, n int) ([]byte, error) {
 
 // emulator is aws-lambda-rie running the bootstrap.
 type emulator struct {
-	cmd *exec.Cmd
+	*localproc.Process
 	url string
 }
 
 func startEmulator(rie, bootstrap string, env []string) (*emulator, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	cmd, addr, err := localproc.RIECommand(rie, bootstrap)
 	if err != nil {
 		return nil, err
 	}
-	addr := l.Addr().String()
-	l.Close()
-	cmd := exec.Command(rie, "--runtime-interface-emulator-address", addr, bootstrap)
 	cmd.Env = env
 	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
-	if err := cmd.Start(); err != nil {
+	p, err := localproc.Start(cmd)
+	if err != nil {
 		return nil, err
 	}
-	e := &emulator{cmd: cmd, url: "http://" + addr + "/2015-03-31/functions/function/invocations"}
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		c, err := net.DialTimeout("tcp", addr, 50*time.Millisecond)
-		if err == nil {
-			c.Close()
-			return e, nil
-		}
-		if time.Now().After(deadline) {
-			e.stop()
-			return nil, fmt.Errorf("emulator not listening on %s: %w", addr, err)
-		}
-		time.Sleep(time.Millisecond)
+	if err := p.WaitListening(addr, 10*time.Second); err != nil {
+		p.Stop()
+		return nil, fmt.Errorf("emulator: %w", err)
 	}
+	return &emulator{Process: p, url: "http://" + addr + localproc.RIEInvokePath}, nil
 }
 
 func (e *emulator) invoke(body []byte) error {
@@ -215,11 +198,6 @@ func (e *emulator) invoke(body []byte) error {
 		return fmt.Errorf("status %d: %s", resp.StatusCode, b)
 	}
 	return nil
-}
-
-func (e *emulator) stop() {
-	_ = e.cmd.Process.Kill()
-	_ = e.cmd.Wait()
 }
 
 // childPID finds the process the emulator started (the bootstrap).

@@ -18,16 +18,17 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/fsouza/fake-gcs-server/fakestorage"
 
 	"github.com/tracegrid/tracegrid/bench/measure"
+	"github.com/tracegrid/tracegrid/internal/localproc"
 	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
 )
 
@@ -48,8 +49,10 @@ func main() {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(tmp)
-	bin := filepath.Join(tmp, "local")
-	run("go", "build", "-o", bin, "./functions/gke/cmd/local")
+	bin, err := localproc.Build(tmp, "local", localproc.GoBuild{Package: "./functions/gke/cmd/local"})
+	if err != nil {
+		log.Fatal(err)
+	}
 	zipPath := filepath.Join(tmp, "gke.zip")
 	run("go", "run", "./functions/gke/cmd/bundle", "-o", zipPath)
 
@@ -65,7 +68,7 @@ func main() {
 	coldGCS := coldStarts(*coldRuns, bin, slack, entry, "gcs", gcsEnv...)
 
 	p := start(bin, slack)
-	defer p.stop()
+	defer p.Stop()
 	p.post(entry, "warmup", true)
 	warm := make([]time.Duration, 0, *warmPosts)
 	for i := 0; i < *warmPosts; i++ {
@@ -77,7 +80,7 @@ func main() {
 		}
 		warm = append(warm, time.Since(t0))
 	}
-	rss, err := measure.PeakRSS(p.cmd.Process.Pid)
+	rss, err := measure.PeakRSS(p.Cmd.Process.Pid)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -107,8 +110,8 @@ func coldStarts(n int, bin string, slack *fakeslack.Server, entry []byte, tag st
 		if code := p.post(entry, fmt.Sprintf("cold-%s-%d", tag, i), true); code != http.StatusOK {
 			log.Fatalf("cold start %s %d: status %d", tag, i, code)
 		}
-		ds = append(ds, time.Since(p.started))
-		p.stop()
+		ds = append(ds, time.Since(p.Started))
+		p.Stop()
 	}
 	return ds
 }
@@ -116,20 +119,19 @@ func coldStarts(n int, bin string, slack *fakeslack.Server, entry []byte, tag st
 // startGCS serves a Cloud Storage bucket with fake-gcs-server and returns
 // the environment that points the function's state store at it.
 func startGCS() []string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := localproc.FreeAddr()
 	if err != nil {
 		log.Fatal(err)
 	}
-	addr := l.Addr().(*net.TCPAddr)
-	_ = l.Close()
+	port, _ := strconv.Atoi(localproc.Port(addr))
 	srv, err := fakestorage.NewServerWithOptions(fakestorage.Options{
-		Scheme: "http", Host: "127.0.0.1", Port: uint16(addr.Port), PublicHost: addr.String(), Writer: io.Discard,
+		Scheme: "http", Host: "127.0.0.1", Port: uint16(port), PublicHost: addr, Writer: io.Discard,
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
 	srv.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: "tracegrid-bench-state"})
-	return []string{"TRACEGRID_GCS_BUCKET=tracegrid-bench-state", "STORAGE_EMULATOR_HOST=" + addr.String()}
+	return []string{"TRACEGRID_GCS_BUCKET=tracegrid-bench-state", "STORAGE_EMULATOR_HOST=" + addr}
 }
 
 func goarch() string {
@@ -149,34 +151,27 @@ func run(name string, args ...string) {
 }
 
 type process struct {
-	cmd     *exec.Cmd
-	url     string
-	started time.Time
-	client  *http.Client
+	*localproc.Process
+	url    string
+	client *http.Client
 }
 
+// start starts the function; p.Started is when, for timing a cold start.
 func start(bin string, slack *fakeslack.Server, env ...string) *process {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := localproc.FreeAddr()
 	if err != nil {
 		log.Fatal(err)
 	}
-	port := fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
-	l.Close()
 	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "PORT="+port, "SLACK_API_URL="+slack.APIURL(), "SLACK_BOT_TOKEN="+token,
+	cmd.Env = append(os.Environ(), "PORT="+localproc.Port(addr), "SLACK_API_URL="+slack.APIURL(), "SLACK_BOT_TOKEN="+token,
 		"SLACK_CHANNEL=C0BENCH", "SLACK_WEBHOOK_URL=", "TRACEGRID_DRY_RUN=", "TRACEGRID_GCS_BUCKET=")
 	cmd.Env = append(cmd.Env, env...)
-	p := &process{cmd: cmd, url: "http://127.0.0.1:" + port + "/", client: &http.Client{Timeout: 30 * time.Second}}
-	p.started = time.Now()
-	if err := cmd.Start(); err != nil {
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	p, err := localproc.Start(cmd)
+	if err != nil {
 		log.Fatal(err)
 	}
-	return p
-}
-
-func (p *process) stop() {
-	_ = p.cmd.Process.Kill()
-	_ = p.cmd.Wait()
+	return &process{Process: p, url: "http://" + addr + "/", client: &http.Client{Timeout: 30 * time.Second}}
 }
 
 // post sends the LogEntry with insertId id as a binary-mode Pub/Sub

@@ -5,16 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/tracegrid/tracegrid/internal/localproc"
 	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
 	"github.com/tracegrid/tracegrid/shared/notify/storetest"
 )
@@ -24,10 +21,7 @@ import (
 // .bin, which it puts on PATH). Missing, the test skips, unless make test's
 // TRACEGRID_REQUIRE_EMULATORS asks for every real runtime.
 func rieBinary(t *testing.T) string {
-	if p := os.Getenv("AWS_LAMBDA_RIE"); p != "" {
-		return p
-	}
-	p, err := exec.LookPath("aws-lambda-rie")
+	p, err := localproc.Find("AWS_LAMBDA_RIE", "aws-lambda-rie")
 	if err != nil && os.Getenv(storetest.RequireEnv) != "" {
 		t.Fatalf("aws-lambda-rie not found and %s is set (make test installs it into .bin): %v", storetest.RequireEnv, err)
 	}
@@ -42,79 +36,33 @@ func rieBinary(t *testing.T) string {
 // build cache is shared).
 func buildBootstrap(t testing.TB, dir string) string {
 	t.Helper()
-	out := filepath.Join(dir, "bootstrap")
-	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-o", out, "./cmd/bootstrap")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build bootstrap: %v\n%s", err, b)
-	}
-	return out
-}
-
-// freeAddr returns a loopback address nobody listens on.
-func freeAddr(t testing.TB) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	out, err := localproc.Build(dir, "bootstrap", localproc.GoBuild{Package: "./cmd/bootstrap", Flags: []string{"-tags", "lambda.norpc"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// syncBuffer collects the emulator's output (the function's JSON logs).
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	return out
 }
 
 // emulator is the bootstrap binary running under aws-lambda-rie.
 type emulator struct {
 	url    string
-	output *syncBuffer
+	output *localproc.Buffer // the emulator's output: the function's JSON logs
 }
 
 // startEmulator runs bootstrap under the emulator on a free loopback port
-// with env, and waits until it accepts connections.
+// (its Runtime API on another) with env, and waits until it accepts
+// connections.
 func startEmulator(t *testing.T, rie, bootstrap string, env []string) *emulator {
-	addr := freeAddr(t)
-	cmd := exec.Command(rie, "--runtime-interface-emulator-address", addr, bootstrap)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "LOG_LEVEL=warn"}, env...)
-	out := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
+	cmd, addr, err := localproc.RIECommand(rie, bootstrap)
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("emulator output:\n%s", out)
-		}
-	})
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("emulator did not listen on %s: %v\n%s", addr, err, out)
-		}
-		time.Sleep(20 * time.Millisecond)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "LOG_LEVEL=warn"}, env...)
+	p := localproc.StartT(t, "emulator", cmd)
+	if err := p.WaitListening(addr, 10*time.Second); err != nil {
+		t.Fatalf("emulator did not listen: %v\n%s", err, p.Output)
 	}
-	return &emulator{url: "http://" + addr + "/2015-03-31/functions/function/invocations", output: out}
+	return &emulator{url: "http://" + addr + localproc.RIEInvokePath, output: p.Output}
 }
 
 // invokeResult is the emulator's answer: the function's response, or its

@@ -5,11 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/fsouza/fake-gcs-server/fakestorage"
 
+	"github.com/tracegrid/tracegrid/internal/localproc"
 	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
 )
 
@@ -41,11 +41,7 @@ func localBinary(t *testing.T) string {
 			buildErr = err
 			return
 		}
-		localBin = filepath.Join(dir, "local")
-		out, err := exec.Command("go", "build", "-o", localBin, "./cmd/local").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build ./cmd/local: %v\n%s", err, out)
-		}
+		localBin, buildErr = localproc.Build(dir, "local", localproc.GoBuild{Package: "./cmd/local"})
 	})
 	if buildErr != nil {
 		t.Fatal(buildErr)
@@ -53,27 +49,9 @@ func localBinary(t *testing.T) string {
 	return localBin
 }
 
-// syncBuffer collects the function's log output.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type function struct {
 	url   string
-	logs  *syncBuffer
+	logs  *localproc.Buffer
 	slack *fakeslack.Server
 }
 
@@ -90,10 +68,13 @@ func startFunction(t *testing.T, extraEnv ...string) *function {
 func startFunctionWithSlack(t *testing.T, slack *fakeslack.Server, extraEnv ...string) *function {
 	t.Helper()
 	bin := localBinary(t)
-	port := freePort(t)
+	addr, err := localproc.FreeAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(),
-		"PORT="+port,
+		"PORT="+localproc.Port(addr),
 		"SLACK_API_URL="+slack.APIURL(),
 		"SLACK_BOT_TOKEN="+slackToken,
 		"SLACK_CHANNEL=C0123ALERTS",
@@ -102,42 +83,11 @@ func startFunctionWithSlack(t *testing.T, slack *fakeslack.Server, extraEnv ...s
 		"TRACEGRID_GCS_BUCKET=",
 	)
 	cmd.Env = append(cmd.Env, extraEnv...)
-	logs := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	p := localproc.StartT(t, "function", cmd)
+	if err := p.WaitListening(addr, 30*time.Second); err != nil {
+		t.Fatalf("function did not listen: %v\n%s", err, p.Output)
 	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("function output:\n%s", logs.String())
-		}
-	})
-	addr := "127.0.0.1:" + port
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("function did not listen on %s: %v\n%s", addr, err, logs.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	return &function{url: "http://" + addr + "/", logs: logs, slack: slack}
-}
-
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+	return &function{url: "http://" + addr + "/", logs: p.Output, slack: slack}
 }
 
 // postBinary sends a binary-mode CloudEvent: the ce-* headers of the
@@ -413,21 +363,20 @@ func TestE2ERedeliveryIsDeduplicated(t *testing.T) {
 // client's STORAGE_EMULATOR_HOST override), so a redelivery that lands on
 // a second instance still posts nothing new.
 func TestE2EDedupAcrossInstances(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := localproc.FreeAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().(*net.TCPAddr)
-	_ = l.Close()
+	port, _ := strconv.Atoi(localproc.Port(addr))
 	gcs, err := fakestorage.NewServerWithOptions(fakestorage.Options{
-		Scheme: "http", Host: "127.0.0.1", Port: uint16(addr.Port), PublicHost: addr.String(), Writer: io.Discard,
+		Scheme: "http", Host: "127.0.0.1", Port: uint16(port), PublicHost: addr, Writer: io.Discard,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer gcs.Stop()
 	gcs.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: "tracegrid-state"})
-	env := []string{"TRACEGRID_GCS_BUCKET=tracegrid-state", "STORAGE_EMULATOR_HOST=" + addr.String()}
+	env := []string{"TRACEGRID_GCS_BUCKET=tracegrid-state", "STORAGE_EMULATOR_HOST=" + addr}
 
 	first := startFunction(t, env...)
 	second := startFunctionWithSlack(t, first.slack, env...)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tracegrid/tracegrid/functions/azure/internal/armfake"
+	"github.com/tracegrid/tracegrid/internal/localproc"
 	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
 )
 
@@ -38,10 +38,7 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	handlerBin = filepath.Join(dir, "handler")
-	build := exec.Command("go", "build", "-o", handlerBin, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
+	if handlerBin, err = localproc.Build(dir, "handler", localproc.GoBuild{Package: "."}); err != nil {
 		fmt.Fprintln(os.Stderr, "build handler:", err)
 		os.Exit(1)
 	}
@@ -111,23 +108,19 @@ func newSlack(t *testing.T) *fakeslack.Server {
 // handler is one running handler process.
 type handler struct {
 	url string
-	cmd *exec.Cmd
-	out *bytes.Buffer
+	out *localproc.Buffer
 }
 
 func startHandler(t *testing.T, slack *fakeslack.Server, arm *armfake.Server, extra ...string) *handler {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := localproc.FreeAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
-	ln.Close()
-	h := &handler{url: "http://127.0.0.1:" + port, out: &bytes.Buffer{}}
-	h.cmd = exec.Command(handlerBin)
-	h.cmd.Env = append([]string{
+	cmd := exec.Command(handlerBin)
+	cmd.Env = append([]string{
 		"PATH=" + os.Getenv("PATH"),
-		"FUNCTIONS_CUSTOMHANDLER_PORT=" + port,
+		"FUNCTIONS_CUSTOMHANDLER_PORT=" + localproc.Port(addr),
 		"SLACK_API_URL=" + slack.APIURL(),
 		"SLACK_BOT_TOKEN=" + slackToken,
 		// One message per failure: no storm folding of the scan's batch.
@@ -139,17 +132,7 @@ func startHandler(t *testing.T, slack *fakeslack.Server, arm *armfake.Server, ex
 		// decide which restarts are recent.
 		"TRACEGRID_SCAN_LOOKBACK=876000h",
 	}, append(arm.Env(), extra...)...)
-	h.cmd.Stdout, h.cmd.Stderr = h.out, h.out
-	if err := h.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = h.cmd.Process.Kill()
-		_ = h.cmd.Wait()
-		if t.Failed() {
-			t.Logf("handler output:\n%s", h.out)
-		}
-	})
+	h := &handler{url: "http://" + addr, out: localproc.StartT(t, "handler", cmd).Output}
 	// The host waits for the worker by GETting its base URL every 25 ms
 	// until any HTTP response comes back (DefaultHttpWorkerService.IsWorkerReady).
 	deadline := time.Now().Add(10 * time.Second)

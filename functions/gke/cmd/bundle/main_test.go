@@ -5,15 +5,15 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/tracegrid/tracegrid/internal/localproc"
 )
 
 // declarativeMain is the main the Cloud Functions Go buildpack generates
@@ -154,42 +154,36 @@ func TestBundleBuildsLikeTheBuildpack(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(app, "main.go"), []byte(declarativeMain), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	bin := filepath.Join(t.TempDir(), "fn")
-	build := exec.Command("go", "build", "-o", bin, "./functions.local/app")
-	build.Dir = dir
 	// Offline: every module must come from go.sum and the module cache.
-	build.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build of the bundle: %v\n%s", err, out)
+	bin, err := localproc.Build(t.TempDir(), "fn", localproc.GoBuild{Package: "./functions.local/app", WorkDir: dir,
+		Env: []string{"GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local"}})
+	if err != nil {
+		t.Fatalf("go build of the bundle: %v", err)
 	}
 
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := localproc.FreeAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
-	l.Close()
 	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "PORT="+port, "FUNCTION_TARGET=Handler", "TRACEGRID_DRY_RUN=1",
+	cmd.Env = append(os.Environ(), "PORT="+localproc.Port(addr), "FUNCTION_TARGET=Handler", "TRACEGRID_DRY_RUN=1",
 		"SLACK_BOT_TOKEN=", "SLACK_WEBHOOK_URL=", "TRACEGRID_GCS_BUCKET=")
-	var out lockedBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
+	p, err := localproc.Start(cmd)
+	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	defer p.Stop()
+	out := p.Output
 
 	body, headers := binaryRequest(t)
-	var resp *http.Response
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1:"+port+"/", bytes.NewReader(body))
-		req.Header = headers.Clone()
-		if resp, err = http.DefaultClient.Do(req); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("function never answered: %v\n%s", err, out.String())
-		}
+	if err := p.WaitListening(addr, 30*time.Second); err != nil {
+		t.Fatalf("function never answered: %v\n%s", err, out.String())
+	}
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/", bytes.NewReader(body))
+	req.Header = headers
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("function never answered: %v\n%s", err, out.String())
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -217,21 +211,4 @@ func binaryRequest(t *testing.T) ([]byte, http.Header) {
 		}
 	}
 	return []byte(body), h
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
