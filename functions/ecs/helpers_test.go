@@ -2,7 +2,6 @@ package ecs
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/tracegrid/tracegrid/internal/localproc"
 )
 
 // repoEvents is the repository's shared directory of real event payloads.
@@ -271,22 +271,7 @@ func checkIAM(t testing.TB, r *opRecorder) {
 }
 
 // logBuffer is a concurrency-safe log sink for a JSON slog handler.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+type logBuffer struct{ localproc.Buffer }
 
 // lines returns the JSON log lines.
 func (l *logBuffer) lines(t testing.TB) []map[string]any {

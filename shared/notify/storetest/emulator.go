@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -9,9 +8,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/tracegrid/tracegrid/internal/localproc"
 )
 
 // RequireEnv names the variable that turns a missing emulator from a skip
@@ -71,9 +71,12 @@ func (e Emulator) Start(t *testing.T) string {
 // launch starts the emulator once and waits until it accepts connections.
 // It returns an error when the emulator exits first.
 func (e Emulator) launch(t *testing.T, path string) (string, error) {
-	port := freePort(t)
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	out := &syncBuffer{}
+	addr, err := localproc.FreeAddr()
+	if err != nil {
+		t.Fatalf("find a free port: %v", err)
+	}
+	port, _ := strconv.Atoi(localproc.Port(addr))
+	out := &localproc.Buffer{}
 	cmd := exec.Command(path, e.Args(port)...)
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
@@ -141,32 +144,4 @@ func moduleRoot() (string, error) {
 		}
 		dir = parent
 	}
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("find a free port: %v", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// syncBuffer collects an emulator's output for failure messages.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
