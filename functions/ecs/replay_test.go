@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tracegrid/tracegrid/internal/fakeclock"
 	"github.com/tracegrid/tracegrid/shared/classify"
 	"github.com/tracegrid/tracegrid/shared/notify"
 	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
@@ -132,7 +133,7 @@ func TestReplayStoppedTasksThroughHandler(t *testing.T) {
 	}
 	rng.Shuffle(len(events), func(i, j int) { events[i], events[j] = events[j], events[i] })
 
-	clk := notifytest.NewClock(start)
+	clk := fakeclock.New(start)
 	fn, _ := testFunction(nil)
 	fn.notifyOptions = []notify.Option{notify.WithClock(clk.Now)}
 	ctx := context.Background()

@@ -44,7 +44,7 @@ func crash(workload string, i int) (*failure.Failure, classify.Diagnosis) {
 
 func notifyAt(t *testing.T, h *harness, at time.Duration, f *failure.Failure, d classify.Diagnosis) Result {
 	t.Helper()
-	h.clock.t = t0.Add(at)
+	h.clock.Set(t0.Add(at))
 	res, err := h.n.Notify(context.Background(), f, d)
 	if err != nil {
 		t.Fatalf("Notify(%s) at %s: %v", f.EventID, at, err)

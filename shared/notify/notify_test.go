@@ -13,20 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tracegrid/tracegrid/internal/fakeclock"
 	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
 )
 
 const testToken = "xoxb-test-0000-tracegrid"
-
-// fakeClock is an injected clock tests move by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *fakeClock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 // waits records the pauses the retry loop asked for instead of sleeping.
 type waits struct {
@@ -50,7 +41,7 @@ func (w *waits) list() []time.Duration {
 // harness is a Notifier wired to a fake Slack, a memory store and a fake clock.
 type harness struct {
 	slack *fakeslack.Server
-	clock *fakeClock
+	clock *fakeclock.Clock
 	store *MemoryStore
 	waits *waits
 	n     *Notifier
@@ -59,7 +50,7 @@ type harness struct {
 
 func newHarness(t testing.TB, cfg Config, opts ...Option) *harness {
 	t.Helper()
-	h := &harness{slack: fakeslack.New(testToken), clock: &fakeClock{t: t0}, waits: &waits{}, logs: &bytes.Buffer{}}
+	h := &harness{slack: fakeslack.New(testToken), clock: fakeclock.New(t0), waits: &waits{}, logs: &bytes.Buffer{}}
 	t.Cleanup(h.slack.Close)
 	h.store = NewMemoryStore(h.clock.Now)
 	if cfg.APIURL == "" {

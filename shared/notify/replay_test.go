@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tracegrid/tracegrid/internal/fakeclock"
 	"github.com/tracegrid/tracegrid/shared/classify"
 	"github.com/tracegrid/tracegrid/shared/failure"
 	"github.com/tracegrid/tracegrid/shared/notify"
@@ -26,14 +27,14 @@ var start = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 // replay wires a Reporter to a fake Slack with an injected clock.
 type replay struct {
 	slack    *fakeslack.Server
-	clock    *notifytest.Clock
+	clock    *fakeclock.Clock
 	reporter *report.Reporter
 	cfg      notify.Config
 }
 
 func newReplay(t *testing.T, cfg notify.Config) *replay {
 	t.Helper()
-	r := &replay{slack: fakeslack.New(token), clock: notifytest.NewClock(start)}
+	r := &replay{slack: fakeslack.New(token), clock: fakeclock.New(start)}
 	t.Cleanup(func() {
 		if p := r.slack.Problems(); len(p) > 0 {
 			t.Errorf("Slack would reject: %q", p)

@@ -30,6 +30,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/data/aztables"
 
 	"github.com/tracegrid/tracegrid/functions/azure/tablestate"
+	"github.com/tracegrid/tracegrid/internal/fakeclock"
 	"github.com/tracegrid/tracegrid/shared/notify"
 	"github.com/tracegrid/tracegrid/shared/notify/storetest"
 )
@@ -150,7 +151,7 @@ func TestDeleteExpired(t *testing.T) {
 	if _, err := client.CreateTable(t.Context(), nil); err != nil {
 		t.Fatal(err)
 	}
-	clock := storetest.NewClock(storetest.Start)
+	clock := fakeclock.New(storetest.Start)
 	s := tablestate.NewWithClock(client, clock.Now)
 	ttls := map[string]time.Duration{"short-1": time.Minute, "short-2": time.Minute, "hour": time.Hour, "day": 24 * time.Hour}
 	for key, ttl := range ttls {

@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,33 +16,6 @@ import (
 
 	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
 )
-
-// Clock is a settable clock, safe for concurrent use. Pass its Now method
-// to notify.WithClock and notify.NewMemoryStore.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// NewClock returns a Clock reading start.
-func NewClock(start time.Time) *Clock { return &Clock{t: start} }
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Set moves the clock to t; it never moves back, so an earlier t is
-// ignored.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if t.After(c.t) {
-		c.t = t
-	}
-}
 
 var (
 	seenRe      = regexp.MustCompile(`\*Seen:\* (\d+) times`)

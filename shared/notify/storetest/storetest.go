@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tracegrid/tracegrid/internal/fakeclock"
 	"github.com/tracegrid/tracegrid/shared/notify"
 )
 
@@ -27,29 +28,6 @@ var Start = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 // tested without sleeping. Resources the store needs (a table, a bucket)
 // are created here and released with t.Cleanup.
 type NewStore func(t *testing.T, now func() time.Time) notify.Store
-
-// Clock is a manually advanced time source, safe for concurrent use.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// NewClock returns a Clock that reads start until advanced.
-func NewClock(start time.Time) *Clock { return &Clock{now: start} }
-
-// Now returns the clock's current time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward by d.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // LargeValueSize is the size of the large value every store must keep:
 // well above what the notifier stores (a few hundred bytes of incident
@@ -70,7 +48,7 @@ const ttl = time.Hour
 func Run(t *testing.T, newStore NewStore) {
 	cases := []struct {
 		name string
-		run  func(t *testing.T, s notify.Store, c *Clock)
+		run  func(t *testing.T, s notify.Store, c *fakeclock.Clock)
 	}{
 		{"GetMissing", testGetMissing},
 		{"CreateThenGet", testCreateThenGet},
@@ -86,20 +64,20 @@ func Run(t *testing.T, newStore NewStore) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c := NewClock(Start)
+			c := fakeclock.New(Start)
 			tc.run(t, newStore(t, c.Now), c)
 		})
 	}
 }
 
-func testGetMissing(t *testing.T, s notify.Store, _ *Clock) {
+func testGetMissing(t *testing.T, s notify.Store, _ *fakeclock.Clock) {
 	v, ver, err := s.Get(t.Context(), "never-written")
 	if !errors.Is(err, notify.ErrNotFound) {
 		t.Fatalf("Get(missing) = %q, %q, %v; want ErrNotFound", v, ver, err)
 	}
 }
 
-func testCreateThenGet(t *testing.T, s notify.Store, _ *Clock) {
+func testCreateThenGet(t *testing.T, s notify.Store, _ *fakeclock.Clock) {
 	ver := mustPut(t, s, "k", []byte("first"), "")
 	if ver == "" {
 		t.Fatal("Put returned an empty version")
@@ -107,13 +85,13 @@ func testCreateThenGet(t *testing.T, s notify.Store, _ *Clock) {
 	wantValue(t, s, "k", []byte("first"), ver)
 }
 
-func testCreateConflict(t *testing.T, s notify.Store, _ *Clock) {
+func testCreateConflict(t *testing.T, s notify.Store, _ *fakeclock.Clock) {
 	ver := mustPut(t, s, "k", []byte("first"), "")
 	wantConflict(t, s, "k", []byte("second"), "")
 	wantValue(t, s, "k", []byte("first"), ver)
 }
 
-func testUpdateWithVersion(t *testing.T, s notify.Store, _ *Clock) {
+func testUpdateWithVersion(t *testing.T, s notify.Store, _ *fakeclock.Clock) {
 	v1 := mustPut(t, s, "k", []byte("first"), "")
 	v2 := mustPut(t, s, "k", []byte("second"), v1)
 	if v2 == v1 {
@@ -124,7 +102,7 @@ func testUpdateWithVersion(t *testing.T, s notify.Store, _ *Clock) {
 	wantValue(t, s, "k", []byte("third"), v3)
 }
 
-func testUpdateWithWrongVersion(t *testing.T, s notify.Store, _ *Clock) {
+func testUpdateWithWrongVersion(t *testing.T, s notify.Store, _ *fakeclock.Clock) {
 	v1 := mustPut(t, s, "k", []byte("first"), "")
 	v2 := mustPut(t, s, "k", []byte("second"), v1)
 	for _, stale := range []string{v1, "not-a-version", v2 + "x"} {
@@ -133,14 +111,14 @@ func testUpdateWithWrongVersion(t *testing.T, s notify.Store, _ *Clock) {
 	wantValue(t, s, "k", []byte("second"), v2)
 }
 
-func testUpdateMissing(t *testing.T, s notify.Store, _ *Clock) {
+func testUpdateMissing(t *testing.T, s notify.Store, _ *fakeclock.Clock) {
 	// A real version of another key must not let a write create this one.
 	other := mustPut(t, s, "other", []byte("x"), "")
 	wantConflict(t, s, "k", []byte("v"), other)
 	wantMissing(t, s, "k")
 }
 
-func testTTLExpiry(t *testing.T, s notify.Store, c *Clock) {
+func testTTLExpiry(t *testing.T, s notify.Store, c *fakeclock.Clock) {
 	v1 := mustPut(t, s, "k", []byte("first"), "")
 	c.Advance(ttl - time.Second)
 	wantValue(t, s, "k", []byte("first"), v1)
@@ -157,7 +135,7 @@ func testTTLExpiry(t *testing.T, s notify.Store, c *Clock) {
 	wantValue(t, s, "k", []byte("again"), v2)
 }
 
-func testUpdateRenewsTTL(t *testing.T, s notify.Store, c *Clock) {
+func testUpdateRenewsTTL(t *testing.T, s notify.Store, c *fakeclock.Clock) {
 	v1 := mustPut(t, s, "k", []byte("first"), "")
 	c.Advance(ttl / 2)
 	v2 := mustPut(t, s, "k", []byte("second"), v1)
@@ -181,7 +159,7 @@ var keys = []string{
 	strings.Repeat("long-key/", 110),
 }
 
-func testKeysAreIndependent(t *testing.T, s notify.Store, _ *Clock) {
+func testKeysAreIndependent(t *testing.T, s notify.Store, _ *fakeclock.Clock) {
 	vers := make([]string, len(keys))
 	for i, k := range keys {
 		vers[i] = mustPut(t, s, k, fmt.Appendf(nil, "value %d", i), "")
@@ -191,7 +169,7 @@ func testKeysAreIndependent(t *testing.T, s notify.Store, _ *Clock) {
 	}
 }
 
-func testValues(t *testing.T, s notify.Store, _ *Clock) {
+func testValues(t *testing.T, s notify.Store, _ *fakeclock.Clock) {
 	allBytes := make([]byte, 256)
 	for i := range allBytes {
 		allBytes[i] = byte(i)
@@ -220,7 +198,7 @@ func testValues(t *testing.T, s notify.Store, _ *Clock) {
 	}
 }
 
-func testConcurrentCAS(t *testing.T, s notify.Store, _ *Clock) {
+func testConcurrentCAS(t *testing.T, s notify.Store, _ *fakeclock.Clock) {
 	version := ""
 	for round := range Rounds {
 		start := make(chan struct{})
