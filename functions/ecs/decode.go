@@ -273,7 +273,7 @@ func decodeService(ev *events.EventBridgeEvent, d *serviceDetail) ([]decoded, er
 	default:
 		return nil, nil
 	}
-	if len(ev.Resources) == 0 || !strings.Contains(ev.Resources[0], ":service/") {
+	if len(ev.Resources) == 0 || !strings.Contains(ev.Resources[0], ":service/") || arnName(ev.Resources[0]) == "" {
 		return nil, fmt.Errorf("%w: %s without a service ARN in resources", ErrMalformed, d.EventName)
 	}
 	serviceARN := ev.Resources[0]
