@@ -9,6 +9,7 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/tracegrid/tracegrid/internal/testevents"
 	"github.com/tracegrid/tracegrid/shared/kube"
 )
 
@@ -72,7 +73,7 @@ func TestGKELogSinkFilter(t *testing.T) {
 					Labels map[string]string `json:"labels"`
 				} `json:"resource"`
 			}
-			if err := json.Unmarshal(readEvent(t, tt.file), &e); err != nil {
+			if err := json.Unmarshal(testevents.Read(t, tt.file), &e); err != nil {
 				t.Fatal(err)
 			}
 			rank := slices.Index(severities, e.Severity)

@@ -2,13 +2,12 @@ package terraform_test
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"sort"
 	"testing"
 
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/tracegrid/tracegrid/internal/testevents"
 	"github.com/tracegrid/tracegrid/terraform/eventpattern"
 )
 
@@ -61,7 +60,7 @@ func matchingRules(t *testing.T, rules map[string]*eventpattern.Pattern, event [
 func variant(t *testing.T, file string, detail map[string]any) []byte {
 	t.Helper()
 	var ev map[string]any
-	if err := json.Unmarshal(readEvent(t, file), &ev); err != nil {
+	if err := json.Unmarshal(testevents.Read(t, file), &ev); err != nil {
 		t.Fatal(err)
 	}
 	d := ev["detail"].(map[string]any)
@@ -73,15 +72,6 @@ func variant(t *testing.T, file string, detail map[string]any) []byte {
 		}
 	}
 	b, err := json.Marshal(ev)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func readEvent(t *testing.T, file string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("../testdata/events", file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,22 +103,22 @@ func TestEventBridgeRulesSelectFailures(t *testing.T) {
 		event []byte
 		want  string // the rule that selects it, "" for none
 	}{
-		{"image pull failure", readEvent(t, pullFailed), "task-stopped"},
-		{"OOM kill", readEvent(t, oomKilled), "task-stopped"},
-		{"user stop (EC2)", readEvent(t, userStopped), ""},
-		{"user stop (Fargate, 2024 capture)", readEvent(t, fargateStop), ""},
-		{"standalone task running", readEvent(t, running), ""},
+		{"image pull failure", testevents.Read(t, pullFailed), "task-stopped"},
+		{"OOM kill", testevents.Read(t, oomKilled), "task-stopped"},
+		{"user stop (EC2)", testevents.Read(t, userStopped), ""},
+		{"user stop (Fargate, 2024 capture)", testevents.Read(t, fargateStop), ""},
+		{"standalone task running", testevents.Read(t, running), ""},
 		// A service's task running again resolves the service's open incident.
 		{"service task running", variant(t, running, map[string]any{"group": "service:sample-fargate"}), "task-recovered"},
 		{"service task still starting", variant(t, running, map[string]any{"group": "service:sample-fargate", "lastStatus": "PENDING"}), ""},
-		{"task running, container exited 0", readEvent(t, "aws-ecs-task-state-change.STOPPED-container-exit0.aws-lambda-dotnet-test.json"), ""},
-		{"container instance change", readEvent(t, "aws-ecs-container-instance-state-change.awsdocs.json"), ""},
-		{"container instance change (aws-lambda-go)", readEvent(t, "aws-ecs-container-instance-state-change.aws-lambda-go-testdata.json"), ""},
-		{"placement failure", readEvent(t, placement), "service-action"},
-		{"task start impaired", readEvent(t, impaired), "service-action"},
-		{"service steady state", readEvent(t, steady), ""},
-		{"deployment failed (circuit breaker)", readEvent(t, deployFailed), "deployment-failed"},
-		{"deployment completed", readEvent(t, deployDone), ""},
+		{"task running, container exited 0", testevents.Read(t, "aws-ecs-task-state-change.STOPPED-container-exit0.aws-lambda-dotnet-test.json"), ""},
+		{"container instance change", testevents.Read(t, "aws-ecs-container-instance-state-change.awsdocs.json"), ""},
+		{"container instance change (aws-lambda-go)", testevents.Read(t, "aws-ecs-container-instance-state-change.aws-lambda-go-testdata.json"), ""},
+		{"placement failure", testevents.Read(t, placement), "service-action"},
+		{"task start impaired", testevents.Read(t, impaired), "service-action"},
+		{"service steady state", testevents.Read(t, steady), ""},
+		{"deployment failed (circuit breaker)", testevents.Read(t, deployFailed), "deployment-failed"},
+		{"deployment completed", testevents.Read(t, deployDone), ""},
 		// Failure variants built from the real envelopes.
 		{"essential container exited", variant(t, userStopped, map[string]any{"stopCode": "EssentialContainerExited", "stoppedReason": "Essential container in task exited"}), "task-stopped"},
 		{"failed ELB health checks", variant(t, userStopped, map[string]any{"stopCode": "ServiceSchedulerInitiated", "stoppedReason": "Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:eu-west-1:0123456789:targetgroup/web/0123456789abcdef)"}), "task-stopped"},
@@ -177,7 +167,7 @@ func TestEventBridgeClusterFilter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := len(matchingRules(t, rulePatterns(t, tt.clusters...), readEvent(t, tt.event))) > 0
+			got := len(matchingRules(t, rulePatterns(t, tt.clusters...), testevents.Read(t, tt.event))) > 0
 			if got != tt.want {
 				t.Errorf("selected = %v, want %v", got, tt.want)
 			}

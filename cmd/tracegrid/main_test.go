@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tracegrid/tracegrid/internal/testevents"
 )
 
 // runCLI runs the command in-process and returns exit code, stdout, stderr.
@@ -120,7 +122,7 @@ func TestClassifyCorpusLines(t *testing.T) {
 
 // TestExplainDetectsEveryKind runs explain on one real payload of each kind.
 func TestExplainDetectsEveryKind(t *testing.T) {
-	ev := func(name string) string { return filepath.Join("../../testdata/events", name) }
+	ev := func(name string) string { return filepath.Join(testevents.Dir, name) }
 	tests := []struct {
 		file     string
 		stdin    string

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/tracegrid/tracegrid/internal/testevents"
 )
 
 // healthCheckStop is the stoppedReason the ECS developer guide lists for a
@@ -32,7 +34,7 @@ func TestDecode(t *testing.T) {
 	}{
 		{
 			name: "image pull failure (TaskFailedToStart)",
-			body: readEvent(t, evPull),
+			body: testevents.Read(t, evPull),
 			want: &want{workload: "Webapp", cluster: "Features", task: "33a7f27282624543abd4a00c3e84d0ee", container: "Webapp",
 				image:    "111122223333.dkr.ecr.us-east-1.amazonaws.com/<repo>/<image>",
 				reason:   "TaskFailedToStart",
@@ -41,14 +43,14 @@ func TestDecode(t *testing.T) {
 		},
 		{
 			name: "OOM kill: container reason first, then the task's stoppedReason",
-			body: readEvent(t, evOOM),
+			body: testevents.Read(t, evOOM),
 			want: &want{workload: "Webapp", cluster: "Features", task: "33a7f27282624543abd4a00c3e84d0ee", container: "Webapp",
 				image: "0123456789.dkr.ecr.eu-west-1.amazonaws.com/webapp:d1a3f22", reason: "EssentialContainerExited",
 				messages: []string{"OutOfMemoryError: Container killed due to memory usage", "Essential container in task exited"},
 				exit:     exit(137), eventID: taskARN + "#7", node: "0c304770a74540689f5bf39622b3d781"},
 		},
-		{name: "user stop on EC2", body: readEvent(t, evUserEC2)},
-		{name: "user stop on Fargate", body: readEvent(t, evUserFarg)},
+		{name: "user stop on EC2", body: testevents.Read(t, evUserEC2)},
+		{name: "user stop on Fargate", body: testevents.Read(t, evUserFarg)},
 		{
 			name: "deployment replacement",
 			body: patched(t, evUserEC2, map[string]any{"detail.stopCode": "ServiceSchedulerInitiated",
@@ -110,8 +112,8 @@ func TestDecode(t *testing.T) {
 				messages: []string{"TaskFailedToStart"}, eventID: taskARN + "#7"},
 		},
 		{name: "stop with nothing known", body: patched(t, evPull, map[string]any{"detail.stoppedReason": nil, "detail.stopCode": nil, "detail.containers": nil})},
-		{name: "standalone task running", body: readEvent(t, evRunning)},
-		{name: "SDK fixture: RUNNING, not a service", body: readEvent(t, evExit0)},
+		{name: "standalone task running", body: testevents.Read(t, evRunning)},
+		{name: "SDK fixture: RUNNING, not a service", body: testevents.Read(t, evExit0)},
 		{
 			name: "service task running again: a recovery",
 			body: patched(t, evRunning, map[string]any{"detail.group": "service:sample-fargate"}),
@@ -120,31 +122,31 @@ func TestDecode(t *testing.T) {
 		},
 		{
 			name: "placement failure on Fargate Spot",
-			body: readEvent(t, evPlaceSpot),
+			body: testevents.Read(t, evPlaceSpot),
 			want: &want{workload: "servicetest", cluster: "default", reason: "SERVICE_TASK_PLACEMENT_FAILURE", messages: []string{"RESOURCE:FARGATE"},
 				eventID: "ddca6449-b258-46c0-8653-e0e3a6d0468b", details: map[string]string{"capacity providers": "FARGATE_SPOT"}},
 		},
 		{
 			name: "placement failure on EC2 for CPU",
-			body: readEvent(t, evPlaceCPU),
+			body: testevents.Read(t, evPlaceCPU),
 			want: &want{workload: "servicetest", cluster: "default", reason: "SERVICE_TASK_PLACEMENT_FAILURE", messages: []string{"RESOURCE:CPU"},
 				eventID: "ddca6449-b258-46c0-8653-e0e3a6d0468b", node: "2dd1b186f39845a584488d2ef155c131"},
 		},
 		{
 			name: "task start impaired",
-			body: readEvent(t, evImpaired),
+			body: testevents.Read(t, evImpaired),
 			want: &want{workload: "servicetest", cluster: "default", reason: "SERVICE_TASK_START_IMPAIRED", messages: []string{startImpairedMessage},
 				eventID: "57c9506e-9d21-294c-d2fe-e8738da7e67d"},
 		},
-		{name: "service steady state", body: readEvent(t, evSteady)},
+		{name: "service steady state", body: testevents.Read(t, evSteady)},
 		{
 			name: "deployment failed: cluster from the service ARN",
-			body: readEvent(t, evDeployFail),
+			body: testevents.Read(t, evDeployFail),
 			want: &want{workload: "servicetest", cluster: "default", reason: "SERVICE_DEPLOYMENT_FAILED",
 				messages: []string{"ECS deployment circuit breaker: task failed to start."},
 				eventID:  "ddca6449-b258-46c0-8653-e0e3aEXAMPLE", details: map[string]string{"deployment": "ecs-svc/123"}},
 		},
-		{name: "container instance state change", body: readEvent(t, evInstance)},
+		{name: "container instance state change", body: testevents.Read(t, evInstance)},
 		{name: "another source", body: []byte(`{"source":"aws.ec2","detail-type":"EC2 Instance State-change Notification","detail":{}}`)},
 	}
 	for _, tc := range tests {

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/tracegrid/tracegrid/functions/ecs/dynamostate"
+	"github.com/tracegrid/tracegrid/internal/testevents"
 	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
 	"github.com/tracegrid/tracegrid/shared/notify/storetest"
 )
@@ -39,7 +40,7 @@ func TestDurableDedupAcrossColdStarts(t *testing.T) {
 	t.Setenv(EnvDynamoDBTable, table)
 	createStateTable(t, table)
 
-	body := readEvent(t, evOOM)
+	body := testevents.Read(t, evOOM)
 	for i, want := range []string{"", "duplicate"} {
 		rec := &opRecorder{}
 		fn, _ := testFunction(rec) // a new instance: nothing in memory

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tracegrid/tracegrid/internal/localproc"
+	"github.com/tracegrid/tracegrid/internal/testevents"
 	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
 	"github.com/tracegrid/tracegrid/shared/notify/storetest"
 )
@@ -160,7 +161,7 @@ func TestLambdaUnderEmulator(t *testing.T) {
 		},
 		{
 			name:     "OOM kill, enriched with the container's log tail",
-			body:     readEvent(t, evOOM),
+			body:     testevents.Read(t, evOOM),
 			cause:    "out_of_memory",
 			commands: []string{"task-definition/webapp:15", "--region eu-west-1"},
 			text:     []string{"Example event 3", "logsV2:log-groups/log-group/$252Fecs$252Fwebapp"},
@@ -204,14 +205,14 @@ func TestLambdaUnderEmulator(t *testing.T) {
 		name string
 		body []byte
 	}{
-		{"redelivery of the OOM event", readEvent(t, evOOM)},
-		{"user stop", readEvent(t, evUserEC2)},
+		{"redelivery of the OOM event", testevents.Read(t, evOOM)},
+		{"user stop", testevents.Read(t, evUserEC2)},
 		{"deployment replacement", patched(t, evUserEC2, map[string]any{"detail.stopCode": "ServiceSchedulerInitiated",
 			"detail.stoppedReason": corpusMessage(t, "Scaling activity initiated by (deployment ecs-svc/8709920613704280865)").Message})},
 		{"clean batch exit", patched(t, evUserEC2, map[string]any{"detail.stopCode": "EssentialContainerExited",
 			"detail.stoppedReason": "Essential container in task exited", "detail.group": "family:webapp"})},
 		{"malformed JSON", []byte(`{"detail-type": "ECS Task State Change", "detail": [`)},
-		{"unrelated event", readEvent(t, evInstance)},
+		{"unrelated event", testevents.Read(t, evInstance)},
 		{"missing fields", []byte(`{"source":"aws.ecs","detail-type":"ECS Task State Change","detail":{"lastStatus":"STOPPED"}}`)},
 	}
 	for _, tc := range silent {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tracegrid/tracegrid/internal/testevents"
 	"github.com/tracegrid/tracegrid/shared/failure"
 	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
 )
@@ -37,7 +38,7 @@ func TestEnrich(t *testing.T) {
 	}{
 		{
 			name:    "OOM: task definition facts and the container's last log lines",
-			event:   readEvent(t, evOOM),
+			event:   testevents.Read(t, evOOM),
 			replies: map[string]awsReply{targetDescribeTaskDefinition: webapp, targetGetLogEvents: logs},
 			details: map[string]string{"memory limit": "128 MiB (container)", "essential": "true",
 				"execution role": "arn:aws:iam::0123456789:role/ecsTaskExecutionRole", "log group": "/ecs/webapp",
@@ -46,7 +47,7 @@ func TestEnrich(t *testing.T) {
 		},
 		{
 			name:      "image pull failure: the container never ran, so no log tail",
-			event:     readEvent(t, evPull),
+			event:     testevents.Read(t, evPull),
 			replies:   map[string]awsReply{targetDescribeTaskDefinition: webapp, targetGetLogEvents: logs},
 			details:   map[string]string{"memory limit": "128 MiB (container)", "log group": "/ecs/webapp"},
 			container: "Webapp", link: streamLink,
@@ -71,26 +72,26 @@ func TestEnrich(t *testing.T) {
 		},
 		{
 			name:      "AccessDenied on DescribeTaskDefinition: the event's own data",
-			event:     readEvent(t, evOOM),
+			event:     testevents.Read(t, evOOM),
 			replies:   map[string]awsReply{targetDescribeTaskDefinition: {http.StatusBadRequest, accessDeniedDescribe}},
 			container: "Webapp", warnCode: "AccessDeniedException",
 		},
 		{
 			name:      "task definition deregistered and aged out",
-			event:     readEvent(t, evOOM),
+			event:     testevents.Read(t, evOOM),
 			replies:   map[string]awsReply{targetDescribeTaskDefinition: {http.StatusBadRequest, taskDefinitionGone}},
 			container: "Webapp", warnCode: "ClientException",
 		},
 		{
 			name:      "log stream expired",
-			event:     readEvent(t, evOOM),
+			event:     testevents.Read(t, evOOM),
 			replies:   map[string]awsReply{targetDescribeTaskDefinition: webapp, targetGetLogEvents: {http.StatusBadRequest, logStreamGone}},
 			details:   map[string]string{"memory limit": "128 MiB (container)"},
 			container: "Webapp", link: streamLink, logsCalls: 1, warnCode: "ResourceNotFoundException",
 		},
 		{
 			name:      "CloudWatch Logs throttling, retried once then given up",
-			event:     readEvent(t, evOOM),
+			event:     testevents.Read(t, evOOM),
 			replies:   map[string]awsReply{targetDescribeTaskDefinition: webapp, targetGetLogEvents: {http.StatusBadRequest, logsThrottled}},
 			details:   map[string]string{"memory limit": "128 MiB (container)"},
 			container: "Webapp", link: streamLink, logsCalls: sdkRetryAttempts, warnCode: "ThrottlingException",
@@ -171,7 +172,7 @@ func TestEnrichSwitch(t *testing.T) {
 			slackEnv(t, fake)
 			t.Setenv(EnvEnrich, tc.value)
 			fn, _ := testFunction(nil)
-			if _, err := fn.Handle(context.Background(), readEvent(t, evOOM)); err != nil {
+			if _, err := fn.Handle(context.Background(), testevents.Read(t, evOOM)); err != nil {
 				t.Fatal(err)
 			}
 			if n := len(aws.calls(targetDescribeTaskDefinition)); n != tc.calls {

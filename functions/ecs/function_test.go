@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tracegrid/tracegrid/internal/testevents"
 	"github.com/tracegrid/tracegrid/shared/notify"
 	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
 )
@@ -38,10 +39,10 @@ func TestHandleAcknowledgesBadInput(t *testing.T) {
 		name, body, logMsg string
 	}{
 		{"malformed JSON", `{"source": "aws.ecs", "detail-type": "ECS Task State Change", "detail": {`, "ignored malformed event"},
-		{"unrelated event type", string(readEvent(t, evInstance)), "ignored event"},
+		{"unrelated event type", string(testevents.Read(t, evInstance)), "ignored event"},
 		{"task event with missing fields", `{"source":"aws.ecs","detail-type":"ECS Task State Change","detail":{"lastStatus":"STOPPED"}}`, "ignored malformed event"},
 		{"service action without a service", string(patched(t, evPlaceSpot, map[string]any{"resources": nil})), "ignored malformed event"},
-		{"user stop", string(readEvent(t, evUserEC2)), "ignored event"},
+		{"user stop", string(testevents.Read(t, evUserEC2)), "ignored event"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -69,7 +70,7 @@ func TestHandleReportsAndDedups(t *testing.T) {
 	defer fake.Close()
 	slackEnv(t, fake)
 	fn, logs := testFunction(nil)
-	body := readEvent(t, evOOM)
+	body := testevents.Read(t, evOOM)
 	for i, want := range []struct {
 		posted     bool
 		suppressed string
@@ -130,7 +131,7 @@ func TestHandleSlackOutageIsRetried(t *testing.T) {
 	// before it so the invocation fails (and is retried) instead of timing out.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	_, err := fn.Invoke(ctx, readEvent(t, evOOM))
+	_, err := fn.Invoke(ctx, testevents.Read(t, evOOM))
 	if err == nil {
 		t.Fatal("Invoke = nil during a Slack outage; Lambda would drop the event")
 	}
@@ -166,7 +167,7 @@ func TestSlackCredentialFromSecretsManager(t *testing.T) {
 			rec := &opRecorder{}
 			fn, logs := testFunction(rec)
 			before := len(fake.Calls())
-			_, err := fn.Handle(context.Background(), readEvent(t, evPull))
+			_, err := fn.Handle(context.Background(), testevents.Read(t, evPull))
 			checkIAM(t, rec)
 			if strings.Contains(logs.String(), tc.value) || (err != nil && strings.Contains(err.Error(), tc.value)) {
 				t.Errorf("the secret value leaked into logs or errors:\n%s\n%v", logs, err)
@@ -185,7 +186,7 @@ func TestSlackCredentialFromSecretsManager(t *testing.T) {
 				t.Fatalf("Slack calls = %+v, want one %s", calls, tc.method)
 			}
 			// Read once per cold start.
-			if _, err := fn.Handle(context.Background(), readEvent(t, evOOM)); err != nil {
+			if _, err := fn.Handle(context.Background(), testevents.Read(t, evOOM)); err != nil {
 				t.Fatal(err)
 			}
 			if n := len(aws.calls(targetGetSecretValue)); n != 1 {
@@ -201,7 +202,7 @@ func TestRecoveryPostsNothingNew(t *testing.T) {
 	slackEnv(t, fake)
 	fn, _ := testFunction(nil)
 	ctx := context.Background()
-	if _, err := fn.Handle(ctx, readEvent(t, evOOM)); err != nil {
+	if _, err := fn.Handle(ctx, testevents.Read(t, evOOM)); err != nil {
 		t.Fatal(err)
 	}
 	running := patched(t, evRunning, map[string]any{"detail.group": "service:Webapp", "account": "0123456789", "region": "eu-west-1",
@@ -237,7 +238,7 @@ func TestLocalHandler(t *testing.T) {
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 
-	resp, err := http.Post(srv.URL, "application/json", strings.NewReader(string(readEvent(t, evPlaceCPU))))
+	resp, err := http.Post(srv.URL, "application/json", strings.NewReader(string(testevents.Read(t, evPlaceCPU))))
 	if err != nil {
 		t.Fatal(err)
 	}

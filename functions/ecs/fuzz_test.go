@@ -3,9 +3,9 @@ package ecs
 import (
 	"errors"
 	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/tracegrid/tracegrid/internal/testevents"
 	"github.com/tracegrid/tracegrid/shared/failure"
 )
 
@@ -14,11 +14,7 @@ import (
 // never panic, must wrap every error in ErrMalformed, and must return only
 // ECS failures that name what failed.
 func FuzzDecode(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join(repoEvents, "*ecs*"))
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no ECS seeds in %s: %v", repoEvents, err)
-	}
-	for _, p := range files {
+	for _, p := range testevents.Glob(f, "*ecs*") {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)

@@ -19,10 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/tracegrid/tracegrid/internal/localproc"
+	"github.com/tracegrid/tracegrid/internal/testevents"
 )
-
-// repoEvents is the repository's shared directory of real event payloads.
-const repoEvents = "../../testdata/events"
 
 // Envelopes from ../../testdata/events used by several tests.
 const (
@@ -40,22 +38,12 @@ const (
 	evDeployFail = "ecs-deployment-state-change.SERVICE_DEPLOYMENT_FAILED.awsdocs.json"
 )
 
-// readEvent reads an event file from the repository's testdata/events.
-func readEvent(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(repoEvents, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // patched returns the event in file with values set at dotted paths
 // ("detail.containers.0.exitCode"); a nil value deletes the key.
 func patched(t testing.TB, file string, set map[string]any) []byte {
 	t.Helper()
 	var ev map[string]any
-	if err := json.Unmarshal(readEvent(t, file), &ev); err != nil {
+	if err := json.Unmarshal(testevents.Read(t, file), &ev); err != nil {
 		t.Fatal(err)
 	}
 	for path, v := range set {

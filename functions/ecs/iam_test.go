@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tracegrid/tracegrid/internal/testevents"
 	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
 )
 
@@ -30,7 +31,7 @@ func TestIAMActions(t *testing.T) {
 	t.Setenv(EnvEnrich, "")
 	rec := &opRecorder{}
 	fn, _ := testFunction(rec)
-	if _, err := fn.Handle(context.Background(), readEvent(t, evOOM)); err != nil {
+	if _, err := fn.Handle(context.Background(), testevents.Read(t, evOOM)); err != nil {
 		t.Fatal(err)
 	}
 	called := rec.actions(t)

@@ -5,31 +5,19 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/tracegrid/tracegrid/internal/testevents"
 	"github.com/tracegrid/tracegrid/shared/failure"
 )
-
-const eventsDir = "../../testdata/events"
-
-func readEvent(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(eventsDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 // binaryRequest reads the DERIVED binary-mode Eventarc request: its ce-*
 // headers and its body (MessagePublishedData wrapping the GKE LogEntry).
 func binaryRequest(t testing.TB) (http.Header, []byte) {
 	t.Helper()
-	raw := string(readEvent(t, "gcp-pubsub-messagePublished.binary-mode-request.wrapping-gke-event.DERIVED.http.txt"))
+	raw := string(testevents.Read(t, "gcp-pubsub-messagePublished.binary-mode-request.wrapping-gke-event.DERIVED.http.txt"))
 	head, body, ok := strings.Cut(raw, "\n\n")
 	if !ok {
 		t.Fatal("no blank line between headers and body")
@@ -51,7 +39,7 @@ func binaryRequest(t testing.TB) (http.Header, []byte) {
 func withEvent(t testing.TB, insertID, reason, message, fieldPath string) []byte {
 	t.Helper()
 	var entry map[string]any
-	if err := json.Unmarshal(readEvent(t, "gcp-gke-k8s-event-logentry.k8s_pod.Warning-Failed-pull-image.DERIVED.json"), &entry); err != nil {
+	if err := json.Unmarshal(testevents.Read(t, "gcp-gke-k8s-event-logentry.k8s_pod.Warning-Failed-pull-image.DERIVED.json"), &entry); err != nil {
 		t.Fatal(err)
 	}
 	entry["insertId"] = insertID
@@ -94,7 +82,7 @@ func messagePublished(entry []byte, messageID string) []byte {
 func structured(t testing.TB, data []byte) []byte {
 	t.Helper()
 	var ce map[string]any
-	if err := json.Unmarshal(readEvent(t, "gcp-pubsub-messagePublished.cloudevent-structured.B.functions-framework-go-test.json"), &ce); err != nil {
+	if err := json.Unmarshal(testevents.Read(t, "gcp-pubsub-messagePublished.cloudevent-structured.B.functions-framework-go-test.json"), &ce); err != nil {
 		t.Fatal(err)
 	}
 	ce["data"] = json.RawMessage(data)
@@ -124,7 +112,7 @@ var pullFailure = &failure.Failure{
 }
 
 func TestDecodeShapes(t *testing.T) {
-	entry := readEvent(t, "gcp-gke-k8s-event-logentry.k8s_pod.Warning-Failed-pull-image.DERIVED.json")
+	entry := testevents.Read(t, "gcp-gke-k8s-event-logentry.k8s_pod.Warning-Failed-pull-image.DERIVED.json")
 	_, binaryBody := binaryRequest(t)
 	msgData := messagePublished(entry, "10000000000000001")
 	var pushed struct{ Message json.RawMessage }
@@ -177,7 +165,7 @@ func TestDecodeNothingToReport(t *testing.T) {
 		"gcp-gke-k8s-event-logentry.k8s_node.Warning-NodeSysctlChange.sekoia-real.json",
 	} {
 		t.Run(name, func(t *testing.T) {
-			got, err := Decode(readEvent(t, name))
+			got, err := Decode(testevents.Read(t, name))
 			if err != nil || len(got) != 0 {
 				t.Fatalf("Decode = %v, %v; want nothing", got, err)
 			}
@@ -267,11 +255,11 @@ func TestDecodePoison(t *testing.T) {
 		"JSON array":                  []byte("[1,2]"),
 		"null":                        []byte("null"),
 		"bad base64":                  []byte(`{"message":{"data":"!!!not base64!!!","messageId":"1"}}`),
-		"base64 of non-JSON (real A)": readEvent(t, "gcp-pubsub-messagePublished.cloudevent-structured.A.functions-framework-go-test.json"),
-		"text message (real B)":       readEvent(t, "gcp-pubsub-messagePublished.cloudevent-structured.B.functions-framework-go-test.json"),
-		"binary data (real)":          readEvent(t, "gcp-pubsub.MessagePublishedData-binary.google-cloudevents-testdata.json"),
-		"duplicated fields (real)":    readEvent(t, "gcp-pubsub.MessagePublishedData-duplicatedFields.google-cloudevents-testdata.json"),
-		"Hello World (real)":          readEvent(t, "gcp-pubsub.PubsubMessage-simple.google-cloudevents-testdata.json"),
+		"base64 of non-JSON (real A)": testevents.Read(t, "gcp-pubsub-messagePublished.cloudevent-structured.A.functions-framework-go-test.json"),
+		"text message (real B)":       testevents.Read(t, "gcp-pubsub-messagePublished.cloudevent-structured.B.functions-framework-go-test.json"),
+		"binary data (real)":          testevents.Read(t, "gcp-pubsub.MessagePublishedData-binary.google-cloudevents-testdata.json"),
+		"duplicated fields (real)":    testevents.Read(t, "gcp-pubsub.MessagePublishedData-duplicatedFields.google-cloudevents-testdata.json"),
+		"Hello World (real)":          testevents.Read(t, "gcp-pubsub.PubsubMessage-simple.google-cloudevents-testdata.json"),
 		"audit LogEntry":              messagePublished([]byte(audit), "2"),
 		"events entry, not an Event":  messagePublished([]byte(`{"insertId":"b","logName":"projects/p/logs/events","jsonPayload":{"hello":"world"}}`), "3"),
 		"message without data":        []byte(`{"message":{"messageId":"1"}}`),
@@ -293,7 +281,7 @@ func TestDecodePoison(t *testing.T) {
 // with the corpus message (kubernetes/node-problem-detector#766).
 func TestDecodeNodeEvent(t *testing.T) {
 	var entry map[string]any
-	if err := json.Unmarshal(readEvent(t, "gcp-gke-k8s-event-logentry.k8s_node.Warning-NodeSysctlChange.sekoia-real.json"), &entry); err != nil {
+	if err := json.Unmarshal(testevents.Read(t, "gcp-gke-k8s-event-logentry.k8s_node.Warning-NodeSysctlChange.sekoia-real.json"), &entry); err != nil {
 		t.Fatal(err)
 	}
 	p := entry["jsonPayload"].(map[string]any)

@@ -17,6 +17,7 @@ import (
 	"github.com/fsouza/fake-gcs-server/fakestorage"
 
 	"github.com/tracegrid/tracegrid/internal/localproc"
+	"github.com/tracegrid/tracegrid/internal/testevents"
 	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
 )
 
@@ -247,7 +248,7 @@ func TestE2EPoisonMessagesAreAcknowledged(t *testing.T) {
 		"bad JSON in data":    messagePublishedRaw([]byte("{not json")),
 		"non-event LogEntry":  messagePublished(audit, "2"),
 		"body is not JSON":    []byte("garbage"),
-		"text message (real)": readEvent(t, "gcp-pubsub.MessagePublishedData-text.google-cloudevents-testdata.json"),
+		"text message (real)": testevents.Read(t, "gcp-pubsub.MessagePublishedData-text.google-cloudevents-testdata.json"),
 	} {
 		t.Run(name, func(t *testing.T) {
 			before := strings.Count(fn.logs.String(), "acknowledged unreadable message")
@@ -276,10 +277,10 @@ func messagePublishedRaw(data []byte) []byte {
 func TestE2ERoutineEventsPostNothing(t *testing.T) {
 	fn := startFunction(t)
 	for i, entry := range [][]byte{
-		readEvent(t, "gcp-gke-k8s-event-logentry.k8s_pod.Normal-Pulling.sekoia-real.json"),
-		readEvent(t, "gcp-gke-k8s-event-logentry.k8s_pod.Normal-Created.sekoia-real.json"),
-		readEvent(t, "gcp-gke-k8s-event-logentry.k8s_cluster.Warning-FailedToUpdateEndpoint.sekoia-real.json"),
-		readEvent(t, "gcp-gke-k8s-event-logentry.k8s_node.Warning-NodeSysctlChange.sekoia-real.json"),
+		testevents.Read(t, "gcp-gke-k8s-event-logentry.k8s_pod.Normal-Pulling.sekoia-real.json"),
+		testevents.Read(t, "gcp-gke-k8s-event-logentry.k8s_pod.Normal-Created.sekoia-real.json"),
+		testevents.Read(t, "gcp-gke-k8s-event-logentry.k8s_cluster.Warning-FailedToUpdateEndpoint.sekoia-real.json"),
+		testevents.Read(t, "gcp-gke-k8s-event-logentry.k8s_node.Warning-NodeSysctlChange.sekoia-real.json"),
 		[]byte(`{"insertId":"n1","logName":"projects/p/logs/events","resource":{"type":"k8s_cluster","labels":{"project_id":"p"}},"textPayload":"exporter notice"}`),
 	} {
 		if code := fn.postBinary(t, fmt.Sprint("routine-", i), messagePublished(entry, fmt.Sprint(i))); code/100 != 2 {

@@ -3,6 +3,8 @@ package gke
 import (
 	"path/filepath"
 	"testing"
+
+	"github.com/tracegrid/tracegrid/internal/testevents"
 )
 
 // FuzzDecode checks that no body makes the Pub/Sub CloudEvent/LogEntry
@@ -10,9 +12,9 @@ import (
 // Seeds: every real GCP payload in testdata/events and the DERIVED
 // binary-mode request body.
 func FuzzDecode(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(eventsDir, "gcp-*.json"))
+	files := testevents.Glob(f, "gcp-*.json")
 	for _, p := range files {
-		f.Add(readEvent(f, filepath.Base(p)))
+		f.Add(testevents.Read(f, filepath.Base(p)))
 	}
 	_, body := binaryRequest(f)
 	f.Add(body)

@@ -3,23 +3,17 @@ package kube
 import (
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/tracegrid/tracegrid/internal/testevents"
 	"github.com/tracegrid/tracegrid/shared/failure"
 )
-
-const eventsDir = "../../testdata/events"
 
 // jsonPayload returns the core/v1 Event a GKE LogEntry carries, as JSON.
 func jsonPayload(t testing.TB, name string) []byte {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(eventsDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := testevents.Read(t, name)
 	var entry struct {
 		JSONPayload json.RawMessage `json:"jsonPayload"`
 	}
@@ -30,10 +24,7 @@ func jsonPayload(t testing.TB, name string) []byte {
 }
 
 func TestParseEventRealPayloads(t *testing.T) {
-	yamlEvent, err := os.ReadFile(filepath.Join(eventsDir, "k8s-event.Failed-to-pull-image.UKHomeOffice-kb8or-issue68.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	yamlEvent := testevents.Read(t, "k8s-event.Failed-to-pull-image.UKHomeOffice-kb8or-issue68.yaml")
 	tests := []struct {
 		name   string
 		data   []byte

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/tracegrid/tracegrid/internal/testevents"
 )
 
 // FuzzParseDescribe checks that no input makes the describe parser panic
@@ -30,7 +32,7 @@ func FuzzParseDescribe(f *testing.F) {
 // FuzzParseEvent checks that ParseEvent and Failure never panic. Seeds:
 // the real Kubernetes Event YAML and the GKE jsonPayloads.
 func FuzzParseEvent(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(eventsDir, "k8s-event.*"))
+	files := testevents.Glob(f, "k8s-event.*")
 	for _, p := range files {
 		b, err := os.ReadFile(p)
 		if err != nil {

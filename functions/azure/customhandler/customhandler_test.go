@@ -3,21 +3,11 @@ package customhandler
 import (
 	"encoding/json"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/tracegrid/tracegrid/internal/testevents"
 )
-
-const events = "../../../testdata/events/"
-
-func read(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(events + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func TestParseRequestRealSamples(t *testing.T) {
 	tests := []struct {
@@ -28,7 +18,7 @@ func TestParseRequestRealSamples(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			r, err := ParseRequest(read(t, tt.file))
+			r, err := ParseRequest(testevents.Read(t, tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -46,7 +36,7 @@ func TestEventGridEventIsNotAnEnvelope(t *testing.T) {
 		"azure-eventgrid.ResourceWriteFailure.eventgrid-schema.azure-rest-api-specs.json",
 		"azure-eventgrid.ResourceWriteFailure.cloudevents-schema.azure-rest-api-specs.json",
 	} {
-		if IsRequest(read(t, f)) {
+		if IsRequest(testevents.Read(t, f)) {
 			t.Errorf("%s taken for an envelope", f)
 		}
 	}
@@ -92,8 +82,8 @@ func TestResponseShape(t *testing.T) {
 // FuzzParseRequest checks the envelope decoder never panics and that an
 // accepted envelope's bindings can all be read.
 func FuzzParseRequest(f *testing.F) {
-	f.Add(read(f, "azure-functions-custom-handler.request.queueTrigger.azure-docs.json"))
-	f.Add(read(f, "azure-functions-custom-handler.request.eventGridTrigger.DERIVED.json"))
+	f.Add(testevents.Read(f, "azure-functions-custom-handler.request.queueTrigger.azure-docs.json"))
+	f.Add(testevents.Read(f, "azure-functions-custom-handler.request.eventGridTrigger.DERIVED.json"))
 	f.Add([]byte(`{"Data":{"eventGridEvent":"{\"id\":\"1\"}"},"Metadata":{"sys":{"MethodName":"AciEvent"}}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		r, err := ParseRequest(body)

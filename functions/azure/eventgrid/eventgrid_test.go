@@ -2,21 +2,11 @@ package eventgrid
 
 import (
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/tracegrid/tracegrid/internal/testevents"
 )
-
-const events = "../../../testdata/events/"
-
-func read(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(events + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func TestParseRealPayloads(t *testing.T) {
 	tests := []struct {
@@ -34,7 +24,7 @@ func TestParseRealPayloads(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			evs, err := Parse(read(t, tt.file))
+			evs, err := Parse(testevents.Read(t, tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -60,8 +50,8 @@ func TestParseRealPayloads(t *testing.T) {
 }
 
 func TestParseShapes(t *testing.T) {
-	one := read(t, "azure-eventgrid.ResourceWriteFailure.eventgrid-schema.azure-rest-api-specs.json")
-	ce := read(t, "azure-eventgrid.ResourceWriteFailure.cloudevents-schema.azure-rest-api-specs.json")
+	one := testevents.Read(t, "azure-eventgrid.ResourceWriteFailure.eventgrid-schema.azure-rest-api-specs.json")
+	ce := testevents.Read(t, "azure-eventgrid.ResourceWriteFailure.cloudevents-schema.azure-rest-api-specs.json")
 	asString, _ := json.Marshal(string(one))
 	tests := []struct {
 		name string
@@ -106,7 +96,7 @@ func FuzzParse(f *testing.F) {
 		"azure-eventgrid.ResourceActionFailure.cloudevents-schema.azure-rest-api-specs.json",
 		"azure-eventgrid.SubscriptionValidationEvent.azure-docs.json",
 	} {
-		b := read(f, name)
+		b := testevents.Read(f, name)
 		f.Add(b)
 		f.Add([]byte("[" + string(b) + "]"))
 	}
