@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/tracegrid/tracegrid/internal/testevents"
 	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
 )
 
@@ -112,10 +113,7 @@ func TestHostileInput(t *testing.T) {
 // hostileECSEvent is the real CannotPullContainerError envelope with the
 // hostile text as both reasons and a hostile image name.
 func hostileECSEvent(t *testing.T) []byte {
-	data, err := os.ReadFile("../../testdata/events/aws-ecs-task-state-change.STOPPED-CannotPullContainerError.DERIVED.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testevents.Read(t, "aws-ecs-task-state-change.STOPPED-CannotPullContainerError.DERIVED.json")
 	var ev map[string]any
 	if err := json.Unmarshal(data, &ev); err != nil {
 		t.Fatal(err)
@@ -131,10 +129,7 @@ func hostileECSEvent(t *testing.T) []byte {
 // hostileGKEEvent is the real GKE pull-failure LogEntry carrying the hostile
 // text, published through Pub/Sub as a structured CloudEvent.
 func hostileGKEEvent(t *testing.T) []byte {
-	data, err := os.ReadFile("../../testdata/events/gcp-gke-k8s-event-logentry.k8s_pod.Warning-Failed-pull-image.DERIVED.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testevents.Read(t, "gcp-gke-k8s-event-logentry.k8s_pod.Warning-Failed-pull-image.DERIVED.json")
 	var entry map[string]any
 	if err := json.Unmarshal(data, &entry); err != nil {
 		t.Fatal(err)

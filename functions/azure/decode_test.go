@@ -3,8 +3,11 @@ package azure
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tracegrid/tracegrid/internal/testevents"
 )
 
 func TestDecode(t *testing.T) {
@@ -12,7 +15,7 @@ func TestDecode(t *testing.T) {
 	quotaCE := resourceEvent(t, ceFailure, "shop-reports", "8c4e2a9f-1b3d-4f6a-8e0c-7d5b3a1f9e2d")
 	eg, _ := json.Marshal(capacity)
 	ce, _ := json.Marshal(quotaCE)
-	group, err := os.ReadFile("../../testdata/events/azure-aci.containerGroups-GET.Failed.2025-09-01.azure-rest-api-specs.json")
+	group, err := os.ReadFile(filepath.Join(testevents.Dir, "azure-aci.containerGroups-GET.Failed.2025-09-01.azure-rest-api-specs.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,12 +38,12 @@ func TestDecode(t *testing.T) {
 		{"REST API example of a Failed container group GET", group, []string{"demo1"}, "FailedMount", ""},
 		{"container group GET body", crash, []string{"shop-api"}, "Error", ""},
 		// Failed operations on other resources are still described, for the CLI.
-		{"published sample is a storage account", mustRead(t, "../../testdata/events/"+egFailure), []string{"{storage-name}"}, "ResourceWriteFailure", ""},
-		{"DERIVED envelope sample is a storage account", mustRead(t, "../../testdata/events/azure-functions-custom-handler.request.eventGridTrigger.DERIVED.json"), []string{"{storage-name}"}, "ResourceWriteFailure", ""},
-		{"action on an Event Hubs rule", mustRead(t, "../../testdata/events/azure-eventgrid.ResourceActionFailure.cloudevents-schema.azure-rest-api-specs.json"), []string{"RootManageSharedAccessKey"}, "ResourceActionFailure", ""},
+		{"published sample is a storage account", testevents.Read(t, egFailure), []string{"{storage-name}"}, "ResourceWriteFailure", ""},
+		{"DERIVED envelope sample is a storage account", testevents.Read(t, "azure-functions-custom-handler.request.eventGridTrigger.DERIVED.json"), []string{"{storage-name}"}, "ResourceWriteFailure", ""},
+		{"action on an Event Hubs rule", testevents.Read(t, "azure-eventgrid.ResourceActionFailure.cloudevents-schema.azure-rest-api-specs.json"), []string{"RootManageSharedAccessKey"}, "ResourceActionFailure", ""},
 		{"resource group itself", []byte(`{"id":"1","eventType":"Microsoft.Resources.ResourceWriteFailure","subject":"/subscriptions/s/resourceGroups/rg","data":{"resourceUri":"/subscriptions/s/resourceGroups/rg"}}`), nil, "", "not a container group"},
-		{"validation handshake", mustRead(t, "../../testdata/events/azure-eventgrid.SubscriptionValidationEvent.azure-docs.json"), nil, "", "subscription validation"},
-		{"envelope of another trigger", mustRead(t, "../../testdata/events/azure-functions-custom-handler.request.queueTrigger.azure-docs.json"), nil, "", ""},
+		{"validation handshake", testevents.Read(t, "azure-eventgrid.SubscriptionValidationEvent.azure-docs.json"), nil, "", "subscription validation"},
+		{"envelope of another trigger", testevents.Read(t, "azure-functions-custom-handler.request.queueTrigger.azure-docs.json"), nil, "", ""},
 		{"not JSON", []byte("Failed to pull image"), nil, "", "not a JSON object"},
 	}
 	for _, tt := range tests {
@@ -84,7 +87,7 @@ func FuzzDecode(f *testing.F) {
 		"azure-functions-custom-handler.request.eventGridTrigger.DERIVED.json",
 		"azure-aci.containerGroups-GET.Failed.2025-09-01.azure-rest-api-specs.json",
 	} {
-		f.Add(mustRead(f, "../../testdata/events/"+name))
+		f.Add(testevents.Read(f, name))
 	}
 	f.Add(mustRead(f, "testdata/arm/groups/shop-worker.json"))
 	f.Add(mustRead(f, "testdata/arm/groups/shop-web-auth.json"))
