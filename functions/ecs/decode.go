@@ -141,8 +141,8 @@ func unmarshalDetail(raw json.RawMessage, v any) error {
 }
 
 func decodeTask(ev *events.EventBridgeEvent, d *taskDetail) ([]decoded, error) {
-	if d.TaskArn == "" {
-		return nil, fmt.Errorf("%w: task state change without taskArn", ErrMalformed)
+	if arnName(d.TaskArn) == "" {
+		return nil, fmt.Errorf("%w: task state change without a task ARN", ErrMalformed)
 	}
 	service, isService := strings.CutPrefix(d.Group, "service:")
 	f := &failure.Failure{
