@@ -160,10 +160,13 @@ func decodeTask(ev *events.EventBridgeEvent, d *taskDetail) ([]decoded, error) {
 	if !isService || service == "" {
 		f.Workload = taskFamily(d.TaskDefinitionArn)
 	}
-	if d.Version != nil {
+	switch {
+	case d.Version != nil:
 		f.EventID = d.TaskArn + "#" + strconv.FormatInt(*d.Version, 10)
-	} else if ev.ID != "" {
+	case ev.ID != "":
 		f.EventID = ev.ID
+	default:
+		return nil, fmt.Errorf("%w: task state change with neither detail.version nor an event id", ErrMalformed)
 	}
 	switch {
 	case d.LastStatus == "RUNNING" && d.DesiredStatus == "RUNNING" && isService:
@@ -275,6 +278,10 @@ func decodeService(ev *events.EventBridgeEvent, d *serviceDetail) ([]decoded, er
 	}
 	if len(ev.Resources) == 0 || !strings.Contains(ev.Resources[0], ":service/") || arnName(ev.Resources[0]) == "" {
 		return nil, fmt.Errorf("%w: %s without a service ARN in resources", ErrMalformed, d.EventName)
+	}
+	if ev.ID == "" {
+		// EventBridge always sets it; without it redeliveries cannot be told apart.
+		return nil, fmt.Errorf("%w: %s without an event id", ErrMalformed, d.EventName)
 	}
 	serviceARN := ev.Resources[0]
 	cluster := arnName(d.ClusterArn)
