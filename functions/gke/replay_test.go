@@ -151,8 +151,11 @@ func takeReported(t testing.TB, buf *bytes.Buffer) []reported {
 // CloudEvents, go through Function.Handle (what Handler and
 // functions-framework call) to a fake Slack, with the notifier's clock
 // following the delivery times. Four deliveries are repeated exactly (at
-// least once delivery). The container finally starts and stays up: a
-// Normal Started event resolves the incident.
+// least once delivery). Before every crash the kubelet logs a Normal Started
+// for the same pod, which the function reports as a recovery: those must
+// resolve nothing (the pod restarting is part of the crash loop). Finally the
+// fix is rolled out and a pod of the new ReplicaSet starts: its Started
+// resolves the incident.
 //
 // Slack must show one top-level message for the incident, counting every
 // distinct event and none of the redeliveries, thread replies at least the
@@ -160,13 +163,8 @@ func takeReported(t testing.TB, buf *bytes.Buffer) []reported {
 // stands for (app_crash), and the recovery as an update of that message and
 // a thread note, not a new post.
 //
-// Left out: in a real crash loop the kubelet also logs Pulled ("Container
-// image ... already present on machine"), Created and Started on every
-// restart. Today Pulled and Started are recoveries the moment they arrive,
-// so each restart resolves the incident and the next BackOff posts a new
-// message (five posts, then a storm message, in the first five minutes);
-// the replay sends only the BackOff events and the final Started until a
-// recovery waits for the container to stay up.
+// Left out: the kubelet's Pulled and Created events of every restart (Pulled
+// is a recovery like Started; Created reports nothing).
 func TestReplayCrashLoopThroughHandler(t *testing.T) {
 	const (
 		replyInterval = 5 * time.Minute
@@ -230,6 +228,13 @@ func TestReplayCrashLoopThroughHandler(t *testing.T) {
 		last     time.Time
 	)
 	for backoff := 10 * time.Second; at.Before(start.Add(time.Hour)); backoff = min(2*backoff, maxBackoff) {
+		// The container starts again (a recovery report from the failing
+		// pod), runs a few seconds and crashes.
+		startedID := fmt.Sprintf("1x8k2s%07d", distinct)
+		started := crashLoopEntry(t, startedID, replayPod+".187b0c2d4e5f6a7c", "Normal", "Started", "Started container app", distinct+1, start, at)
+		if r := deliver("restart "+startedID, publishedEvent(t, started, fmt.Sprint(12000000000000000+distinct), at.Add(time.Second)), at.Add(latency)); r.Action != "" || r.Suppressed != "no_open_incident" {
+			t.Errorf("restart %s of the crash-looping pod: %+v, want it to resolve nothing", startedID, r)
+		}
 		at = at.Add(run)
 		id := fmt.Sprintf("1x8k2f%07d", distinct)
 		entry := crashLoopEntry(t, id, eventName, "Warning", "BackOff", message, distinct+1, start.Add(run), at)
@@ -254,9 +259,11 @@ func TestReplayCrashLoopThroughHandler(t *testing.T) {
 		t.Fatalf("the events span %s, want most of an hour", span)
 	}
 
-	// The fix is rolled out: the container starts and stays up.
+	// The fix is rolled out: a pod of the new ReplicaSet starts and stays up.
 	upAt := last.Add(maxBackoff + time.Second)
-	up := crashLoopEntry(t, "1x8k2fstarted", replayPod+".187b0c2d4e5f6a7c", "Normal", "Started", "Started container app", 1, upAt, upAt)
+	const fixedPod = "app-5b6c7d8e9-n3q7r"
+	up := bytes.ReplaceAll(crashLoopEntry(t, "1x8k2fstarted", fixedPod+".187b0c2d4e5f6a7d", "Normal", "Started", "Started container app", 1, upAt, upAt),
+		[]byte(replayPod), []byte(fixedPod))
 	recovery := deliver("Started", publishedEvent(t, up, "11000000000009999", upAt.Add(time.Second)), upAt.Add(latency))
 	if recovery.Action != "resolve" {
 		t.Errorf("the Started event: %+v, want action resolve", recovery)
@@ -308,6 +315,6 @@ func TestReplayCrashLoopThroughHandler(t *testing.T) {
 	if p := fake.Problems(); len(p) > 0 {
 		t.Errorf("Slack would reject: %q", p)
 	}
-	t.Logf("%d deliveries (%d BackOff events over %s, %d redeliveries suppressed, 1 Started) through Handle -> %d top-level message, %d updates, %d thread replies + recovery note, %d Slack calls",
-		distinct+len(redeliver)+1, distinct, last.Sub(start), suppress["duplicate"], len(msgs), m.Updates, replies, len(fake.Calls()))
+	t.Logf("%d deliveries (%d BackOff events over %s, %d restarts of the failing pod, %d redeliveries suppressed, 1 Started of the fixed pod) through Handle -> %d top-level message, %d updates, %d thread replies + recovery note, %d Slack calls",
+		2*distinct+len(redeliver)+1, distinct, last.Sub(start), distinct, suppress["duplicate"], len(msgs), m.Updates, replies, len(fake.Calls()))
 }

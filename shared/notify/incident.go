@@ -42,6 +42,25 @@ type incident struct {
 
 func (in *incident) msg() *slackMsg { return &in.slackMsg }
 
+// restartsInPlace reports whether Kubernetes recovery r is only the failing
+// pod itself starting again, which is part of the failure rather than its
+// end: a crash-looping pod logs Pulled/Started before every crash. A new pod
+// (the fixed rollout) starting, or the same pod once an image pull finally
+// succeeds, still resolves the incident. (ECS tasks never restart in place;
+// the Azure scan reports a recovery only from the container group's state.)
+func (in *incident) restartsInPlace(r *failure.Failure) bool {
+	if r.Platform != failure.Kubernetes {
+		return false
+	}
+	switch in.Diagnosis.Cause {
+	case classify.AppCrash, classify.OutOfMemory, classify.HealthCheckFailed,
+		classify.CommandNotFound, classify.ImagePlatformMismatch:
+		task := taskName(r)
+		return task != "" && slices.Contains(in.Tasks, task)
+	}
+	return false
+}
+
 func (in *incident) message() Message {
 	shown := in.Tasks[max(len(in.Tasks)-maxTaskNames, 0):]
 	return render(&in.Failure, in.Diagnosis, status{
@@ -248,7 +267,8 @@ func (n *Notifier) recoverWorkload(ctx context.Context, f *failure.Failure) (Res
 	for _, key := range idxKeys(idx) {
 		var resolved bool
 		in, err := mutate(ctx, n.opts.store, key, n.incidentTTL(), func(cur *incident) *incident {
-			resolved = cur != nil && (cur.open(now, n.cfg.IncidentWindow) || (cur.Resolved && !cur.RecoveryNote))
+			resolved = cur != nil && (cur.open(now, n.cfg.IncidentWindow) || (cur.Resolved && !cur.RecoveryNote)) &&
+				!cur.restartsInPlace(f)
 			if !resolved || cur.Resolved {
 				return nil
 			}

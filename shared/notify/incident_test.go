@@ -75,7 +75,9 @@ func TestIncidentLifecycle(t *testing.T) {
 	for i, s := range steps {
 		f, d := crash("cart", i)
 		d.Cause = s.cause
-		f.Recovered = s.recovered
+		if f.Recovered = s.recovered; f.Recovered {
+			f.Task = "cart-8e1a-000" // a pod of the fixed rollout is up
+		}
 		res := notifyAt(t, h, s.at, f, d)
 		if res.Action != s.wantAction || res.Suppressed != s.wantSupp {
 			t.Errorf("step %d (%s): %+v, want action %q suppressed %q", i, s.at, res, s.wantAction, s.wantSupp)
@@ -98,6 +100,51 @@ func TestIncidentLifecycle(t *testing.T) {
 	}
 	if oom := msgs[1]; oom.Metadata.EventPayload["cause"] != "out_of_memory" || !strings.HasPrefix(oom.Text, ":white_check_mark:") {
 		t.Errorf("OOM incident = %q %v", oom.Text, oom.Metadata)
+	}
+}
+
+// TestRestartInPlaceDoesNotResolve: between crashes a crash-looping pod logs
+// Pulled and Started, which the GKE function reports as recoveries. They must
+// not resolve the crash loop (or it would flap: resolved, then a new post on
+// the next BackOff); a new pod coming up does. For an image pull failure, the
+// same pod starting is the recovery.
+func TestRestartInPlaceDoesNotResolve(t *testing.T) {
+	h := newHarness(t, Config{ReplyInterval: 5 * time.Minute, IncidentWindow: time.Hour})
+	up := func(workload, pod string, i int) *failure.Failure {
+		return &failure.Failure{Platform: failure.Kubernetes, Account: "acme-prod", Cluster: "prod-eu", Namespace: "shop",
+			Workload: workload, Task: pod, Recovered: true, EventID: fmt.Sprintf("up-%s-%d", workload, i)}
+	}
+	f, d := crash("cart", 0) // pod cart-7d9f-000 crash-loops
+	notifyAt(t, h, 0, f, d)
+	pull := &failure.Failure{Platform: failure.Kubernetes, Account: "acme-prod", Cluster: "prod-eu", Namespace: "shop",
+		Workload: "web", Task: "web-5c8d-000", Reason: "Failed", EventID: "web-0",
+		Messages: []string{`Failed to pull image "shop/web:1.4": not found`}}
+	notifyAt(t, h, 0, pull, classify.Diagnosis{Cause: classify.ImageNotFound, Title: "Image or tag does not exist", Confidence: classify.High})
+
+	steps := []struct {
+		name   string
+		at     time.Duration
+		f      *failure.Failure
+		action string
+		supp   string
+	}{
+		{"crash-looping pod starts again", time.Minute, up("cart", "cart-7d9f-000", 1), "", "no_open_incident"},
+		{"the pod crashes again", 2 * time.Minute, nil, "update", ""},
+		{"a new pod of the fixed rollout starts", 3 * time.Minute, up("cart", "cart-8e1a-000", 2), "resolve", ""},
+		{"the pod that could not pull starts", 4 * time.Minute, up("web", "web-5c8d-000", 3), "resolve", ""},
+	}
+	for i, s := range steps {
+		g := s.f
+		if g == nil {
+			g, d = crash("cart", 4)
+		}
+		res := notifyAt(t, h, s.at, g, d)
+		if res.Action != s.action || res.Suppressed != s.supp {
+			t.Errorf("step %d (%s): %+v, want action %q suppressed %q", i, s.name, res, s.action, s.supp)
+		}
+	}
+	if n := len(h.slack.Messages()); n != 2 {
+		t.Errorf("%d top-level messages, want the 2 incidents only", n)
 	}
 }
 
@@ -125,7 +172,7 @@ func TestWebhookSuppressesRepeats(t *testing.T) {
 		got = append(got, res.Action+res.Suppressed)
 	}
 	f, _ := crash("cart", 9)
-	f.Recovered = true
+	f.Recovered, f.Task = true, "cart-8e1a-000" // a pod of the fixed rollout is up
 	res := notifyAt(t, h, 10*time.Minute, f, classify.Diagnosis{Cause: classify.NotAFailure})
 	got = append(got, res.Action)
 	if want := "post repeat repeat repeat repeat resolve"; strings.Join(got, " ") != want {

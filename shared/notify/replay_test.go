@@ -183,9 +183,12 @@ func TestReplayGKECrashLoopHour(t *testing.T) {
 		}
 		last = f
 	}
-	// The deployment is fixed: the pod starts and stays up.
+	// The deployment is fixed: a pod of the new ReplicaSet starts and stays
+	// up. (A crash-looping pod starting again between crashes resolves
+	// nothing: TestRestartInPlaceDoesNotResolve.)
 	r.clock.Set(now.Add(time.Minute))
 	up := last
+	up.Task = "api-5b6c7d8e9-n3q7r"
 	up.Reason, up.Messages, up.Recovered, up.EventID = "Started", []string{"Started container api"}, true, "1xrecovered"
 	out, err := r.reporter.Report(ctx, &up)
 	if err != nil || out.Result.Action != "resolve" {
