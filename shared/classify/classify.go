@@ -87,10 +87,7 @@ func decide(reason string, msgs, logs []string, exit int, hasExit bool, configur
 		var h hits
 		eng.ac.scan(m, &h)
 		if image == "" && render {
-			image = imageIn(m, &h)
-			if image == "" && h.has(eng.tagRepoID) {
-				image = tagNotFound(m)
-			}
+			image = imageNamed(m, &h)
 		}
 		if !hasTextExit {
 			textExit, hasTextExit = exitIn(m, &h)

@@ -76,6 +76,28 @@ func resolvePull(ref, msg string) (Cause, Cause) {
 	return RegistryAuth, ImageNotFound
 }
 
+// ImageInMessage returns the image reference an error or event message
+// names (`Failed to pull image "REF"`, `pull access denied for REF`,
+// `The image 'REF' in container group`, `Tag T not found in repository R`,
+// ...), or "". Decoders use it to fill Failure.Image when the event has no
+// image field.
+func ImageInMessage(msg string) string {
+	var h hits
+	eng.ac.scan(msg, &h)
+	return imageNamed(msg, &h)
+}
+
+// imageNamed is ImageInMessage on an already scanned message.
+func imageNamed(msg string, h *hits) string {
+	if ref := imageIn(msg, h); ref != "" {
+		return ref
+	}
+	if h.has(eng.tagRepoID) {
+		return tagNotFound(msg)
+	}
+	return ""
+}
+
 // imageIn extracts the image reference a message names, or "". The result
 // is a substring of msg.
 func imageIn(msg string, h *hits) string {

@@ -49,15 +49,13 @@ func TestImageFromMessage(t *testing.T) {
 		{`(InaccessibleImage) The image 'agoacontainer/agoa:v1' in container group 'agoa' is not accessible.`, "agoacontainer/agoa:v1", "ARM, corpus"},
 		{`error execing credential provider plugin ecr-credential-provider for image XXX.dkr.ecr.us-west-2.amazonaws.com/cilium/cilium: context deadline exceeded`, "XXX.dkr.ecr.us-west-2.amazonaws.com/cilium/cilium", "kubelet, corpus"},
 		{`CannotPullContainerError: Tag latest not found in repository docker.io/library/owncloud`, "docker.io/library/owncloud:latest", "ECS agent, corpus"},
+		{`Failed to apply default image tag "https://harbor.k8s.mybank/release/name:1.1.0": couldn't parse image reference "https://harbor.k8s.mybank/release/name:1.1.0": invalid reference format.`, "https://harbor.k8s.mybank/release/name:1.1.0", "kubelet InspectFailed, corpus"},
+		{`Container image "registry.k8s.io/pause:3.9" already present on machine`, "registry.k8s.io/pause:3.9", "kubelet Pulled, shared/kube testdata/describe"},
+		{`Successfully pulled image "nginx:1.25" in 1.2s`, "nginx:1.25", "kubelet Pulled"},
+		{`Started container app`, "", "kubelet Started: names no image"},
 	}
 	for _, tc := range cases {
-		var h hits
-		eng.ac.scan(tc.message, &h)
-		got := imageIn(tc.message, &h)
-		if got == "" {
-			got = tagNotFound(tc.message)
-		}
-		if got != tc.want {
+		if got := ImageInMessage(tc.message); got != tc.want {
 			t.Errorf("image in %q = %q, want %q (%s)", tc.message, got, tc.want, tc.source)
 		}
 	}

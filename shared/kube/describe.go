@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tracegrid/tracegrid/shared/classify"
 	"github.com/tracegrid/tracegrid/shared/failure"
 )
 
@@ -115,7 +116,7 @@ func ParseDescribe(text string) (*failure.Failure, error) {
 	}
 	if f.Image == "" {
 		for _, m := range msgs {
-			if f.Image = ImageFromMessage(m); f.Image != "" {
+			if f.Image = classify.ImageInMessage(m); f.Image != "" {
 				break
 			}
 		}

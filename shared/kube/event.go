@@ -13,6 +13,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/tracegrid/tracegrid/shared/classify"
 	"github.com/tracegrid/tracegrid/shared/failure"
 )
 
@@ -162,7 +163,7 @@ func (e Event) Failure() *failure.Failure {
 	if f.Container == "" {
 		f.Container = containerFromMessage(e.Message)
 	}
-	f.Image = ImageFromMessage(e.Message)
+	f.Image = classify.ImageInMessage(e.Message)
 	if msg := strings.TrimSpace(e.Message); msg != "" {
 		f.Messages = []string{msg}
 	}

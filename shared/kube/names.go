@@ -110,18 +110,3 @@ func containerFromMessage(msg string) string {
 	}
 	return ""
 }
-
-// imageInMessage matches the quoted image in kubelet messages:
-// `Failed to pull image "REF"`, `Back-off pulling image "REF"`,
-// `Container image "REF" already present`, `Failed to apply default image
-// tag "REF"`.
-var imageInMessage = regexp.MustCompile(`[Ii]mage (?:tag )?"([^"\s]+)"`)
-
-// ImageFromMessage returns the image reference quoted in a kubelet event
-// message, or "".
-func ImageFromMessage(msg string) string {
-	if m := imageInMessage.FindStringSubmatch(msg); m != nil {
-		return m[1]
-	}
-	return ""
-}
