@@ -67,20 +67,19 @@ func (v verdict) diagnosis() Diagnosis {
 }
 
 // decide picks the cause. Order: a decisive platform reason code (with the
-// message that names the same cause as evidence, when there is one); the first
-// strong rule in table order over all messages (earlier message wins a tie);
-// a rule for wording containers write themselves, on the newest log line it
-// holds for (so a log line can neither silence a failure nor pass for a
-// platform error); the exit code; a weak rule (a
-// wrapper such as CrashLoopBackOff); a weak reason code; otherwise unknown
-// with the raw message as evidence.
+// message that names the same cause as evidence, when there is one); the
+// strongest rule over all messages (a higher tier wins, an earlier message
+// wins a tie, and within a message the innermost clause); a rule for wording
+// containers write themselves, on the newest log line it holds for (so a log
+// line can neither silence a failure nor pass for a platform error); the
+// exit code; a symptom rule (a wrapper such as CrashLoopBackOff); a weak
+// reason code; otherwise unknown with the raw message as evidence.
 //
 // render asks for the image the messages name (for commands); the CLI's
 // Text path skips that work.
 func decide(reason string, msgs, logs []string, exit int, hasExit bool, configured string, render bool) verdict {
 	rc, rcFound := reasonCode(reason)
-	strong, weak := -1, -1
-	var sv, wv verdict
+	var strong, weak pick
 	textExit, hasTextExit := 0, false
 	image := configured
 	for _, m := range msgs {
@@ -92,47 +91,32 @@ func decide(reason string, msgs, logs []string, exit int, hasExit bool, configur
 		if !hasTextExit {
 			textExit, hasTextExit = exitIn(m, &h)
 		}
-		limit := len(rules)
-		if strong >= 0 {
-			limit = strong
+		s, w := bestRules(m, &h, false, configured)
+		if s.ok && (!strong.ok || s.tier > strong.tier) {
+			strong = s
 		}
-		weakLimit := len(rules)
-		if weak >= 0 {
-			weakLimit = weak
-		}
-		for from := 0; ; {
-			i, v := firstRule(m, &h, from, limit, weakLimit, false, configured)
-			if i < 0 {
-				break
-			}
-			if rules[i].weak {
-				weak, wv, weakLimit, from = i, v, i, i+1
-				continue
-			}
-			strong, sv = i, v
-			break
+		if w.ok && !weak.ok {
+			weak = w
 		}
 	}
 	// Log lines, newest first: the newest line a strong rule holds for decides.
-	for k := len(logs) - 1; k >= 0 && strong < 0; k-- {
+	for k := len(logs) - 1; k >= 0 && !strong.ok; k-- {
 		var h hits
 		eng.ac.scan(logs[k], &h)
-		if i, v := firstRule(logs[k], &h, 0, len(rules), 0, true, configured); i >= 0 {
-			strong, sv = i, v
-		}
+		strong, _ = bestRules(logs[k], &h, true, configured)
 	}
 	if rcFound && !rc.weak {
 		// A decisive reason code; a message that names the same cause is
 		// the better evidence.
-		if strong >= 0 && sv.cause == rc.cause {
-			sv.conf, sv.image = rc.conf, image
-			return sv
+		if strong.ok && strong.cause == rc.cause {
+			strong.conf, strong.image = rc.conf, image
+			return strong.verdict
 		}
 		return verdict{cause: rc.cause, conf: rc.conf, evidence: reason, image: image}
 	}
-	if strong >= 0 {
-		sv.image = image
-		return sv
+	if strong.ok {
+		strong.image = image
+		return strong.verdict
 	}
 	if hasExit || hasTextExit {
 		if !hasExit {
@@ -142,12 +126,17 @@ func decide(reason string, msgs, logs []string, exit int, hasExit bool, configur
 		v.image, v.exitField = image, hasExit
 		return v
 	}
-	if weak >= 0 {
-		wv.image = image
-		return wv
+	if weak.ok {
+		weak.image = image
+		return weak.verdict
 	}
 	if rcFound {
 		return verdict{cause: rc.cause, conf: rc.conf, evidence: reason, image: image}
+	}
+	for _, m := range msgs {
+		if c, second, ok := fallback.predict(m); ok {
+			return verdict{cause: c, conf: Low, runnerUp: second, evidence: strings.TrimSpace(m), image: image, rule: modelRule}
+		}
 	}
 	v := verdict{cause: Unknown, conf: Low, image: image}
 	if len(msgs) > 0 {
@@ -159,20 +148,36 @@ func decide(reason string, msgs, logs []string, exit int, hasExit bool, configur
 	return v
 }
 
-// firstRule returns the index and verdict of the first rule in [from, limit)
-// that holds for m, or -1. Weak rules at or after weakLimit are skipped; on
-// a log line only the families containers write themselves are tried.
-func firstRule(m string, h *hits, from, limit, weakLimit int, logLine bool, configured string) (int, verdict) {
-	for i := from; i < limit; i++ {
+// pick is the rule chosen for a message, if any.
+type pick struct {
+	verdict
+	tier tier
+	ok   bool
+}
+
+// bestRules returns the strongest non-symptom rule that holds for m and the
+// strongest symptom rule: the highest tier, then the naming phrase deepest in
+// the message, then table order. On a log line only the families containers
+// write themselves are tried, and no symptom rule.
+func bestRules(m string, h *hits, logLine bool, configured string) (strong, weak pick) {
+	strongPos, weakPos := -1, -1
+	for i := range rules {
 		r := &rules[i]
-		if r.weak && i >= weakLimit || logLine && !r.log {
+		if logLine && !r.log {
 			continue
 		}
-		pos, ok := r.matches(m, h)
-		if !ok {
+		best, bestPos := &strong, &strongPos
+		if r.tier == symptom {
+			best, bestPos = &weak, &weakPos
+		}
+		if best.ok && r.tier < best.tier {
 			continue
 		}
-		v := verdict{cause: r.cause, conf: r.conf, runnerUp: r.runnerUp, evidence: evidenceAt(m, pos, h), rule: r.name}
+		pos, from, ok := r.matches(m, h)
+		if !ok || best.ok && r.tier == best.tier && pos <= *bestPos {
+			continue
+		}
+		v := verdict{cause: r.cause, conf: r.conf, runnerUp: r.runnerUp, evidence: evidenceAt(m, from, h), rule: r.name}
 		if r.pull {
 			ref := configured
 			if ref == "" {
@@ -180,9 +185,13 @@ func firstRule(m string, h *hits, from, limit, weakLimit int, logLine bool, conf
 			}
 			v.cause, v.runnerUp = resolvePull(ref, m)
 		}
-		return i, v
+		if v.cause == ImageNotFound && malformedRef(imageIn(m, h)) {
+			// "Image 'repo:' not found": the reference itself is broken.
+			v.cause, v.conf, v.runnerUp = InvalidImageReference, High, ImageNotFound
+		}
+		*best, *bestPos = pick{verdict: v, tier: r.tier, ok: true}, pos
 	}
-	return -1, verdict{}
+	return strong, weak
 }
 
 // evidenceAt returns the innermost error text around pos: from the end of

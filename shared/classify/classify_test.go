@@ -137,10 +137,10 @@ func TestClassifyFailures(t *testing.T) {
 			source:   "https://github.com/jacobalberty/unifi-docker/issues/641 (corpus)"},
 		{name: "unknown-keeps-message",
 			f: failure.Failure{Platform: failure.Kubernetes, Namespace: "shop", Task: "api-1",
-				Messages: []string{"  Failed to pull image \"kubernetes/pause\": image pull failed for unknown error  "}},
-			want: Unknown, conf: Low, evidence: "Failed to pull image \"kubernetes/pause\": image pull failed for unknown error",
+				Messages: []string{"  Zork: frobnication quux  "}},
+			want: Unknown, conf: Low, evidence: "Zork: frobnication quux",
 			commands: []string{"kubectl describe pod api-1 --namespace shop"},
-			source:   "corpus (uncertain)"},
+			source:   "no wording the rules or the corpus know"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -59,6 +59,15 @@ func kindOf(host string) registryKind {
 // Registry, ...) more often means missing credentials. A reference that is
 // only a registry host has no repository at all.
 func resolvePull(ref, msg string) (Cause, Cause) {
+	// A status code the registry sent decides: 404 is a missing repository
+	// (ECR's "API error (404): pull access denied"), 401/403 refused
+	// credentials.
+	switch {
+	case strings.Contains(msg, "(404)") || strings.Contains(msg, " 404 "):
+		return ImageNotFound, RegistryAuth
+	case strings.Contains(msg, "(401)") || strings.Contains(msg, "(403)") || strings.Contains(msg, " 401 ") || strings.Contains(msg, " 403 "):
+		return RegistryAuth, ImageNotFound
+	}
 	if ref == "" {
 		// A registry API URL names the host and proves a repository path.
 		if host, _, _ := registryURL(msg); host != "" && kindOf(host) != dockerHub {
@@ -74,6 +83,18 @@ func resolvePull(ref, msg string) (Cause, Cause) {
 		return ImageNotFound, RegistryAuth
 	}
 	return RegistryAuth, ImageNotFound
+}
+
+// malformedRef reports whether ref, as a message quotes it, cannot be an
+// image reference: an empty tag or digest (`repo:` from an unset variable),
+// an empty path component, or a leading separator.
+func malformedRef(ref string) bool {
+	if ref == "" {
+		return false
+	}
+	last := ref[len(ref)-1]
+	return last == ':' || last == '@' || last == '/' || ref[0] == '/' || ref[0] == ':' ||
+		strings.Contains(ref, "//") || strings.Contains(ref, "::")
 }
 
 // ImageInMessage returns the image reference an error or event message

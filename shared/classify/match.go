@@ -22,9 +22,10 @@ type kwID uint16
 // hits is what one scan of one message found. The zero value is empty.
 type hits struct {
 	bits [maxKeywords / 64]uint64
-	// first is the byte offset where each phrase first starts; valid only
-	// where the bit is set.
+	// first and last are the byte offsets where each phrase first and last
+	// starts; valid only where the bit is set.
 	first [maxKeywords]int32
+	last  [maxKeywords]int32
 	// wraps are wrapper occurrences, in message order (the last maxWraps).
 	wraps  [maxWraps]wrapHit
 	nwraps int
@@ -140,10 +141,12 @@ func (a *automaton) scan(msg string, h *hits) {
 			continue
 		}
 		for _, id := range a.out[row/w] {
+			at := int32(i + 1 - len(a.phrase[id]))
 			if !h.has(id) {
 				h.bits[id>>6] |= 1 << (id & 63)
-				h.first[id] = int32(i + 1 - len(a.phrase[id]))
+				h.first[id] = at
 			}
+			h.last[id] = at
 			if a.wrap[id] {
 				if h.nwraps == maxWraps {
 					copy(h.wraps[:], h.wraps[1:])

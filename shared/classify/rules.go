@@ -8,16 +8,16 @@ import (
 // rule recognises one family of real failure wording. A rule matches a
 // message when, for every group in when, at least one phrase of the group
 // occurs (ASCII case-insensitively), no phrase of not occurs, and re (when
-// set) matches. Rules are tried in table order: specific wording first,
-// generic wrappers (weak rules) last, so the innermost cause wins.
+// set) matches. Among the rules that match one message, the highest tier
+// decides; within a tier, the rule whose naming phrase stands deepest in the
+// error chain (the innermost clause of `a: b: c`, `desc = `, `caused by`),
+// then table order.
 type rule struct {
 	name     string // family name, used by tests that cite the evidence
 	cause    Cause
 	conf     Confidence
 	runnerUp Cause
-	// weak rules name a wrapper or a symptom rather than a cause; they
-	// decide only when no strong rule, reason or exit code did.
-	weak bool
+	tier     tier
 	// pull marks ambiguous pull-denied wording, resolved by registry kind.
 	pull bool
 	// log marks families that containers themselves write (the corpus has
@@ -32,6 +32,35 @@ type rule struct {
 	notIDs []kwID
 }
 
+// tier orders the kinds of evidence a rule reads. A higher tier decides over
+// a lower one wherever it stands in the message; within a tier the innermost
+// clause wins, so a network error buried in a credentials or secrets wrapper
+// names the cause and the wrapper does not.
+type tier uint8
+
+const (
+	// symptom rules name a wrapper or a symptom (CrashLoopBackOff,
+	// ImagePullBackOff) rather than a cause; they decide only when no other
+	// rule, reason or exit code did.
+	symptom tier = iota
+	// generic wording also appears outside failures of its kind: a bare
+	// "unauthorized", "connection refused" in an application's log.
+	generic
+	// stage rules name the step that failed (reading secrets, the log
+	// driver, the pod sandbox, a mount) but not why it failed.
+	stage
+	// root rules name a root condition: a missing tag, the OOM killer, a
+	// full disk, a rate limit.
+	root
+	// network rules name a transport failure on the way to a registry
+	// (DNS, dial, TLS, timeouts): whatever wraps it, from credentials
+	// helpers to secrets retrieval, failed because of it.
+	network
+	// frame rules decide whatever they wrap: a probe's own result, an
+	// expected stop.
+	frame
+)
+
 // oneOf is shorthand for one group of alternative phrases.
 func oneOf(phrases ...string) []string { return phrases }
 
@@ -42,188 +71,240 @@ var pullContext = oneOf("pull", "registry", "image", "manifest", "/v2/", "resolv
 // rules is the rule table, in priority order.
 var rules = []rule{
 	// Expected stops and normal events: never posted.
-	{name: "ecs-expected-stop", cause: NotAFailure, conf: High,
+	{name: "ecs-expected-stop", tier: frame, cause: NotAFailure, conf: High,
 		when: [][]string{oneOf("scaling activity initiated by", "task stopped by user", "deregistration forced by user",
 			"has reached a steady state", ") deregistered ", ") registered ", "has begun draining connections")}},
-	{name: "ecs-service-started-tasks", cause: NotAFailure, conf: High,
+	{name: "aci-group-stopped", tier: frame, cause: NotAFailure, conf: Medium,
+		when: [][]string{oneOf("container group "), oneOf(" is stopped")}},
+	{name: "ecs-scaling-notice", tier: frame, cause: NotAFailure, conf: High,
+		when: [][]string{oneOf("successfully set desired count to")}},
+	{name: "ecs-deployment-completed", tier: frame, cause: NotAFailure, conf: High,
+		when: [][]string{oneOf("ecs deployment "), oneOf(" completed")}},
+	{name: "ecs-service-started-tasks", tier: frame, cause: NotAFailure, conf: High,
 		when: [][]string{oneOf(" has started "), oneOf(" tasks: ", "(task ")}},
-	{name: "k8s-normal-event", cause: NotAFailure, conf: High,
-		when: [][]string{oneOf("successfully assigned ", "successfully pulled image", "container image \"", "created container ",
-			"started container ", "stopping container ")},
+	{name: "k8s-normal-event", tier: frame, cause: NotAFailure, conf: High,
+		when: [][]string{oneOf("successfully assigned ", "successfully pulled image", "container image \"", "created container",
+			"started container", "stopping container ", "scaled down replica set", "scaled up replica set", "pulling image \"",
+			"cannot disrupt node")},
 		not: []string{"back-off", "failed", "error", "oom", "unhealthy"}},
 
 	// Image-pull family: explicit evidence first.
-	{name: "token-expired", cause: RegistryTokenExpired, conf: High,
+	{name: "token-expired", tier: root, cause: RegistryTokenExpired, conf: High,
 		when: [][]string{oneOf("authorization token has expired")}},
 	// Generic token wording also comes from other AWS calls (CloudWatch Logs,
 	// Secrets Manager), so it needs pull context.
-	{name: "token-expired-on-pull", cause: RegistryTokenExpired, conf: High,
+	{name: "token-expired-on-pull", tier: root, cause: RegistryTokenExpired, conf: High,
 		when: [][]string{oneOf("token has expired", "token is expired", "security token included in the request is invalid",
-			"security token included in the request is expired", "expiredtokenexception", "token expired"), pullContext}},
-	{name: "rate-limited", cause: RegistryRateLimited, conf: High,
+			"security token included in the request is expired", "expiredtokenexception", "token expired"), pullContext},
+		not: []string{"authorization token has expired"}},
+	// A credential helper or OAuth exchange that can no longer mint a token:
+	// the stored refresh token or session behind it expired.
+	{name: "token-refresh-failed", tier: root, cause: RegistryTokenExpired, conf: Medium, runnerUp: RegistryAuth,
+		when: [][]string{oneOf("oauth2: cannot fetch token", "invalid_grant", "invalid_rapt", "reauth related error",
+			"during token exchange", "access token: oauth2", "refresh token has expired", "failed to refresh token")}},
+	{name: "rate-limited", tier: root, cause: RegistryRateLimited, conf: High,
 		when: [][]string{oneOf("toomanyrequests", "too many requests", "pull rate limit", "pull qps exceeded",
 			"429 too many", "rate limit exceeded for", "you have reached your pull rate limit", "status 429", "error 429")}},
-	{name: "aci-registry-error-response", cause: RegistryRateLimited, conf: Medium, runnerUp: RegistryUnreachable,
+	{name: "aci-registry-error-response", tier: generic, cause: RegistryRateLimited, conf: Medium, runnerUp: RegistryUnreachable,
 		when: [][]string{oneOf("registryerrorresponse", "an error response is received from the docker registry")}},
-	{name: "docker-hub-unexpected-status", cause: RegistryRateLimited, conf: Medium, runnerUp: RegistryUnreachable,
+	{name: "docker-hub-unexpected-status", tier: root, cause: RegistryRateLimited, conf: Medium, runnerUp: RegistryUnreachable,
 		when: [][]string{oneOf("unexpected status code"), oneOf("registry-1.docker.io", "index.docker.io")},
 		not:  []string{" 400 bad request", " 500 ", " 502 ", " 503 ", " 504 ", " 401 ", " 403 ", " 404 "}},
-	{name: "invalid-reference", cause: InvalidImageReference, conf: High,
+	{name: "invalid-reference", tier: root, cause: InvalidImageReference, conf: High,
 		when: [][]string{oneOf("invalid reference format", "couldn't parse image reference", "invalidimagename",
 			"must not have leading or trailing whitespace", "repository name must be lowercase",
 			"repository name must have at least one component", "invalid image name", "could not parse reference",
-			"invalid reference:", "failed to parse image reference")}},
-	{name: "platform-mismatch", log: true, cause: ImagePlatformMismatch, conf: High,
+			"invalid reference:", "failed to parse image reference", "not a valid repository/tag", "invalid image reference",
+			"both a tag and digest", "image should not be null", "error parsing reference")}},
+	{name: "platform-mismatch", tier: root, log: true, cause: ImagePlatformMismatch, conf: High,
 		when: [][]string{oneOf("exec format error", "no matching manifest for", "does not match the specified platform",
 			"descriptor matching platform", "no match for platform in manifest", "cannot be used on this platform",
-			"image operating system", "platform mismatch", "no matching manifest")}},
-	{name: "image-format-unsupported", cause: ImageUnsupported, conf: High,
+			"image operating system", "platform mismatch", "no matching manifest", "osversionnotsupported", "os version of image",
+			"imageostypenotmatch", "doesn't support specified os")}},
+	{name: "image-format-unsupported", tier: root, cause: ImageUnsupported, conf: High,
 		when: [][]string{oneOf("diffids don't", "diffids do not match", "unsupported media type", "unsupported manifest",
 			"manifest version 2, schema 1", "schema 1 support", "unknown media type", "zstd", "unsupported image format",
-			"application/vnd.in-toto", "unsupported layer")}},
-	{name: "disk-full", log: true, cause: DiskFull, conf: High,
+			"application/vnd.in-toto", "unsupported layer", "missing signature key", "does not support oci index")}},
+	{name: "media-type-unsupported", tier: root, cause: ImageUnsupported, conf: High,
+		when: [][]string{oneOf("media type", "mediatype"), oneOf("unsupported", "unknown", "not supported", "invalid", "should be")}},
+	{name: "disk-full", tier: root, log: true, cause: DiskFull, conf: High,
 		when: [][]string{oneOf("no space left on device", "thin pool has", "ephemeral-storage", "ephemeral storage",
 			"diskpressure", "disk pressure", "out of disk", "disk quota exceeded", "applylayer exit status 1")}},
-	{name: "oom", log: true, cause: OutOfMemory, conf: High,
+	{name: "oom", tier: root, log: true, cause: OutOfMemory, conf: High,
 		when: [][]string{oneOf("outofmemoryerror", "oomkilled", "oomkilling", "oom-kill", "out of memory",
 			"killed due to memory usage", "low on resource: memory", "memory limit exceeded", "oom killed",
-			"exceeded its memory limit", "reason: oom")}},
-	{name: "log-driver", cause: LogConfigError, conf: High,
+			"exceeded its memory limit", "reason: oom", "vmalloc: allocation failure", "page allocation failure", "due to oom", "system oom", "oom encountered", "oom_kill", "oom-killer")}},
+	{name: "log-driver", tier: stage, cause: LogConfigError, conf: High,
 		when: [][]string{oneOf("failed to initialize logging driver", "failed to validate logger args", "logging driver",
-			"log driver", "failed to create cloudwatch log", "log group does not exist", "awslogs-group")}},
-	{name: "ecr-unreachable-for-auth", cause: RegistryUnreachable, conf: High,
+			"log driver", "failed to create cloudwatch log", "log group does not exist", "awslogs-group",
+			"[error] [config]")}},
+	{name: "ecr-unreachable-for-auth", tier: network, cause: RegistryUnreachable, conf: High,
 		when: [][]string{oneOf("cannot pull registry auth from amazon ecr"), oneOf("connection issue", "timeout", "timed out")}},
-	{name: "secret-store", cause: SecretUnavailable, conf: High,
+	{name: "secret-store", tier: stage, cause: SecretUnavailable, conf: High,
 		when: [][]string{oneOf("retrieve secret", "retrieve secrets", "unable to retrieve secret", "from asm", "from ssm",
 			"secretsmanager", "secrets manager", "parameter store", "parameternotfound", "invalidparameters",
 			"key vault", "keyvault", "cannot retrieve secret", "unable to fetch secret", "failed to fetch secret")}},
-	{name: "ecs-secrets-or-auth", cause: SecretUnavailable, conf: Medium, runnerUp: RegistryUnreachable,
+	{name: "ecs-secrets-or-auth", tier: stage, cause: SecretUnavailable, conf: Medium, runnerUp: RegistryUnreachable,
 		when: [][]string{oneOf("unable to pull secrets or registry auth")}},
-	{name: "k8s-secret-missing", cause: SecretUnavailable, conf: High,
+	{name: "k8s-secret-missing", tier: root, cause: SecretUnavailable, conf: High,
 		when: [][]string{oneOf("couldn't find key", "secret \"", "secrets \"", "configmap \"", "configmaps \"")},
 		re:   regexp.MustCompile(`(?i)couldn't find key|(?:secrets?|configmaps?) "[^"]*" not found`)},
-	{name: "ecr-permission", cause: RegistryAuth, conf: High,
+	{name: "k8s-secret-volume", tier: root, cause: SecretUnavailable, conf: High,
+		when: [][]string{oneOf("secrets store", "secrets-store", "secretproviderclass", "non-existent config key")}},
+	// GCR's own hint that the request carried no credentials: it decides
+	// over the "not found" it wraps (an image the caller may not see), not
+	// over a network failure.
+	{name: "no-credentials-on-request", tier: root, cause: RegistryAuth, conf: High,
+		when: [][]string{oneOf("no credentials on this request")}},
+	{name: "ecr-permission", tier: root, cause: RegistryAuth, conf: High,
 		when: [][]string{oneOf("ecr:batchgetimage", "ecr:getauthorizationtoken", "ecr:getdownloadurlforlayer",
-			"cannotpullecrcontainererror", "denied: user: arn:", "denied: user:")}},
-	{name: "credential-provider", cause: RegistryAuth, conf: High,
+			"cannotpullecrcontainererror", "denied: user: arn:", "denied: user:", "private repository credentials are not a supported")}},
+	{name: "credential-provider", tier: stage, cause: RegistryAuth, conf: High,
 		when: [][]string{oneOf("credential provider plugin", "registry credential provider", "failed getting credential",
 			"unable to retrieve auth token", "failed to fetch anonymous token", "failed to fetch oauth token",
 			"failed to authorize", "error getting credentials", "docker-credential-")}},
-	{name: "auth-required", cause: RegistryAuth, conf: High,
+	{name: "auth-required", tier: generic, cause: RegistryAuth, conf: High,
 		when: [][]string{oneOf("no basic auth credentials", "authentication required", "invalid username/password",
 			"incorrect username or password", "unauthorized: ", "401 unauthorized", "status 401",
 			"artifactregistry.repositories.downloadartifacts", "storage.objects.get", "denied: permission", "authentication is required",
 			"you have permission to access it", "403 forbidden", "status 403", "access denied", "denied: access forbidden",
 			"imagepullsecret", "unauthorized")},
 		not: []string{"pull access denied", "may require 'docker login'", "may require authorization", "insufficient_scope"}},
-	{name: "tag-not-found", cause: ImageNotFound, conf: High,
+	{name: "tag-not-found", tier: root, cause: ImageNotFound, conf: High,
 		when: [][]string{oneOf("manifest unknown", "name unknown", "not found in repository", "manifest for ",
 			"repository name not known", "no such image", "does not exist in repository", "code = notfound",
 			"requested image not found", "image not found", "not found: not found")},
-		not: []string{"pull access denied", "may require 'docker login'", "may require authorization"}},
+		not: []string{"pull access denied", "may require 'docker login'", "may require authorization", "no matching manifest"}},
 	// Old Docker clients answer "no such manifest" for an OCI index they cannot
-	// read (attestation manifests), so the tag may exist after all.
-	{name: "no-such-manifest", cause: ImageNotFound, conf: Medium, runnerUp: ImageUnsupported,
+	// read (attestation manifests): the tag exists, in a format they cannot use.
+	{name: "no-such-manifest", tier: root, cause: ImageUnsupported, conf: Medium, runnerUp: ImageNotFound,
 		when: [][]string{oneOf("no such manifest")}},
-	{name: "image-x-not-found", cause: ImageNotFound, conf: High,
+	{name: "image-x-not-found", tier: root, cause: ImageNotFound, conf: High,
 		when: [][]string{oneOf(" not found"), oneOf("image ", "repository ", "failed to resolve reference")},
 		not:  []string{"no pull access"},
 		re:   regexp.MustCompile(`(?i)(?:image|repository) "?[^\s"]+"? not found|failed to resolve reference "[^"]*": [^\s]+: not found`)},
-	{name: "pull-access-denied", cause: ImageNotFound, conf: Medium, runnerUp: RegistryAuth, pull: true,
+	{name: "pull-access-denied", tier: root, cause: ImageNotFound, conf: Medium, runnerUp: RegistryAuth, pull: true,
 		when: [][]string{oneOf("pull access denied", "may require 'docker login'", "may require authorization",
 			"insufficient_scope", "requested access to the resource is denied", "please check the image and registry credential",
 			"no pull access")}},
-	{name: "registry-network", cause: RegistryUnreachable, conf: High,
+	{name: "registry-network", tier: network, cause: RegistryUnreachable, conf: High,
 		when: [][]string{
 			oneOf("i/o timeout", "no such host", "client.timeout exceeded", "connection refused", "connection reset",
 				"tls handshake timeout", "x509:", "certificate signed by unknown authority", "server misbehaving",
 				"network is unreachable", "no route to host", "proxyconnect", "context deadline exceeded",
-				"502 bad gateway", "503 service unavailable", "504 gateway", "500 internal server error",
-				"unexpected status code", "temporary failure in name resolution", "request canceled", "could not reach",
+				"temporary failure in name resolution", "request canceled", "could not reach",
 				"timed out", "timeout exceeded"),
 			pullContext},
 		not: []string{"probe failed", "health check"}},
+	// A registry that answered with a server error is reachable but failing;
+	// an answer that names a cause (unauthorized, not found) decides over it.
+	{name: "registry-5xx", tier: generic, cause: RegistryUnreachable, conf: Medium,
+		when: [][]string{oneOf("502 bad gateway", "503 service unavailable", "504 gateway", "500 internal server error"), pullContext},
+		not: []string{"probe failed", "health check"}},
 
 	// Container start. A sandbox failure is the runtime's, not the app's.
-	{name: "pod-sandbox", cause: PlatformError, conf: High,
+	{name: "pod-sandbox", tier: frame, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("failed to create pod sandbox", "failed create pod sandbox", "failedcreatepodsandbox")}},
-	{name: "health-check-exec", cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
+	{name: "health-check-exec", tier: frame, cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
 		when: [][]string{oneOf("oci runtime exec failed")}},
-	{name: "health-tool-missing", cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
+	{name: "health-tool-missing", tier: root, cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
 		when: [][]string{oneOf(": curl: not found", ": wget: not found", ": nc: not found", "curl: command not found",
 			"wget: command not found")}},
-	{name: "passwd-missing", cause: ContainerConfigError, conf: Medium,
+	{name: "passwd-missing", tier: root, cause: ContainerConfigError, conf: Medium,
 		when: [][]string{oneOf("/etc/passwd", "unable to find user", "no users found", "chdir to cwd",
 			"error gathering device information", "no such device", "working directory", "invalid user")}},
-	{name: "exec-not-found", log: true, cause: CommandNotFound, conf: High,
+	{name: "security-context", tier: root, cause: ContainerConfigError, conf: High,
+		when: [][]string{oneOf("runasnonroot", "non-numeric user", "run as non-root", "has no healthcheck configured")}},
+	// ARM validation codes for container group properties.
+	{name: "aci-invalid-properties", tier: root, cause: ContainerConfigError, conf: High,
+		when: [][]string{oneOf("invalidostype", "resourcerequestsnotspecified", "resourcelimitslessthanrequests",
+			"containerlimitgreaterthan", "is greater than the total request")}},
+	// ECS API validation (RegisterTaskDefinition, RunTask): the task
+	// definition or its overrides; a more specific reason decides over it.
+	{name: "ecs-api-validation", tier: generic, cause: ContainerConfigError, conf: Medium,
+		when: [][]string{oneOf("clientexception", "invalidparameterexception")}},
+	{name: "ecs-task-size", tier: root, cause: ContainerConfigError, conf: High,
+		when: [][]string{oneOf("setting for container", "no fargate configuration exists")}},
+	// The host's runtime binary is missing, not the container's command.
+	{name: "host-runtime-missing", tier: root, cause: PlatformError, conf: High,
+		when: [][]string{oneOf("executable file not found", "no such file or directory", "invalid runtime name", "unknown runtime"),
+			oneOf("\"runc\"", "runc:", "/runc", "nvidia-container-runtime", "containerd-shim", "runtime name")}},
+	{name: "exec-not-found", tier: root, log: true, cause: CommandNotFound, conf: High,
 		when: [][]string{oneOf("executable file not found", "exec user process caused", "command not found",
 			"starting container process caused: exec:", "starting container process caused \"exec:", "exec: \"")},
 		not: []string{"exec format error"}},
 
 	// Volumes.
-	{name: "volume-mount", cause: VolumeMountFailed, conf: High,
+	{name: "volume-mount", tier: stage, cause: VolumeMountFailed, conf: High,
 		when: [][]string{oneOf("mountvolume.setup failed", "mountvolume.mountdevice failed", "unable to attach or mount volumes",
-			"failedattachvolume", "failed to attach volume", "unable to mount volumes", "attachvolume.attach failed", "efs utils", "efs volume", "mount.nfs",
+			"failedattachvolume", "volumedriver.mount", "failed to attach volume", "unable to mount volumes", "attachvolume.attach failed", "efs utils", "efs volume", "mount.nfs",
 			"unbound immediate persistentvolumeclaims", "persistentvolumeclaim", "multi-attach error", "azurefilevolume",
 			"azure file", "to rootfs at", "mount through procfd", "mounting volume", "error mounting", "failed to mount",
 			"mount failed", "volume mount")}},
 
 	// Probes and load balancers.
-	{name: "probe", cause: HealthCheckFailed, conf: High,
+	{name: "probe", tier: frame, cause: HealthCheckFailed, conf: High,
 		when: [][]string{oneOf("liveness probe failed", "readiness probe failed", "startup probe failed", "failed liveness probe",
 			"failed startup probe", "failed readiness probe", "health checks failed", "failed elb health checks",
 			"failed container health checks", "is unhealthy in", "health check failed", "healthcheck failed",
-			"unhealthy container", "probe failed", "unhealthythreshold")}},
+			"unhealthy container", "probe failed", "unhealthythreshold", " is unhealthy")}},
+
+	{name: "probe-kubelet", tier: frame, cause: HealthCheckFailed, conf: High,
+		when: [][]string{oneOf("liveness probe for", "readiness probe for", "startup probe for"), oneOf("failed")}},
 
 	// Placement.
-	{name: "quota", cause: QuotaExceeded, conf: High,
+	{name: "quota", tier: root, cause: QuotaExceeded, conf: High,
 		when: [][]string{oneOf("exceeded quota", "failed quota", "you've reached the limit", "exceeds limit",
 			"exceeds the maximum limit", "quota exceeded", "quotaexceeded", "containergroupquotareached",
-			"exceeding approved", "quota limit", "limit on the number of", "resource quota", "vcpu limit",
+			"exceeding approved", "above your limit", "quota limit", "limit on the number of", "resource quota", "vcpu limit",
 			"container group quota")}},
-	{name: "api-throttled", cause: PlatformError, conf: High,
+	{name: "api-throttled", tier: generic, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("requestlimitexceeded", "request limit exceeded", "throttlingexception", "rate exceeded",
 			"throttled")}},
-	{name: "capacity", cause: InsufficientCapacity, conf: High,
+	{name: "capacity", tier: root, cause: InsufficientCapacity, conf: High,
 		when: [][]string{oneOf("insufficient cpu", "insufficient memory", "insufficient pods", "insufficient nvidia",
 			"insufficient ephemeral", "resource:cpu", "resource:memory", "resource:gpu", "resource:eni", "resource:ports",
 			"resource:fargate",
-			"no container instance met all of its requirements", "unable to place a task", "capacity is unavailable",
+			"no container instance met all of its requirements", "capacity is unavailable",
 			"missing an attribute required by your task", "unable to attach network interface", "no available ip addresses",
 			"failed to assign an ip address", "insufficientfreeaddressesinsubnet", "not available in the location",
 			"insufficient capacity", "insufficientcapacity", "didn't match pod's node affinity", "untolerated taint",
 			"no nodes available to schedule", "didn't trigger scale-up", "insufficientinstancecapacity",
-			"nodes are available", "no container instances", "no capacity")}},
+			"no container instances", "no capacity", "resource_pool_exhausted", "not have enough resources available",
+			"host ports unavailable")}},
 
 	// Nodes.
-	{name: "node-gone", cause: NodeInterrupted, conf: High,
+	{name: "node-gone", tier: root, cause: NodeInterrupted, conf: High,
 		when: [][]string{oneOf("spotinterruption", "spot interruption", "terminationnotice", "host ec2",
 			"node no longer exists", "deleting all pods from node", "forceful termination", "evictionbyevictionapi",
 			"was preempted", "preempted by", "node is shutting down", "nodenotready", "node not ready", "shutting down node",
 			"spot task was interrupted", "was interrupted", "node shutdown", "instance terminated", "is disrupted",
-			"nodeshutdown", "deletionbygcpcontrollermanager", "node was drained")}},
+			"nodeshutdown", "deletionbygcpcontrollermanager", "node was drained", "noexecutetaintmanager", "taintmanagereviction",
+			"evict pod: ")}},
 
 	// Platform.
-	{name: "platform", cause: PlatformError, conf: High,
+	{name: "platform", tier: stage, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("not registered to use namespace", "missingsubscriptionregistration",
 			"not supported in the requested availability zone", "not supported in the requested",
 			"unable to retrieve oci runtime error", "devicemapper", "internalservererror",
 			"an internal error", "internal error occurred", "locationnotavailableforresourcetype", "not available for subscription",
-			"dockertimeouterror", "containerruntimeerror", "failed to create containerd task", "guest rpc failure")}},
+			"dockertimeouterror", "containerruntimeerror", "failed to create containerd task", "guest rpc failure",
+			"service linked role", "service-linked role", "reason: internal error")}},
 
 	// Application.
-	{name: "app-error", log: true, cause: AppCrash, conf: Medium,
+	{name: "app-error", tier: generic, log: true, cause: AppCrash, conf: Medium,
 		when: [][]string{oneOf("panic:", "traceback (most recent call last)", "segmentation fault", "fatal error",
 			"exception in thread", "unhandled exception", "errcode:", "can't create/write", "connection refused",
-			"exited with code", "exit status")}},
+			"exited with code", "exit status", "observed a panic", "nil pointer dereference", "no module named",
+			"modulenotfounderror", "cannot find module")}},
 
 	// Weak: wrappers and symptoms that do not name the cause themselves.
-	{name: "crash-loop", cause: AppCrash, conf: Medium, weak: true,
+	{name: "crash-loop", cause: AppCrash, conf: Medium, tier: symptom,
 		when: [][]string{oneOf("crashloopbackoff", "back-off restarting failed container", "essential container in task exited",
 			"restarting failed container", "backoff restarting", "container exited", "terminated")}},
-	{name: "pull-backoff", cause: ImageNotFound, conf: Low, runnerUp: RegistryAuth, weak: true,
+	{name: "pull-backoff", cause: ImageNotFound, conf: Low, runnerUp: RegistryAuth, tier: symptom,
 		when: [][]string{oneOf("imagepullbackoff", "back-off pulling image", "errimagepull", "errimageneverpull")}},
-	{name: "ecs-service-stopped-tasks", cause: NotAFailure, conf: Low, weak: true,
+	{name: "ecs-service-stopped-tasks", cause: NotAFailure, conf: Low, tier: symptom,
 		when: [][]string{oneOf(") has stopped ")}},
 }
 
@@ -346,32 +427,34 @@ func compile() *engine {
 	return e
 }
 
-// matches reports whether r holds for msg given its scan, and the byte
-// offset of the earliest phrase of its first group (the phrase that names
-// the cause; later groups only give context).
-func (r *rule) matches(msg string, h *hits) (int, bool) {
-	pos := -1
+// matches reports whether r holds for msg given its scan, with two byte
+// offsets among the last occurrences of its first group's phrases (the
+// phrases that name the cause, at their innermost places; later groups only
+// give context): depth, the deepest, ranks rules; from, the earliest, starts
+// the evidence.
+func (r *rule) matches(msg string, h *hits) (depth, from int, ok bool) {
+	depth, from = -1, len(msg)
 	for gi, g := range r.groups {
 		found := false
 		for _, id := range g {
 			if h.has(id) {
 				found = true
-				if p := int(h.first[id]); gi == 0 && (pos < 0 || p < pos) {
-					pos = p
+				if p := int(h.last[id]); gi == 0 {
+					depth, from = max(depth, p), min(from, p)
 				}
 			}
 		}
 		if !found {
-			return 0, false
+			return 0, 0, false
 		}
 	}
 	for _, id := range r.notIDs {
 		if h.has(id) {
-			return 0, false
+			return 0, 0, false
 		}
 	}
 	if r.re != nil && !r.re.MatchString(msg) {
-		return 0, false
+		return 0, 0, false
 	}
-	return pos, true
+	return depth, from, true
 }
