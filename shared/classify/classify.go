@@ -12,7 +12,7 @@ import (
 // platform reason code, the container's last log lines and the exit code.
 func Classify(f *failure.Failure) Diagnosis {
 	exit, hasExit := f.Exit()
-	v := decide(f.Reason, f.Messages, f.LogTail, exit, hasExit, f.Image, true)
+	v := decide(f.Platform, f.Reason, f.Messages, f.LogTail, exit, hasExit, f.Image, true)
 	d := v.diagnosis()
 	if v.exitField {
 		d.Evidence = "exit code " + strconv.Itoa(exit)
@@ -35,11 +35,12 @@ func Classify(f *failure.Failure) Diagnosis {
 // decides only (no command rendering) and does not allocate. The platform is
 // part of the CLI's input contract; the rules match wording families that
 // recur across platforms (a Docker daemon error reads the same under ECS on
-// EC2 as on a Kubernetes node), so the decision does not depend on it. Fix is
-// shared between calls: callers must not modify it.
-func Text(_ failure.Platform, message string) Diagnosis {
+// EC2 as on a Kubernetes node); the platform only tells who holds registry
+// credentials (see expiringToken). Fix is shared between calls: callers must
+// not modify it.
+func Text(p failure.Platform, message string) Diagnosis {
 	msgs := [1]string{message}
-	return decide("", msgs[:], nil, 0, false, "", false).diagnosis()
+	return decide(p, "", msgs[:], nil, 0, false, "", false).diagnosis()
 }
 
 // verdict is a decision before rendering.
@@ -77,7 +78,7 @@ func (v verdict) diagnosis() Diagnosis {
 //
 // render asks for the image the messages name (for commands); the CLI's
 // Text path skips that work.
-func decide(reason string, msgs, logs []string, exit int, hasExit bool, configured string, render bool) verdict {
+func decide(p failure.Platform, reason string, msgs, logs []string, exit int, hasExit bool, configured string, render bool) verdict {
 	rc, rcFound := reasonCode(reason)
 	var strong, weak pick
 	textExit, hasTextExit := 0, false
@@ -92,6 +93,9 @@ func decide(reason string, msgs, logs []string, exit int, hasExit bool, configur
 			textExit, hasTextExit = exitIn(m, &h)
 		}
 		s, w := bestRules(m, &h, false, configured)
+		if s.ok && s.cause == RegistryAuth && s.tier == generic && expiringToken(p, m, &h, configured) {
+			s.cause, s.conf, s.runnerUp = RegistryTokenExpired, Medium, RegistryAuth
+		}
 		if s.ok && (!strong.ok || s.tier > strong.tier) {
 			strong = s
 		}
@@ -146,6 +150,39 @@ func decide(reason string, msgs, logs []string, exit int, hasExit bool, configur
 		v.evidence = reason
 	}
 	return v
+}
+
+// expiringToken reports whether a 401 in m most likely means a lapsed
+// token: the registry hands out short-lived tokens (ECR 12 h, Artifact
+// Registry and GCR about 1 h) and the puller is not ECS, whose agent
+// refreshes them from the execution role, so the token was stored in a
+// pull secret or a Docker config.
+func expiringToken(p failure.Platform, m string, h *hits, configured string) bool {
+	if p == failure.ECS {
+		return false
+	}
+	unauthorized := false
+	for _, id := range eng.unauthorizedIDs {
+		unauthorized = unauthorized || h.has(id)
+	}
+	if !unauthorized {
+		return false
+	}
+	ref := configured
+	if ref == "" {
+		ref = imageIn(m, h)
+	}
+	host := ""
+	if ref != "" {
+		host, _, _ = splitHost(ref)
+	} else {
+		host, _, _ = registryURL(m)
+	}
+	switch kindOf(host) {
+	case ecrRegistry, garRegistry, gcrRegistry:
+		return true
+	}
+	return false
 }
 
 // pick is the rule chosen for a message, if any.

@@ -102,7 +102,7 @@ func TestRuleFamiliesCiteEvidence(t *testing.T) {
 		covered[tc.family] = true
 		t.Run(tc.family, func(t *testing.T) {
 			msgs := []string{tc.message}
-			v := decide("", msgs, nil, 0, false, "", false)
+			v := decide(tc.platform, "", msgs, nil, 0, false, "", false)
 			if v.rule != tc.family || v.cause != tc.want {
 				t.Errorf("got family %q cause %s, want family %q cause %s\nmessage: %q\nsource: %s", v.rule, v.cause, tc.family, tc.want, tc.message, tc.source)
 			}
@@ -117,7 +117,7 @@ func TestRuleFamiliesCiteEvidence(t *testing.T) {
 		if s.Uncertain {
 			continue
 		}
-		v := decide("", []string{s.Message}, nil, 0, false, "", false)
+		v := decide(s.Platform, "", []string{s.Message}, nil, 0, false, "", false)
 		if v.rule != "" && v.cause == s.Cause && !covered[v.rule] {
 			covered[v.rule] = true
 			t.Logf("%s: %.120q [%s]", v.rule, s.Message, s.Source)

@@ -37,8 +37,6 @@ const (
 
 // features fills s with the features of msg.
 func features(msg string, s *featureSet) {
-	var prev uint32
-	havePrev := false
 	for i := 0; i < len(msg) && s.n < maxFeatures; {
 		if !wordByte(msg[i]) {
 			i++
@@ -61,15 +59,9 @@ func features(msg string, s *featureSet) {
 		n := j - i
 		i = j
 		if n < 2 || n > 32 || digits == n && n != 3 || digits > 0 && hex == n && n >= 8 || digits > 3 && n > 6 {
-			// Skipped words also break pairs: "a 1234 b" pairs nothing.
-			havePrev = false
 			continue
 		}
 		s.add(h)
-		if havePrev {
-			s.add((prev^0x9e3779b9)*fnvPrime ^ h)
-		}
-		prev, havePrev = h, true
 	}
 }
 

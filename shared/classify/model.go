@@ -26,7 +26,7 @@ type featureCount struct {
 const minModelFeatures = 2
 
 // smoothing is the additive (Laplace) smoothing of feature counts.
-const smoothing = 0.5
+const smoothing = 0.2
 
 // model holds log P(feature | cause) for every counted feature and log
 // P(cause), indexed like modelCauses.

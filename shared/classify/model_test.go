@@ -142,7 +142,7 @@ func TestModelCrossValidation(t *testing.T) {
 		all.total += sc.total
 		all.unknown += sc.unknown
 		for _, s := range test {
-			v := decide("", []string{s.Message}, nil, 0, false, "", false)
+			v := decide(s.Platform, "", []string{s.Message}, nil, 0, false, "", false)
 			if v.rule == modelRule && !s.Uncertain {
 				byModel.total++
 				if v.cause == s.Cause {

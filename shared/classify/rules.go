@@ -82,10 +82,15 @@ var rules = []rule{
 		when: [][]string{oneOf("ecs deployment "), oneOf(" completed")}},
 	{name: "ecs-service-started-tasks", tier: frame, cause: NotAFailure, conf: High,
 		when: [][]string{oneOf(" has started "), oneOf(" tasks: ", "(task ")}},
+	// Normal Kubernetes events (kubelet, controllers, autoscalers) and ACI's
+	// lifecycle events, which reuse the kubelet's wording.
 	{name: "k8s-normal-event", tier: frame, cause: NotAFailure, conf: High,
 		when: [][]string{oneOf("successfully assigned ", "successfully pulled image", "container image \"", "created container",
 			"started container", "stopping container ", "scaled down replica set", "scaled up replica set", "pulling image \"",
-			"cannot disrupt node")},
+			"cannot disrupt node", "computed the desired num of replicas", "new size: ", "created pod: ", "deleted pod: ",
+			"pod triggered scale-up", "successfully provisioned volume", "attachvolume.attach succeeded", "job completed",
+			"saw completed job", "created job ", "became leader", "status is now: nodeready", "registered node ",
+			"starting kubelet", "updated computeddesiredcount")},
 		not: []string{"back-off", "failed", "error", "oom", "unhealthy"}},
 
 	// Image-pull family: explicit evidence first.
@@ -101,7 +106,8 @@ var rules = []rule{
 	// the stored refresh token or session behind it expired.
 	{name: "token-refresh-failed", tier: root, cause: RegistryTokenExpired, conf: Medium, runnerUp: RegistryAuth,
 		when: [][]string{oneOf("oauth2: cannot fetch token", "invalid_grant", "invalid_rapt", "reauth related error",
-			"during token exchange", "access token: oauth2", "refresh token has expired", "failed to refresh token")}},
+			"during token exchange", "access token: oauth2", "refresh token has expired", "failed to refresh token",
+			"access token has expired", "aadsts700082")}},
 	{name: "rate-limited", tier: root, cause: RegistryRateLimited, conf: High,
 		when: [][]string{oneOf("toomanyrequests", "too many requests", "pull rate limit", "pull qps exceeded",
 			"429 too many", "rate limit exceeded for", "you have reached your pull rate limit", "status 429", "error 429")}},
@@ -133,7 +139,7 @@ var rules = []rule{
 	{name: "oom", tier: root, log: true, cause: OutOfMemory, conf: High,
 		when: [][]string{oneOf("outofmemoryerror", "oomkilled", "oomkilling", "oom-kill", "out of memory",
 			"killed due to memory usage", "low on resource: memory", "memory limit exceeded", "oom killed",
-			"exceeded its memory limit", "reason: oom", "vmalloc: allocation failure", "page allocation failure", "due to oom", "system oom", "oom encountered", "oom_kill", "oom-killer")}},
+			"exceeded its memory limit", "reason: oom", "vmalloc: allocation failure", "page allocation failure", "due to oom", "system oom", "oom encountered", "oom_kill", "oom-killer", "oom_reaper")}},
 	{name: "log-driver", tier: stage, cause: LogConfigError, conf: High,
 		when: [][]string{oneOf("failed to initialize logging driver", "failed to validate logger args", "logging driver",
 			"log driver", "failed to create cloudwatch log", "log group does not exist", "awslogs-group",
@@ -162,7 +168,11 @@ var rules = []rule{
 	{name: "credential-provider", tier: stage, cause: RegistryAuth, conf: High,
 		when: [][]string{oneOf("credential provider plugin", "registry credential provider", "failed getting credential",
 			"unable to retrieve auth token", "failed to fetch anonymous token", "failed to fetch oauth token",
-			"failed to authorize", "error getting credentials", "docker-credential-")}},
+			"failed to authorize")}},
+	// A credential helper mints short-lived tokens; when it fails, the
+	// login or refresh token behind it has usually lapsed.
+	{name: "credential-helper", tier: stage, cause: RegistryTokenExpired, conf: Medium, runnerUp: RegistryAuth,
+		when: [][]string{oneOf("error getting credentials", "docker-credential-")}},
 	{name: "auth-required", tier: generic, cause: RegistryAuth, conf: High,
 		when: [][]string{oneOf("no basic auth credentials", "authentication required", "invalid username/password",
 			"incorrect username or password", "unauthorized: ", "401 unauthorized", "status 401",
@@ -180,9 +190,9 @@ var rules = []rule{
 	{name: "no-such-manifest", tier: root, cause: ImageUnsupported, conf: Medium, runnerUp: ImageNotFound,
 		when: [][]string{oneOf("no such manifest")}},
 	{name: "image-x-not-found", tier: root, cause: ImageNotFound, conf: High,
-		when: [][]string{oneOf(" not found"), oneOf("image ", "repository ", "failed to resolve reference")},
+		when: [][]string{oneOf(" not found"), oneOf("image ", "repository ", "failed to resolve ref")},
 		not:  []string{"no pull access"},
-		re:   regexp.MustCompile(`(?i)(?:image|repository) "?[^\s"]+"? not found|failed to resolve reference "[^"]*": [^\s]+: not found`)},
+		re:   regexp.MustCompile(`(?i)(?:image|repository) "?[^\s"]+"? not found|failed to resolve ref(?:erence)? "?[^"\s]*"?: [^\s]+: not found`)},
 	{name: "pull-access-denied", tier: root, cause: ImageNotFound, conf: Medium, runnerUp: RegistryAuth, pull: true,
 		when: [][]string{oneOf("pull access denied", "may require 'docker login'", "may require authorization",
 			"insufficient_scope", "requested access to the resource is denied", "please check the image and registry credential",
@@ -190,7 +200,9 @@ var rules = []rule{
 	{name: "registry-network", tier: network, cause: RegistryUnreachable, conf: High,
 		when: [][]string{
 			oneOf("i/o timeout", "no such host", "client.timeout exceeded", "connection refused", "connection reset",
-				"tls handshake timeout", "x509:", "certificate signed by unknown authority", "server misbehaving",
+				"tls handshake timeout", "x509:", "certificate signed by unknown authority", "server misbehaving", "proxy authentication required",
+				"unexpected eof", "handshake failure", "connection timed out", "broken pipe",
+				"use of closed network connection", "dial tcp", "network unreachable",
 				"network is unreachable", "no route to host", "proxyconnect", "context deadline exceeded",
 				"temporary failure in name resolution", "request canceled", "could not reach",
 				"timed out", "timeout exceeded"),
@@ -200,7 +212,7 @@ var rules = []rule{
 	// an answer that names a cause (unauthorized, not found) decides over it.
 	{name: "registry-5xx", tier: generic, cause: RegistryUnreachable, conf: Medium,
 		when: [][]string{oneOf("502 bad gateway", "503 service unavailable", "504 gateway", "500 internal server error"), pullContext},
-		not: []string{"probe failed", "health check"}},
+		not:  []string{"probe failed", "health check"}},
 
 	// Container start. A sandbox failure is the runtime's, not the app's.
 	{name: "pod-sandbox", tier: frame, cause: PlatformError, conf: High,
@@ -212,7 +224,7 @@ var rules = []rule{
 			"wget: command not found")}},
 	{name: "passwd-missing", tier: root, cause: ContainerConfigError, conf: Medium,
 		when: [][]string{oneOf("/etc/passwd", "unable to find user", "no users found", "chdir to cwd",
-			"error gathering device information", "no such device", "working directory", "invalid user")}},
+			"error gathering device information", "no such device", "working directory")}},
 	{name: "security-context", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("runasnonroot", "non-numeric user", "run as non-root", "has no healthcheck configured")}},
 	// ARM validation codes for container group properties.
@@ -224,7 +236,7 @@ var rules = []rule{
 	{name: "ecs-api-validation", tier: generic, cause: ContainerConfigError, conf: Medium,
 		when: [][]string{oneOf("clientexception", "invalidparameterexception")}},
 	{name: "ecs-task-size", tier: root, cause: ContainerConfigError, conf: High,
-		when: [][]string{oneOf("setting for container", "no fargate configuration exists")}},
+		when: [][]string{oneOf("setting for container", "no fargate configuration exists", "unable to assume the role")}},
 	// The host's runtime binary is missing, not the container's command.
 	{name: "host-runtime-missing", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("executable file not found", "no such file or directory", "invalid runtime name", "unknown runtime"),
@@ -237,7 +249,8 @@ var rules = []rule{
 	// Volumes.
 	{name: "volume-mount", tier: stage, cause: VolumeMountFailed, conf: High,
 		when: [][]string{oneOf("mountvolume.setup failed", "mountvolume.mountdevice failed", "unable to attach or mount volumes",
-			"failedattachvolume", "volumedriver.mount", "failed to attach volume", "unable to mount volumes", "attachvolume.attach failed", "efs utils", "efs volume", "mount.nfs",
+			"failedattachvolume", "volumedriver.mount", "are you trying to mount a directory onto a file",
+			"error while creating mount source path", "failed to attach volume", "unable to mount volumes", "attachvolume.attach failed", "efs utils", "efs volume", "mount.nfs",
 			"unbound immediate persistentvolumeclaims", "persistentvolumeclaim", "multi-attach error", "azurefilevolume",
 			"azure file", "to rootfs at", "mount through procfd", "mounting volume", "error mounting", "failed to mount",
 			"mount failed", "volume mount")}},
@@ -296,7 +309,9 @@ var rules = []rule{
 		when: [][]string{oneOf("panic:", "traceback (most recent call last)", "segmentation fault", "fatal error",
 			"exception in thread", "unhandled exception", "errcode:", "can't create/write", "connection refused",
 			"exited with code", "exit status", "observed a panic", "nil pointer dereference", "no module named",
-			"modulenotfounderror", "cannot find module")}},
+			"modulenotfounderror", "cannot find module", "keyerror:", "valueerror:", "typeerror:", "attributeerror:",
+			"nameerror:", "importerror:", "nullpointerexception", "illegalstateexception", "illegalargumentexception",
+			"uncaught exception", "unhandledpromiserejection")}},
 
 	// Weak: wrappers and symptoms that do not name the cause themselves.
 	{name: "crash-loop", cause: AppCrash, conf: Medium, tier: symptom,
@@ -376,6 +391,8 @@ type engine struct {
 	exitIDs  []kwID
 	// tagRepoID is ECS's "Tag T not found in repository R" wording.
 	tagRepoID kwID
+	// unauthorizedIDs are a registry's 401 wording (not a 403's).
+	unauthorizedIDs []kwID
 }
 
 var eng = compile()
@@ -423,6 +440,9 @@ func compile() *engine {
 		e.exitIDs = append(e.exitIDs, add(m, false))
 	}
 	e.tagRepoID = add(" not found in repository ", false)
+	for _, p := range []string{"unauthorized", "authentication required", "401"} {
+		e.unauthorizedIDs = append(e.unauthorizedIDs, add(p, false))
+	}
 	e.ac = newAutomaton(phrases, wrap)
 	return e
 }
