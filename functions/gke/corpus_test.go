@@ -46,11 +46,19 @@ func TestCorpusThroughPubSub(t *testing.T) {
 			continue // the classifier's own corpus test covers this one
 		}
 		got, err := Decode(messagePublished(withEvent(t, "corpus", reason, m.Message, ""), "1"))
-		if (kube.Event{Reason: reason}).Signal() == kube.SignalIgnore {
-			// Reasons from controllers outside Kubernetes' own (crossplane's
-			// UnpackPackage, ...) are not container failures: never posted.
+		switch (kube.Event{Reason: reason, Message: m.Message, InvolvedObject: kube.ObjectRef{Kind: "Pod"}}).Signal() {
+		case kube.SignalIgnore:
+			// Routine events, and reasons from controllers outside
+			// Kubernetes' own (crossplane's UnpackPackage, ...), are not
+			// container failures: never posted.
 			if err != nil || len(got) != 0 {
 				t.Errorf("line %d (%s): reason %s posts %v, %v", line, m.Source, reason, got, err)
+			}
+			continue
+		case kube.SignalRecovery:
+			// A pod's Pulled or Started resolves an incident; it is no failure.
+			if err != nil || len(got) != 1 || !got[0].Recovered {
+				t.Errorf("line %d (%s): reason %s decodes to %v, %v, want one recovery", line, m.Source, reason, got, err)
 			}
 			continue
 		}

@@ -80,6 +80,11 @@ func (v verdict) diagnosis() Diagnosis {
 // Text path skips that work.
 func decide(p failure.Platform, reason string, msgs, logs []string, exit int, hasExit bool, configured string, render bool) verdict {
 	rc, rcFound := reasonCode(reason)
+	if reason == "" && len(msgs) == 1 && !strings.ContainsAny(strings.TrimSpace(msgs[0]), " :") {
+		// A bare code where a message should be: ECS reports a placement
+		// failure's reason as just "AGENT" or "MISSING".
+		rc, rcFound = reasonCode(strings.TrimSpace(msgs[0]))
+	}
 	var strong, weak pick
 	textExit, hasTextExit := 0, false
 	image := configured
@@ -290,8 +295,9 @@ func byExit(code int, msgs []string) verdict {
 	case 139:
 		return verdict{cause: AppCrash, conf: High, evidence: ev}
 	case 143:
-		// SIGTERM: usually a stop that was asked for.
-		return verdict{cause: AppCrash, conf: Low, runnerUp: NotAFailure, evidence: ev}
+		// SIGTERM handled: a stop that was asked for (docker stop, a
+		// rollout, a scale-in) ended in a clean shutdown.
+		return verdict{cause: NotAFailure, conf: Medium, runnerUp: AppCrash, evidence: ev}
 	case 0:
 		return verdict{cause: AppCrash, conf: Low, runnerUp: NotAFailure, evidence: ev}
 	}
@@ -319,6 +325,8 @@ var reasonCodes = []struct {
 	{"EssentialContainerExited", reasonRule{AppCrash, Medium, true}},
 	{"OutOfMemoryError", reasonRule{OutOfMemory, High, false}},
 	// Kubernetes event reasons.
+	// ECS RunTask/StartTask failure reasons.
+	{"AGENT", reasonRule{PlatformError, Medium, false}},
 	{"OOMKilling", reasonRule{OutOfMemory, High, false}},
 	{"OOMKilled", reasonRule{OutOfMemory, High, false}},
 	{"NodeNotReady", reasonRule{NodeInterrupted, High, false}},

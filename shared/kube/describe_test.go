@@ -100,6 +100,7 @@ func TestParseDescribeCorpus(t *testing.T) {
 		"https://github.com/apecloud/kubeblocks/issues/4633":                    {"CrashLoopBackOff", 127},
 		"https://github.com/kubernetes/kubernetes/issues/131530":                {"OOMKilled", 0},
 		"https://github.com/operator-framework/operator-sdk-samples/issues/156": {"OOMKilled", 137},
+		"https://github.com/portainer/portainer/issues/5314":                    {"CrashLoopBackOff", 0},
 	}
 	f, err := os.Open("../../testdata/corpus/messages.jsonl")
 	if err != nil {
@@ -114,8 +115,8 @@ func TestParseDescribeCorpus(t *testing.T) {
 		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(m.Field, "kubectl describe") {
-			continue
+		if !strings.Contains(m.Field, "kubectl describe") || !strings.Contains(m.Message, "Exit Code:") {
+			continue // an Events line quoted from describe, not a container section
 		}
 		seen++
 		w, ok := want[m.Source]
