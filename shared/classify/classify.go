@@ -1,6 +1,7 @@
 package classify
 
 import (
+	mathbits "math/bits"
 	"strconv"
 	"strings"
 
@@ -80,10 +81,12 @@ func (v verdict) diagnosis() Diagnosis {
 // Text path skips that work.
 func decide(p failure.Platform, reason string, msgs, logs []string, exit int, hasExit bool, configured string, render bool) verdict {
 	rc, rcFound := reasonCode(reason)
-	if reason == "" && len(msgs) == 1 && !strings.ContainsAny(strings.TrimSpace(msgs[0]), " :") {
-		// A bare code where a message should be: ECS reports a placement
-		// failure's reason as just "AGENT" or "MISSING".
-		rc, rcFound = reasonCode(strings.TrimSpace(msgs[0]))
+	if reason == "" && len(msgs) == 1 && len(msgs[0]) <= maxBareCode {
+		if code := strings.TrimSpace(msgs[0]); !strings.ContainsAny(code, " :") {
+			// A bare code where a message should be: ECS reports a
+			// placement failure's reason as just "AGENT" or "MISSING".
+			rc, rcFound = reasonCode(code)
+		}
 	}
 	var strong, weak pick
 	textExit, hasTextExit := 0, false
@@ -199,39 +202,44 @@ type pick struct {
 
 // bestRules returns the strongest non-symptom rule that holds for m and the
 // strongest symptom rule: the highest tier, then the naming phrase deepest in
-// the message, then table order. On a log line only the families containers
-// write themselves are tried, and no symptom rule.
+// the message, then table order. Only rules whose first group has a phrase
+// in m are tried. On a log line only the families containers write
+// themselves are tried, and no symptom rule.
 func bestRules(m string, h *hits, logLine bool, configured string) (strong, weak pick) {
 	strongPos, weakPos := -1, -1
-	for i := range rules {
-		r := &rules[i]
-		if logLine && !r.log {
-			continue
-		}
-		best, bestPos := &strong, &strongPos
-		if r.tier == symptom {
-			best, bestPos = &weak, &weakPos
-		}
-		if best.ok && r.tier < best.tier {
-			continue
-		}
-		pos, from, ok := r.matches(m, h)
-		if !ok || best.ok && r.tier == best.tier && pos <= *bestPos {
-			continue
-		}
-		v := verdict{cause: r.cause, conf: r.conf, runnerUp: r.runnerUp, evidence: evidenceAt(m, from, h), rule: r.name}
-		if r.pull {
-			ref := configured
-			if ref == "" {
-				ref = imageIn(m, h)
+	cands := h.candidates()
+	for w, bits := range cands {
+		for bits != 0 {
+			r := &rules[w*64+mathbits.TrailingZeros64(bits)]
+			bits &= bits - 1
+			if logLine && !r.log {
+				continue
 			}
-			v.cause, v.runnerUp = resolvePull(ref, m)
+			best, bestPos := &strong, &strongPos
+			if r.tier == symptom {
+				best, bestPos = &weak, &weakPos
+			}
+			if best.ok && r.tier < best.tier {
+				continue
+			}
+			pos, from, ok := r.matches(m, h)
+			if !ok || best.ok && r.tier == best.tier && pos <= *bestPos {
+				continue
+			}
+			v := verdict{cause: r.cause, conf: r.conf, runnerUp: r.runnerUp, evidence: evidenceAt(m, from, h), rule: r.name}
+			if r.pull {
+				ref := configured
+				if ref == "" {
+					ref = imageIn(m, h)
+				}
+				v.cause, v.runnerUp = resolvePull(ref, m)
+			}
+			if v.cause == ImageNotFound && malformedRef(imageIn(m, h)) {
+				// "Image 'repo:' not found": the reference itself is broken.
+				v.cause, v.conf, v.runnerUp = InvalidImageReference, High, ImageNotFound
+			}
+			*best, *bestPos = pick{verdict: v, tier: r.tier, ok: true}, pos
 		}
-		if v.cause == ImageNotFound && malformedRef(imageIn(m, h)) {
-			// "Image 'repo:' not found": the reference itself is broken.
-			v.cause, v.conf, v.runnerUp = InvalidImageReference, High, ImageNotFound
-		}
-		*best, *bestPos = pick{verdict: v, tier: r.tier, ok: true}, pos
 	}
 	return strong, weak
 }
@@ -303,6 +311,9 @@ func byExit(code int, msgs []string) verdict {
 	}
 	return verdict{cause: AppCrash, conf: Medium, evidence: ev}
 }
+
+// maxBareCode bounds the length of a message read as a bare reason code.
+const maxBareCode = 40
 
 // reasonRule is what a platform reason code says by itself.
 type reasonRule struct {

@@ -7,6 +7,8 @@ package classify
 // decided from those hits; only the few rules whose phrases all occurred run
 // their (optional) regexp.
 
+import mathbits "math/bits"
+
 // maxKeywords bounds the phrase table so a scan's hit set lives on the stack.
 const maxKeywords = 640
 
@@ -38,6 +40,20 @@ type wrapHit struct {
 }
 
 func (h *hits) has(id kwID) bool { return h.bits[id>>6]&(1<<(id&63)) != 0 }
+
+// candidates returns the rules whose first group has a phrase in h: the
+// only rules that can match.
+func (h *hits) candidates() ruleSet {
+	var c ruleSet
+	for w, bits := range h.bits {
+		for bits != 0 {
+			id := w*64 + mathbits.TrailingZeros64(bits)
+			bits &= bits - 1
+			c.union(&eng.rulesOf[id])
+		}
+	}
+	return c
+}
 
 // automaton is a dense Aho-Corasick DFA over a compressed alphabet.
 type automaton struct {

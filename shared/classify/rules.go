@@ -415,6 +415,23 @@ type engine struct {
 	tagRepoID kwID
 	// unauthorizedIDs are a registry's 401 wording (not a 403's).
 	unauthorizedIDs []kwID
+	// rulesOf maps a phrase id to the rules whose first group holds it:
+	// only those rules can match a message the phrase occurs in.
+	rulesOf [maxKeywords]ruleSet
+}
+
+// maxRules bounds the rule table so a set of rules is two words.
+const maxRules = 128
+
+// ruleSet is a set of rule indexes.
+type ruleSet [maxRules / 64]uint64
+
+func (s *ruleSet) add(i int) { s[i>>6] |= 1 << (i & 63) }
+
+func (s *ruleSet) union(o *ruleSet) {
+	for i := range s {
+		s[i] |= o[i]
+	}
 }
 
 var eng = compile()
@@ -464,6 +481,14 @@ func compile() *engine {
 	e.tagRepoID = add(" not found in repository ", false)
 	for _, p := range []string{"unauthorized", "authentication required", "401"} {
 		e.unauthorizedIDs = append(e.unauthorizedIDs, add(p, false))
+	}
+	if len(rules) > maxRules {
+		panic("classify: too many rules; raise maxRules")
+	}
+	for i := range rules {
+		for _, id := range rules[i].groups[0] {
+			e.rulesOf[id].add(i)
+		}
 	}
 	e.ac = newAutomaton(phrases, wrap)
 	return e
