@@ -338,6 +338,7 @@ var reasonCodes = []struct {
 	// Kubernetes event reasons.
 	// ECS RunTask/StartTask failure reasons.
 	{"AGENT", reasonRule{PlatformError, Medium, false}},
+	{"INACTIVE", reasonRule{ContainerConfigError, Medium, false}},
 	{"OOMKilling", reasonRule{OutOfMemory, High, false}},
 	{"OOMKilled", reasonRule{OutOfMemory, High, false}},
 	{"NodeNotReady", reasonRule{NodeInterrupted, High, false}},

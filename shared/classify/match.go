@@ -10,7 +10,7 @@ package classify
 import mathbits "math/bits"
 
 // maxKeywords bounds the phrase table so a scan's hit set lives on the stack.
-const maxKeywords = 640
+const maxKeywords = 768
 
 // termBit marks a transition into a state where some phrase ends.
 const termBit = 1 << 31

@@ -93,7 +93,7 @@ var rules = []rule{
 			"pod triggered scale-up", "successfully provisioned volume", "attachvolume.attach succeeded", "job completed",
 			"saw completed job", "created job ", "became leader", "status is now: nodeready", "registered node ",
 			"starting kubelet", "updated computeddesiredcount", "in statefulset ", "scale-up: setting group",
-			"gracefully stopping")},
+			"gracefully stopping", "definition changed", "need to kill pod")},
 		not: []string{"back-off", "failed", "error", "oom", "unhealthy"}},
 
 	// Image-pull family: explicit evidence first.
@@ -110,7 +110,8 @@ var rules = []rule{
 	{name: "token-refresh-failed", tier: root, cause: RegistryTokenExpired, conf: Medium, runnerUp: RegistryAuth,
 		when: [][]string{oneOf("oauth2: cannot fetch token", "invalid_grant", "invalid_rapt", "reauth related error",
 			"during token exchange", "access token: oauth2", "refresh token has expired", "failed to refresh token",
-			"access token has expired", "aadsts700082")}},
+			"access token has expired", "aadsts700082", "aadsts70043", "refresh token is not set",
+			"request had invalid authentication credentials")}},
 	{name: "rate-limited", tier: root, cause: RegistryRateLimited, conf: High,
 		when: [][]string{oneOf("toomanyrequests", "too many requests", "pull rate limit", "pull qps exceeded",
 			"429 too many", "rate limit exceeded for", "you have reached your pull rate limit", "status 429", "error 429")}},
@@ -129,7 +130,8 @@ var rules = []rule{
 		when: [][]string{oneOf("exec format error", "no matching manifest for", "does not match the specified platform",
 			"descriptor matching platform", "no match for platform in manifest", "cannot be used on this platform",
 			"image operating system", "platform mismatch", "no matching manifest", "osversionnotsupported", "os version of image",
-			"imageostypenotmatch", "doesn't support specified os", "does not match the detected host platform")}},
+			"imageostypenotmatch", "doesn't support specified os", "does not match the detected host platform",
+			"no image found in manifest list")}},
 	{name: "image-format-unsupported", tier: root, cause: ImageUnsupported, conf: High,
 		when: [][]string{oneOf("diffids don't", "diffids do not match", "unsupported media type", "unsupported manifest",
 			"manifest version 2, schema 1", "schema 1 support", "unknown media type", "zstd", "unsupported image format",
@@ -138,22 +140,25 @@ var rules = []rule{
 		when: [][]string{oneOf("media type", "mediatype"), oneOf("unsupported", "unknown", "not supported", "invalid", "should be")}},
 	{name: "disk-full", tier: root, log: true, cause: DiskFull, conf: High,
 		when: [][]string{oneOf("no space left on device", "thin pool has", "ephemeral-storage", "ephemeral storage",
-			"diskpressure", "disk pressure", "out of disk", "disk quota exceeded", "applylayer exit status 1")}},
+			"diskpressure", "disk pressure", "out of disk", "disk quota exceeded", "applylayer exit status 1",
+			"failed to garbage collect", "freediskspacefailed")}},
 	{name: "oom", tier: root, log: true, cause: OutOfMemory, conf: High,
 		when: [][]string{oneOf("outofmemoryerror", "oomkilled", "oomkilling", "oom-kill", "out of memory",
 			"killed due to memory usage", "low on resource: memory", "memory limit exceeded", "oom killed",
-			"exceeded its memory limit", "reason: oom", "vmalloc: allocation failure", "page allocation failure", "due to oom", "system oom", "oom encountered", "oom_kill", "oom-killer", "oom_reaper", "low on compute resources")}},
+			"exceeded its memory limit", "reason: oom", "vmalloc: allocation failure", "page allocation failure", "due to oom", "system oom", "oom encountered", "oom_kill", "oom-killer", "oom_reaper", "low on compute resources", "memoryerror",
+			"cannot allocate memory", "exceeded memory limit")}},
 	{name: "log-driver", tier: stage, cause: LogConfigError, conf: High,
 		when: [][]string{oneOf("failed to initialize logging driver", "failed to validate logger args", "logging driver",
 			"log driver", "failed to create cloudwatch log", "log group does not exist", "awslogs-group",
-			"[error] [config]", "logs:createlogstream", "logs:createloggroup", "logs:putlogevents", "loganalytics", "log analytics", "gelf:", "fluentd:", "splunk:", "syslog:")}},
+			"[error] [config]", "awslogs-", "logs:createlogstream", "logs:createloggroup", "logs:putlogevents", "loganalytics", "log analytics", "gelf:", "fluentd:", "splunk:", "syslog:")}},
 	{name: "ecr-unreachable-for-auth", tier: network, cause: RegistryUnreachable, conf: High,
 		when: [][]string{oneOf("cannot pull registry auth from amazon ecr"), oneOf("connection issue", "timeout", "timed out")}},
 	{name: "secret-store", tier: stage, cause: SecretUnavailable, conf: High,
 		when: [][]string{oneOf("retrieve secret", "retrieve secrets", "unable to retrieve secret", "from asm", "from ssm",
 			"secretsmanager", "secrets manager", "parameter store", "parameternotfound", "invalidparameters",
 			"key vault", "keyvault", "cannot retrieve secret", "unable to fetch secret", "failed to fetch secret",
-			"kms:decrypt")}},
+			"kms:decrypt", "failed to get secret", "error getting secret", "could not get secret", "secretnotfound",
+			"non-existent secret key")}},
 	{name: "ecs-secrets-or-auth", tier: stage, cause: SecretUnavailable, conf: Medium, runnerUp: RegistryUnreachable,
 		when: [][]string{oneOf("unable to pull secrets or registry auth")}},
 	{name: "k8s-secret-missing", tier: root, cause: SecretUnavailable, conf: High,
@@ -210,7 +215,8 @@ var rules = []rule{
 			oneOf("i/o timeout", "no such host", "client.timeout exceeded", "connection refused", "connection reset",
 				"tls handshake timeout", "x509:", "certificate signed by unknown authority", "server misbehaving", "proxy authentication required",
 				"unexpected eof", "send request failed", "request send failed", "handshake failure", "connection timed out", "broken pipe",
-				"use of closed network connection", "dial tcp", "network unreachable",
+				"use of closed network connection", "dial tcp", "network unreachable", "server gave http response to https client",
+				"tls: failed to verify", "remote error: tls", "http request to an https server",
 				"network is unreachable", "no route to host", "proxyconnect", "context deadline exceeded",
 				"temporary failure in name resolution", "request canceled", "could not reach",
 				"timed out", "timeout exceeded"),
@@ -260,6 +266,13 @@ var rules = []rule{
 	{name: "host-runtime-missing", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("executable file not found", "no such file or directory", "invalid runtime name", "unknown runtime"),
 			oneOf("\"runc\"", "runc:", "/runc", "nvidia-container-runtime", "containerd-shim", "runtime name")}},
+	// The shell or the runtime could not run the entrypoint file itself
+	// ("exec /docker-entrypoint.sh: no such file or directory" from CRLF
+	// line ends, "/bin/sh: 1: ./start.sh: not found").
+	{name: "entrypoint-file", tier: root, log: true, cause: CommandNotFound, conf: High,
+		when: [][]string{oneOf("exec /", "/bin/sh:", "/bin/bash:", "sh: 1:"),
+			oneOf(": not found", "no such file or directory", "permission denied", "command not found")},
+		not: []string{"exec format error"}},
 	{name: "exec-not-found", tier: root, log: true, cause: CommandNotFound, conf: High,
 		when: [][]string{oneOf("executable file not found", "exec user process caused", "command not found",
 			"starting container process caused: exec:", "starting container process caused \"exec:", "exec: \"")},
@@ -269,7 +282,9 @@ var rules = []rule{
 	{name: "volume-mount", tier: stage, cause: VolumeMountFailed, conf: High,
 		when: [][]string{oneOf("mountvolume.setup failed", "mountvolume.mountdevice failed", "unable to attach or mount volumes",
 			"failedattachvolume", "volumedriver.mount", "could not attach volume", "are you trying to mount a directory onto a file",
-			"error while creating mount source path", "failed to attach volume", "unable to mount volumes", "attachvolume.attach failed", "efs utils", "efs volume", "mount.nfs",
+			"error while creating mount source path", "bind source path does not exist", "invalid mount config",
+			"failed to provision volume", "provisioningfailed", "mountvolume.", "subpath",
+			"failed to attach volume", "unable to mount volumes", "attachvolume.attach failed", "efs utils", "efs volume", "mount.nfs",
 			"unbound immediate persistentvolumeclaims", "persistentvolumeclaim", "multi-attach error", "azurefilevolume",
 			"azure file", "to rootfs at", "mount through procfd", "mounting volume", "error mounting", "failed to mount",
 			"mount failed", "volume mount")}},
@@ -279,7 +294,7 @@ var rules = []rule{
 		when: [][]string{oneOf("liveness probe failed", "readiness probe failed", "startup probe failed", "failed liveness probe",
 			"failed startup probe", "failed readiness probe", "health checks failed", "failed elb health checks",
 			"failed container health checks", "is unhealthy in", "health check failed", "healthcheck failed",
-			"unhealthy container", "probe failed", "unhealthythreshold", " is unhealthy")}},
+			"unhealthy container", "probe failed", "unhealthythreshold", " is unhealthy", "probe errored")}},
 
 	{name: "probe-kubelet", tier: frame, cause: HealthCheckFailed, conf: High,
 		when: [][]string{oneOf("liveness probe for", "readiness probe for", "startup probe for"), oneOf("failed")}},
@@ -289,7 +304,11 @@ var rules = []rule{
 		when: [][]string{oneOf("exceeded quota", "failed quota", "you've reached the limit", "exceeds limit",
 			"exceeds the maximum limit", "quota exceeded", "quotaexceeded", "containergroupquotareached",
 			"exceeding approved", "above your limit", "limitexceededexception", "servicequotaexceeded", "quota limit", "limit on the number of", "resource quota", "vcpu limit",
-			"container group quota")}},
+			"container group quota", "exceeds the limit")}},
+	// A named quota, however it is worded ("Quota 'CPUS' exceeded").
+	{name: "quota-named", tier: generic, cause: QuotaExceeded, conf: High,
+		when: [][]string{oneOf("quota"), oneOf("exceeded", "exceed", "reached")},
+		not:  []string{"disk quota"}},
 	{name: "api-throttled", tier: generic, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("requestlimitexceeded", "request limit exceeded", "throttlingexception", "rate exceeded",
 			"throttled", "too many concurrent attempts")}},
@@ -304,7 +323,8 @@ var rules = []rule{
 			"no nodes available to schedule", "didn't trigger scale-up", "insufficientinstancecapacity",
 			"no container instances", "no capacity", "resource_pool_exhausted", "too many pods",
 			"didn't have free ports", "node(s) were unschedulable", "not have enough resources available",
-			"host ports unavailable")}},
+			"host ports unavailable", "taints that the pod didn't tolerate", "max node group size reached",
+			"no spot capacity", "out of resources")}},
 
 	// Nodes.
 	{name: "node-gone", tier: root, cause: NodeInterrupted, conf: High,
@@ -314,7 +334,8 @@ var rules = []rule{
 			"spot task was interrupted", "was interrupted", "node shutdown", "instance terminated", "is disrupted",
 			"nodeshutdown", "deletionbygcpcontrollermanager", "node was drained", "noexecutetaintmanager", "taintmanagereviction",
 			"evict pod: ", "lifecycle termination", "instance will be interrupted", "disrupting node", "failed to drain node",
-			"flagging node as dead")}},
+			"flagging node as dead", "retire any tasks", "scheduled for retirement", "being retired", "removing node",
+			"has been rebooted", "performing maintenance on the underlying infrastructure")}},
 
 	// Platform.
 	{name: "platform", tier: stage, cause: PlatformError, conf: High,
@@ -323,7 +344,9 @@ var rules = []rule{
 			"unable to retrieve oci runtime error", "devicemapper", "internalservererror",
 			"an internal error", "internal error occurred", "locationnotavailableforresourcetype", "not available for subscription",
 			"dockertimeouterror", "containerruntimeerror", "failed to create containerd task", "guest rpc failure",
-			"service linked role", "service-linked role", "reason: internal error")}},
+			"service linked role", "service-linked role", "reason: internal error", "pleg is not healthy",
+			"container runtime is down", "runtime network not ready", "networkpluginnotready", "cni plugin not initialized",
+			"no suitable node", "cannot connect to the docker daemon", "failed to create shim", "unable to apply cgroup configuration")}},
 
 	// Application.
 	{name: "app-error", tier: generic, log: true, cause: AppCrash, conf: Medium,
@@ -333,7 +356,8 @@ var rules = []rule{
 			"modulenotfounderror", "cannot find module", "problem connecting to", "could not connect to the database",
 			"unable to connect to the database", "keyerror:", "valueerror:", "typeerror:", "attributeerror:",
 			"nameerror:", "importerror:", "nullpointerexception", "illegalstateexception", "illegalargumentexception",
-			"uncaught exception", "unhandledpromiserejection")}},
+			"uncaught exception", "unhandledpromiserejection", "sigsegv", "sigabrt", "core dumped", "npm err!",
+			"econnrefused")}},
 
 	// Weak: wrappers and symptoms that do not name the cause themselves.
 	{name: "crash-loop", cause: AppCrash, conf: Medium, tier: symptom,
@@ -482,6 +506,7 @@ func compile() *engine {
 	for _, p := range []string{"unauthorized", "authentication required", "401"} {
 		e.unauthorizedIDs = append(e.unauthorizedIDs, add(p, false))
 	}
+	e.ac = newAutomaton(phrases, wrap)
 	if len(rules) > maxRules {
 		panic("classify: too many rules; raise maxRules")
 	}
@@ -490,7 +515,6 @@ func compile() *engine {
 			e.rulesOf[id].add(i)
 		}
 	}
-	e.ac = newAutomaton(phrases, wrap)
 	return e
 }
 
