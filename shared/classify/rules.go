@@ -146,7 +146,7 @@ var rules = []rule{
 		when: [][]string{oneOf("outofmemoryerror", "oomkilled", "oomkilling", "oom-kill", "out of memory",
 			"killed due to memory usage", "low on resource: memory", "memory limit exceeded", "oom killed",
 			"exceeded its memory limit", "reason: oom", "vmalloc: allocation failure", "page allocation failure", "due to oom", "system oom", "oom encountered", "oom_kill", "oom-killer", "oom_reaper", "low on compute resources", "memoryerror",
-			"cannot allocate memory", "exceeded memory limit")}},
+			"cannot allocate memory", "exceeded memory limit", "failcnt")}},
 	{name: "log-driver", tier: stage, cause: LogConfigError, conf: High,
 		when: [][]string{oneOf("failed to initialize logging driver", "failed to validate logger args", "logging driver",
 			"log driver", "failed to create cloudwatch log", "log group does not exist", "awslogs-group",
@@ -357,7 +357,7 @@ var rules = []rule{
 			"unable to connect to the database", "keyerror:", "valueerror:", "typeerror:", "attributeerror:",
 			"nameerror:", "importerror:", "nullpointerexception", "illegalstateexception", "illegalargumentexception",
 			"uncaught exception", "unhandledpromiserejection", "sigsegv", "sigabrt", "core dumped", "npm err!",
-			"econnrefused")}},
+			"econnrefused", "syntaxerror:", "hosting failed to start", "exception starting")}},
 
 	// Weak: wrappers and symptoms that do not name the cause themselves.
 	{name: "crash-loop", cause: AppCrash, conf: Medium, tier: symptom,
