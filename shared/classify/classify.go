@@ -101,7 +101,7 @@ func decide(p failure.Platform, reason string, msgs, logs []string, exit int, ha
 			textExit, hasTextExit = exitIn(m, &h)
 		}
 		s, w := bestRules(m, &h, false, configured)
-		if s.ok && s.cause == RegistryAuth && s.tier == generic && expiringToken(p, m, &h, configured) {
+		if s.ok && s.cause == RegistryAuth && (s.tier == generic || s.rule == "pull-access-denied") && expiringToken(p, m, &h, configured) {
 			s.cause, s.conf, s.runnerUp = RegistryTokenExpired, Medium, RegistryAuth
 		}
 		if s.ok && (!strong.ok || s.tier > strong.tier) {
@@ -160,20 +160,15 @@ func decide(p failure.Platform, reason string, msgs, logs []string, exit int, ha
 	return v
 }
 
-// expiringToken reports whether a 401 in m most likely means a lapsed
-// token: the registry hands out short-lived tokens (ECR 12 h, Artifact
-// Registry and GCR about 1 h) and the puller is not ECS, whose agent
-// refreshes them from the execution role, so the token was stored in a
-// pull secret or a Docker config.
+// expiringToken reports whether a refused pull in m most likely means a
+// lapsed token: the puller is not ECS, whose agent refreshes tokens from
+// the execution role, so the token was stored in a pull secret or a Docker
+// config, and the registry hands out short-lived ones. A 401 counts on ECR
+// (12 h), Artifact Registry and GCR (about 1 h); Docker's "does not exist
+// or no pull access" only from a kubelet pulling from ECR, which answers
+// it to the stale token a pull secret or the kubelet's cache holds.
 func expiringToken(p failure.Platform, m string, h *hits, configured string) bool {
 	if p == failure.ECS {
-		return false
-	}
-	unauthorized := false
-	for _, id := range eng.unauthorizedIDs {
-		unauthorized = unauthorized || h.has(id)
-	}
-	if !unauthorized {
 		return false
 	}
 	ref := configured
@@ -186,9 +181,22 @@ func expiringToken(p failure.Platform, m string, h *hits, configured string) boo
 	} else {
 		host, _, _ = registryURL(m)
 	}
-	switch kindOf(host) {
-	case ecrRegistry, garRegistry, gcrRegistry:
-		return true
+	kind := kindOf(host)
+	switch {
+	case anyHit(h, eng.unauthorizedIDs):
+		return kind == ecrRegistry || kind == garRegistry || kind == gcrRegistry
+	case anyHit(h, eng.pullDeniedIDs):
+		return kind == ecrRegistry && p == failure.Kubernetes
+	}
+	return false
+}
+
+// anyHit reports whether any of ids occurred.
+func anyHit(h *hits, ids []kwID) bool {
+	for _, id := range ids {
+		if h.has(id) {
+			return true
+		}
 	}
 	return false
 }

@@ -71,24 +71,28 @@ func TestImageFromMessage(t *testing.T) {
 func TestAmbiguousPullDenied(t *testing.T) {
 	cases := []struct {
 		name, image, message string
+		platform             failure.Platform
 		want, runnerUp       Cause
 		command              string
 		source               string
 	}{
 		{"docker-hub", "", `CannotPullContainerError: inspect image has been retried 1 time(s): failed to resolve ref "docker.io/library/ngin:latest": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed`,
-			ImageNotFound, RegistryAuth, "docker manifest inspect docker.io/library/ngin:latest", "corpus (typo ngin)"},
+			failure.ECS, ImageNotFound, RegistryAuth, "docker manifest inspect docker.io/library/ngin:latest", "corpus (typo ngin)"},
 		{"ecr", "", `Error response from daemon: pull access denied for 831759287394.dkr.ecr.us-west-2.amazonaws.com/amberwing-sidecar, repository does not exist or may require 'docker login': denied`,
-			RegistryAuth, ImageNotFound, "aws ecr describe-images --repository-name amberwing-sidecar --image-ids imageTag=latest", "aws/aws-toolkit-jetbrains#2318"},
+			failure.Docker, RegistryAuth, ImageNotFound, "aws ecr describe-images --repository-name amberwing-sidecar --image-ids imageTag=latest", "aws/aws-toolkit-jetbrains#2318"},
+		// A kubelet pulling from ECR with a stored token: the token lapsed.
+		{"ecr-from-kubelet", "", `Failed to pull image "$AWS_ACCOUNT_ID.dkr.ecr.ap-southeast-2.amazonaws.com/$IMAGE:$TAG": rpc error: code = Unknown desc = Error response from daemon: pull access denied for $AWS_ACCOUNT_ID.dkr.ecr.ap-southeast-2.amazonaws.com/$IMAGE, repository does not exist or may require 'docker login'`,
+			failure.Kubernetes, RegistryTokenExpired, RegistryAuth, "", "https://github.com/upmc-enterprises/registry-creds/issues/68 (corpus)"},
 		{"host-only", "", `Error response from daemon: pull access denied for 111122223333.dkr.ecr.ap-northeast-2.amazonaws.com, repository does not exist or may require 'docker login': denied: requested access to the resource is denied`,
-			ImageNotFound, RegistryAuth, "", "corpus (ECR URL without repository)"},
+			failure.Docker, ImageNotFound, RegistryAuth, "", "corpus (ECR URL without repository)"},
 		{"acr", "contoso.azurecr.io/jobs/export:1.4", `(InaccessibleImage) The image 'contoso.azurecr.io/jobs/export:1.4' in container group 'cg' is not accessible. Please check the image and registry credential.`,
-			RegistryAuth, ImageNotFound, "az acr repository show-tags --name contoso --repository jobs/export", "ARM InaccessibleImage wording, corpus"},
+			failure.ACI, RegistryAuth, ImageNotFound, "az acr repository show-tags --name contoso --repository jobs/export", "ARM InaccessibleImage wording, corpus"},
 		{"gar", "europe-west1-docker.pkg.dev/acme-prod/apps/api:2026.11", `Failed to pull image "europe-west1-docker.pkg.dev/acme-prod/apps/api:2026.11": rpc error: code = Unknown desc = Error response from daemon: pull access denied for europe-west1-docker.pkg.dev/acme-prod/apps/api, repository does not exist or may require 'docker login'`,
-			RegistryAuth, ImageNotFound, "gcloud artifacts docker tags list europe-west1-docker.pkg.dev/acme-prod/apps/api", "dockerd wording (corpus) on an Artifact Registry image"},
+			failure.Kubernetes, RegistryAuth, ImageNotFound, "gcloud artifacts docker tags list europe-west1-docker.pkg.dev/acme-prod/apps/api", "dockerd wording (corpus) on an Artifact Registry image"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f := &failure.Failure{Platform: failure.Kubernetes, Image: tc.image, Messages: []string{tc.message}}
+			f := &failure.Failure{Platform: tc.platform, Image: tc.image, Messages: []string{tc.message}}
 			d := Classify(f)
 			if d.Cause != tc.want || d.RunnerUp != tc.runnerUp || d.Confidence != Medium {
 				t.Fatalf("got %s (runner-up %s, %s), want %s (runner-up %s, medium) [%s]", d.Cause, d.RunnerUp, d.Confidence, tc.want, tc.runnerUp, tc.source)

@@ -437,8 +437,9 @@ type engine struct {
 	exitIDs  []kwID
 	// tagRepoID is ECS's "Tag T not found in repository R" wording.
 	tagRepoID kwID
-	// unauthorizedIDs are a registry's 401 wording (not a 403's).
-	unauthorizedIDs []kwID
+	// unauthorizedIDs are a registry's 401 wording (not a 403's);
+	// pullDeniedIDs the wording Docker gives for a refused pull.
+	unauthorizedIDs, pullDeniedIDs []kwID
 	// rulesOf maps a phrase id to the rules whose first group holds it:
 	// only those rules can match a message the phrase occurs in.
 	rulesOf [maxKeywords]ruleSet
@@ -505,6 +506,9 @@ func compile() *engine {
 	e.tagRepoID = add(" not found in repository ", false)
 	for _, p := range []string{"unauthorized", "authentication required", "401"} {
 		e.unauthorizedIDs = append(e.unauthorizedIDs, add(p, false))
+	}
+	for _, p := range []string{"no pull access", "may require 'docker login'", "may require authorization"} {
+		e.pullDeniedIDs = append(e.pullDeniedIDs, add(p, false))
 	}
 	e.ac = newAutomaton(phrases, wrap)
 	if len(rules) > maxRules {
