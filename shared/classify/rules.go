@@ -81,7 +81,7 @@ var rules = []rule{
 	// A deployment or job that completed.
 	{name: "completed-notice", tier: frame, cause: NotAFailure, conf: High,
 		when: [][]string{oneOf("deployment ", "job "), oneOf(" completed")},
-		not:  []string{"failed", "error", "backofflimitexceeded"}},
+		not:  []string{"failed", "error", "backofflimitexceeded", "could not", "not completed", "exceed"}},
 	{name: "ecs-service-started-tasks", tier: frame, cause: NotAFailure, conf: High,
 		when: [][]string{oneOf(" has started "), oneOf(" tasks: ", "(task ")}},
 	// Normal Kubernetes events (kubelet, controllers, autoscalers) and ACI's
@@ -112,6 +112,13 @@ var rules = []rule{
 			"during token exchange", "access token: oauth2", "refresh token has expired", "failed to refresh token",
 			"access token has expired", "aadsts700082", "aadsts70043", "refresh token is not set",
 			"request had invalid authentication credentials")}},
+	// GHCR answers a bare "denied: denied" to a personal access token
+	// past its expiry.
+	{name: "ghcr-denied", tier: root, cause: RegistryTokenExpired, conf: Medium, runnerUp: RegistryAuth,
+		when: [][]string{oneOf("denied: denied")}},
+	// ECR's token API throttles agents that ask for a token per pull.
+	{name: "ecr-throttled", tier: root, cause: RegistryRateLimited, conf: High,
+		when: [][]string{oneOf("throttlingexception", "rate exceeded"), oneOf("cannotpullecrcontainererror", "ecr:", "ecr ")}},
 	{name: "rate-limited", tier: root, cause: RegistryRateLimited, conf: High,
 		when: [][]string{oneOf("toomanyrequests", "too many requests", "pull rate limit", "pull qps exceeded",
 			"429 too many", "rate limit exceeded for", "you have reached your pull rate limit", "status 429", "error 429")}},
@@ -125,7 +132,7 @@ var rules = []rule{
 			"must not have leading or trailing whitespace", "repository name must be lowercase",
 			"repository name must have at least one component", "invalid image name", "could not parse reference",
 			"invalid reference:", "failed to parse image reference", "not a valid repository/tag", "invalid image reference",
-			"both a tag and digest", "image should not be null", "error parsing reference")}},
+			"both a tag and digest", "image should not be null", "error parsing reference", "repository can only contain the characters")}},
 	{name: "platform-mismatch", tier: root, log: true, cause: ImagePlatformMismatch, conf: High,
 		when: [][]string{oneOf("exec format error", "no matching manifest for", "does not match the specified platform",
 			"descriptor matching platform", "no match for platform in manifest", "cannot be used on this platform",
@@ -135,7 +142,7 @@ var rules = []rule{
 	{name: "image-format-unsupported", tier: root, cause: ImageUnsupported, conf: High,
 		when: [][]string{oneOf("diffids don't", "diffids do not match", "unsupported media type", "unsupported manifest",
 			"manifest version 2, schema 1", "schema 1 support", "unknown media type", "zstd", "unsupported image format",
-			"application/vnd.in-toto", "unsupported layer", "missing signature key", "does not support oci index", "invalid tar header")}},
+			"application/vnd.in-toto", "unsupported layer", "missing signature key", "does not support oci index", "invalid tar header", "schema 1 image")}},
 	{name: "media-type-unsupported", tier: root, cause: ImageUnsupported, conf: High,
 		when: [][]string{oneOf("media type", "mediatype"), oneOf("unsupported", "unknown", "not supported", "invalid", "should be")}},
 	{name: "disk-full", tier: root, log: true, cause: DiskFull, conf: High,
@@ -146,7 +153,7 @@ var rules = []rule{
 		when: [][]string{oneOf("outofmemoryerror", "oomkilled", "oomkilling", "oom-kill", "out of memory",
 			"killed due to memory usage", "low on resource: memory", "memory limit exceeded", "oom killed",
 			"exceeded its memory limit", "reason: oom", "vmalloc: allocation failure", "page allocation failure", "due to oom", "system oom", "oom encountered", "oom_kill", "oom-killer", "oom_reaper", "low on compute resources", "memoryerror",
-			"cannot allocate memory", "exceeded memory limit", "failcnt")}},
+			"cannot allocate memory", "exceeded memory limit", "failcnt", "taskoom")}},
 	{name: "log-driver", tier: stage, cause: LogConfigError, conf: High,
 		when: [][]string{oneOf("failed to initialize logging driver", "failed to validate logger args", "logging driver",
 			"log driver", "failed to create cloudwatch log", "log group does not exist", "awslogs-group",
@@ -157,7 +164,7 @@ var rules = []rule{
 		when: [][]string{oneOf("retrieve secret", "retrieve secrets", "unable to retrieve secret", "from asm", "from ssm",
 			"secretsmanager", "secrets manager", "parameter store", "parameternotfound", "invalidparameters",
 			"key vault", "keyvault", "cannot retrieve secret", "unable to fetch secret", "failed to fetch secret",
-			"kms:decrypt", "failed to get secret", "error getting secret", "could not get secret", "secretnotfound",
+			"kms:decrypt", "ssm:", "failed to get secret", "error getting secret", "could not get secret", "secretnotfound",
 			"non-existent secret key")}},
 	{name: "ecs-secrets-or-auth", tier: stage, cause: SecretUnavailable, conf: Medium, runnerUp: RegistryUnreachable,
 		when: [][]string{oneOf("unable to pull secrets or registry auth")}},
@@ -173,11 +180,13 @@ var rules = []rule{
 	{name: "no-credentials-on-request", tier: root, cause: RegistryAuth, conf: High,
 		when: [][]string{oneOf("no credentials on this request")}},
 	// ACI's registry credential block in the container group.
+	{name: "aci-registry-credentials-shape", tier: root, cause: ContainerConfigError, conf: High,
+		when: [][]string{oneOf("imageregistrycredentials", "image registry credentials"), oneOf("is not supported", "more image registry credentials")}},
 	{name: "aci-registry-credentials", tier: root, cause: RegistryAuth, conf: High,
 		when: [][]string{oneOf("imageregistrycredentials", "invalidimageregistrypassword")}},
 	{name: "ecr-permission", tier: root, cause: RegistryAuth, conf: High,
 		when: [][]string{oneOf("ecr:batchgetimage", "ecr:getauthorizationtoken", "ecr:getdownloadurlforlayer",
-			"cannotpullecrcontainererror", "denied: user: arn:", "denied: user:", "private repository credentials are not a supported")}},
+			"denied: user: arn:", "denied: user:", "private repository credentials are not a supported")}},
 	{name: "credential-provider", tier: stage, cause: RegistryAuth, conf: High,
 		when: [][]string{oneOf("credential provider plugin", "registry credential provider", "failed getting credential",
 			"unable to retrieve auth token", "failed to fetch anonymous token", "failed to fetch oauth token",
@@ -216,7 +225,8 @@ var rules = []rule{
 				"tls handshake timeout", "x509:", "certificate signed by unknown authority", "server misbehaving", "proxy authentication required",
 				"unexpected eof", "send request failed", "request send failed", "handshake failure", "connection timed out", "broken pipe",
 				"use of closed network connection", "dial tcp", "network unreachable", "server gave http response to https client",
-				"tls: failed to verify", "remote error: tls", "http request to an https server",
+				"tls: failed to verify", "remote error: tls", "http request to an https server", "requestcanceled",
+				"request context canceled",
 				"network is unreachable", "no route to host", "proxyconnect", "context deadline exceeded",
 				"temporary failure in name resolution", "request canceled", "could not reach",
 				"timed out", "timeout exceeded"),
@@ -271,7 +281,7 @@ var rules = []rule{
 	// line ends, "/bin/sh: 1: ./start.sh: not found").
 	{name: "entrypoint-file", tier: root, log: true, cause: CommandNotFound, conf: High,
 		when: [][]string{oneOf("exec /", "/bin/sh:", "/bin/bash:", "sh: 1:"),
-			oneOf(": not found", "no such file or directory", "permission denied", "command not found")},
+			oneOf(": not found", "no such file or directory", "permission denied", "command not found", "bad interpreter")},
 		not: []string{"exec format error"}},
 	{name: "exec-not-found", tier: root, log: true, cause: CommandNotFound, conf: High,
 		when: [][]string{oneOf("executable file not found", "exec user process caused", "command not found",
@@ -303,7 +313,7 @@ var rules = []rule{
 	{name: "quota", tier: root, cause: QuotaExceeded, conf: High,
 		when: [][]string{oneOf("exceeded quota", "failed quota", "you've reached the limit", "exceeds limit",
 			"exceeds the maximum limit", "quota exceeded", "quotaexceeded", "containergroupquotareached",
-			"exceeding approved", "above your limit", "limitexceededexception", "servicequotaexceeded", "quota limit", "limit on the number of", "resource quota", "vcpu limit",
+			"exceeding approved", "above your limit", "insufficient regional quota", "insufficient quota", "limitexceededexception", "servicequotaexceeded", "quota limit", "limit on the number of", "resource quota", "vcpu limit",
 			"container group quota", "exceeds the limit")}},
 	// A named quota, however it is worded ("Quota 'CPUS' exceeded").
 	{name: "quota-named", tier: generic, cause: QuotaExceeded, conf: High,
@@ -335,7 +345,7 @@ var rules = []rule{
 			"nodeshutdown", "deletionbygcpcontrollermanager", "node was drained", "noexecutetaintmanager", "taintmanagereviction",
 			"evict pod: ", "lifecycle termination", "instance will be interrupted", "disrupting node", "failed to drain node",
 			"flagging node as dead", "retire any tasks", "scheduled for retirement", "being retired", "removing node",
-			"has been rebooted", "performing maintenance on the underlying infrastructure")}},
+			"has been rebooted", "performing maintenance on the underlying infrastructure", "interruption message")}},
 
 	// Platform.
 	{name: "platform", tier: stage, cause: PlatformError, conf: High,
@@ -346,7 +356,8 @@ var rules = []rule{
 			"dockertimeouterror", "containerruntimeerror", "failed to create containerd task", "guest rpc failure",
 			"service linked role", "service-linked role", "reason: internal error", "pleg is not healthy",
 			"container runtime is down", "runtime network not ready", "networkpluginnotready", "cni plugin not initialized",
-			"no suitable node", "cannot connect to the docker daemon", "failed to create shim", "unable to apply cgroup configuration")}},
+			"no suitable node", "cannot connect to the docker daemon", "failed to create shim", "unable to apply cgroup configuration",
+			"shim version", "failed to start shim", "runtime spec devices")}},
 
 	// Application.
 	{name: "app-error", tier: generic, log: true, cause: AppCrash, conf: Medium,
@@ -357,7 +368,7 @@ var rules = []rule{
 			"unable to connect to the database", "keyerror:", "valueerror:", "typeerror:", "attributeerror:",
 			"nameerror:", "importerror:", "nullpointerexception", "illegalstateexception", "illegalargumentexception",
 			"uncaught exception", "unhandledpromiserejection", "sigsegv", "sigabrt", "core dumped", "npm err!",
-			"econnrefused", "syntaxerror:", "hosting failed to start", "exception starting")}},
+			"econnrefused", "syntaxerror:", "hosting failed to start", "exception starting", "application crashed")}},
 
 	// Weak: wrappers and symptoms that do not name the cause themselves.
 	{name: "crash-loop", cause: AppCrash, conf: Medium, tier: symptom,
@@ -366,7 +377,7 @@ var rules = []rule{
 	{name: "pull-backoff", cause: ImageNotFound, conf: Low, runnerUp: RegistryAuth, tier: symptom, pull: true,
 		when: [][]string{oneOf("imagepullbackoff", "back-off pulling image", "errimagepull", "errimageneverpull")}},
 	{name: "ecs-service-stopped-tasks", cause: NotAFailure, conf: Low, tier: symptom,
-		when: [][]string{oneOf(") has stopped ")}},
+		when: [][]string{oneOf(") has stopped ", ") stopped ")}},
 }
 
 // wrappers are error prefixes that wrap the real cause. Evidence starts
@@ -504,7 +515,7 @@ func compile() *engine {
 		e.exitIDs = append(e.exitIDs, add(m, false))
 	}
 	e.tagRepoID = add(" not found in repository ", false)
-	for _, p := range []string{"unauthorized", "authentication required", "401"} {
+	for _, p := range []string{"unauthorized", "authentication required", " 401 ", "(401)", "status: 401", "status 401"} {
 		e.unauthorizedIDs = append(e.unauthorizedIDs, add(p, false))
 	}
 	for _, p := range []string{"no pull access", "may require 'docker login'", "may require authorization"} {
