@@ -138,6 +138,10 @@ func imageIn(msg string, h *hits) string {
 // to a space, comma, quote or ": ", unless s opens with a quote, which then
 // ends it).
 func refAt(s string, end byte) string {
+	if end == 0 && len(s) > 1 && s[0] == '\\' && (s[1] == '"' || s[1] == '\'') {
+		// A JSON-escaped quote: `image \"REF\"` as a fragment of JSON shows it.
+		s = s[1:]
+	}
 	if end == 0 && s != "" && (s[0] == '"' || s[0] == '\'') {
 		end, s = s[0], s[1:]
 	}
@@ -153,7 +157,7 @@ func refAt(s string, end byte) string {
 		}
 		n++
 	}
-	ref := strings.TrimRight(s[:n], ".;")
+	ref := strings.TrimRight(s[:n], ".;\\")
 	if strings.ContainsAny(ref, " \t\n") || len(ref) > 512 {
 		return ""
 	}
@@ -244,8 +248,8 @@ type image struct {
 // unparsable reference keeps raw and valid=false.
 func parseImage(ref string) image {
 	im := image{raw: ref}
-	if ref == "" {
-		return im
+	if ref == "" || isPlatform(ref) {
+		return image{}
 	}
 	named, err := reference.ParseNormalizedNamed(strings.TrimPrefix(strings.TrimPrefix(ref, "https://"), "http://"))
 	if err != nil {
@@ -296,4 +300,26 @@ func acrName(host string) string {
 // (europe-west1-docker.pkg.dev).
 func garLocation(host string) string {
 	return strings.TrimSuffix(host, "-docker.pkg.dev")
+}
+
+// isPlatform reports whether ref is an OS/architecture platform string
+// ("linux/arm64/v8", "windows/amd64") rather than an image: messages such
+// as "no matching manifest for linux/arm64/v8" name the platform where
+// others name the image.
+func isPlatform(ref string) bool {
+	os, rest, ok := strings.Cut(ref, "/")
+	if !ok {
+		return false
+	}
+	switch os {
+	case "linux", "windows", "darwin", "freebsd":
+	default:
+		return false
+	}
+	arch, _, _ := strings.Cut(rest, "/")
+	switch arch {
+	case "amd64", "arm64", "arm", "386", "ppc64le", "s390x", "riscv64", "mips64le":
+		return true
+	}
+	return false
 }
