@@ -1,10 +1,237 @@
 package classify
 
+import "github.com/tracegrid/tracegrid/shared/failure"
+
 // causeInfo is the human text for one cause: the title read first and the
 // fix steps, in order.
 type causeInfo struct {
 	title string
 	fix   []string
+}
+
+// fixFor returns the fix steps for c on platform p: the platform's own
+// where they differ (fixes), else the cause's. The slices are shared.
+func fixFor(c Cause, p failure.Platform) []string {
+	if steps, ok := fixes[c][p]; ok {
+		return steps
+	}
+	return causes[c].fix
+}
+
+// fixes holds the fix steps of causes whose fix differs by platform: the
+// identity that pulls, the store that holds secrets, the limit to raise
+// live in a different place on each.
+var fixes = map[Cause]map[failure.Platform][]string{
+	RegistryAuth: {
+		failure.ECS: {
+			"ECR image: give the task execution role ecr:GetAuthorizationToken, ecr:BatchGetImage and ecr:GetDownloadUrlForLayer (commands below show the role and the repository policy).",
+			"Other private registry: set the container's repositoryCredentials to a Secrets Manager secret with the user name and password, and let the execution role read it (secretsmanager:GetSecretValue, kms:Decrypt).",
+			"For a repository in another account, grant pull on its repository policy.",
+		},
+		failure.Kubernetes: {
+			"Create a docker-registry pull secret in the pod's namespace (`kubectl create secret docker-registry`) and attach it to the pod's service account (`kubectl patch serviceaccount`), or list it under the pod's imagePullSecrets.",
+			"On GKE with Artifact Registry, grant the node service account (or the Workload Identity principal) roles/artifactregistry.reader on the repository instead; on EKS with ECR, the node role needs AmazonEC2ContainerRegistryReadOnly.",
+			"Run the check below to confirm the image exists, which rules out a wrong name.",
+		},
+		failure.ACI: {
+			"Give the container group imageRegistryCredentials for the registry (server, user name, password), or for ACR a managed identity with AcrPull (`az container create --acr-identity`).",
+			"AcrPull granted on the resource group or subscription counts too: the role listing below includes inherited assignments.",
+			"Run the check below to confirm the image exists, which rules out a wrong name.",
+		},
+		failure.Docker: {
+			"Log in to the registry on this host (`docker login`, `az acr login`, `gcloud auth configure-docker`, ECR's get-login-password).",
+			"Run the check below to confirm the image exists and the account may read it.",
+		},
+	},
+	RegistryTokenExpired: {
+		failure.ECS: {
+			"ECS fetches ECR tokens itself with the task execution role: remove repositoryCredentials that hold a stored ECR token and give the role ECR pull permissions.",
+			"For another registry, put a long-lived token in the repositoryCredentials secret, then start fresh tasks (commands below).",
+		},
+		failure.Kubernetes: {
+			"The pull secret holds a short-lived token (ECR tokens last 12 hours). Recreate it now (command below).",
+			"Then stop storing tokens: the kubelet credential provider (ecr-credential-provider on EKS, built in on GKE and AKS) or a refresher job that recreates the secret.",
+		},
+		failure.ACI: {
+			"The container group stores a static password in imageRegistryCredentials; a 12-hour ECR token there expires. Redeploy the group with a fresh credential.",
+			"For ACR use a managed identity with AcrPull (`az container create --acr-identity`); for ECR, a refresher that redeploys before the token expires.",
+		},
+		failure.Docker: {
+			"Refresh the login on this host (command below); for ECR, ACR and Google registries prefer the cloud's credential helper over stored tokens.",
+		},
+	},
+	RegistryRateLimited: {
+		failure.ECS: {
+			"Pull Docker Hub images through an ECR pull-through cache (command below) and point the task definition at the cached repository.",
+			"Or give the container repositoryCredentials with a Docker Hub account so pulls count against it, not against the NAT gateway's shared IP.",
+			"Stagger mass restarts of services.",
+		},
+		failure.Kubernetes: {
+			"Give the pods a pull secret with a registry account (commands below) so pulls count against it, not against the nodes' shared IP.",
+			"Or mirror the image: Artifact Registry remote repository (GKE), ECR pull-through cache (EKS), ACR cache rule (AKS), and pull from the mirror.",
+			"For kubelet's `pull QPS exceeded`, raise registryPullQPS/registryBurst in the kubelet configuration; no login changes it.",
+		},
+		failure.ACI: {
+			"Give the container group imageRegistryCredentials for a Docker Hub account so its pulls are authenticated.",
+			"Or import the image into ACR (`az acr import`) or serve it through an ACR cache rule, and pull from there.",
+		},
+		failure.Docker: {
+			"Log in (command below) so pulls count against an account, not the shared anonymous IP.",
+			"Or pull from a mirror (registry-mirrors in daemon.json).",
+		},
+	},
+	RegistryUnreachable: {
+		failure.ECS: {
+			"Give the task a route to the registry: a public IP or NAT gateway, or VPC endpoints for ECR (api and dkr) and the S3 gateway endpoint, with security groups allowing 443.",
+			"If the registry itself answered 5xx, retry later and check its status page.",
+		},
+		failure.Kubernetes: {
+			"Check the node's route to the registry (NAT, firewall rules, Private Google Access or private endpoints) and DNS from the node (command below).",
+			"Check proxies or TLS interception configured for the container runtime.",
+			"If the registry itself answered 5xx, retry later and check its status page.",
+		},
+		failure.ACI: {
+			"A container group in a virtual network needs outbound access to the registry (NAT gateway, firewall rules, private endpoint for ACR).",
+			"If the registry itself answered 5xx, retry later and check its status page.",
+		},
+	},
+	ImagePlatformMismatch: {
+		failure.ECS: {
+			"Build and push for the platform that runs it (`docker buildx build --platform linux/amd64,linux/arm64 --push`).",
+			"Or set the task definition's runtimePlatform.cpuArchitecture to the image's architecture.",
+		},
+		failure.Kubernetes: {
+			"Build and push for the platform that runs it (`docker buildx build --platform linux/amd64,linux/arm64 --push`).",
+			"Or schedule it on matching nodes with a nodeSelector on kubernetes.io/arch.",
+		},
+		failure.ACI: {
+			"ACI runs linux/amd64 (and Windows): build and push a linux/amd64 image (`docker buildx build --platform linux/amd64 --push`).",
+		},
+		failure.Docker: {
+			"Pull or build the variant for this host (`docker pull --platform linux/amd64`, `docker buildx build --platform`), or run under emulation.",
+		},
+	},
+	SecretUnavailable: {
+		failure.ECS: {
+			"Check the secret or parameter exists with that exact ARN or name, in the task's region.",
+			"Check the task execution role may read it: secretsmanager:GetSecretValue, ssm:GetParameters, and kms:Decrypt for a customer key.",
+			"Check the network path to Secrets Manager/SSM (NAT or VPC endpoints).",
+		},
+		failure.Kubernetes: {
+			"Check the Secret or ConfigMap exists in the pod's namespace with the key the pod names (command below), or mark the reference optional.",
+			"For CSI secret stores (Key Vault, Secret Manager, Secrets Manager), check the provider's identity may read the secret.",
+		},
+		failure.ACI: {
+			"Check the secure environment variables, secret volumes and Key Vault references of the container group, and that its managed identity may read the vault.",
+		},
+	},
+	VolumeMountFailed: {
+		failure.ECS: {
+			"Check the EFS file system, access point and root directory exist, and the mount targets' security group allows NFS (2049) from the task.",
+			"Check the task role and file system policy when IAM authorization is on.",
+		},
+		failure.Kubernetes: {
+			"Check the PVC is Bound (command below); for an unbound claim, check its StorageClass and provisioner.",
+			"For a volume from a Secret or ConfigMap, check it exists in the namespace.",
+			"For a volume still attached to another node, wait for the detach or delete the stale VolumeAttachment.",
+		},
+		failure.ACI: {
+			"Check the Azure Files share exists and the storage account name and key in the group's volume are current.",
+		},
+	},
+	DiskFull: {
+		failure.ECS: {
+			"On EC2 capacity, free or grow the instance's Docker volume (ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION, ECS_IMAGE_CLEANUP_INTERVAL) or use a bigger volume.",
+			"On Fargate, raise the task's ephemeralStorage (up to 200 GiB) or write large data to EFS.",
+		},
+		failure.Kubernetes: {
+			"Set ephemeral-storage requests and limits, and write large data to volumes.",
+			"Free space on the node (kubelet image garbage collection thresholds) or give the node pool bigger boot disks.",
+		},
+		failure.Docker: {
+			"Free space on the host (commands below) or give it a bigger disk.",
+		},
+	},
+	OutOfMemory: {
+		failure.ECS: {
+			"Raise the container's memory (hard limit) or the task's memory, or reduce its use.",
+			"Check for leaks: memory growth before each stop in Container Insights.",
+			"For runtimes with their own heap (JVM, Node), size the heap below the container limit.",
+		},
+		failure.Kubernetes: {
+			"Raise resources.limits.memory on the workload (command below) or reduce its use.",
+			"Check for leaks: memory growth before each restart (`kubectl top`, your metrics).",
+			"For runtimes with their own heap (JVM, Node), size the heap below the container limit.",
+		},
+		failure.ACI: {
+			"Redeploy the container group with more memoryInGB for the container, or reduce its use.",
+			"For runtimes with their own heap (JVM, Node), size the heap below the container limit.",
+		},
+		failure.Docker: {
+			"Raise the container's --memory limit or reduce its use.",
+			"For runtimes with their own heap (JVM, Node), size the heap below the container limit.",
+		},
+	},
+	HealthCheckFailed: {
+		failure.ECS: {
+			"Check the container healthCheck command works in the image (curl or wget present) and targets the port the app serves.",
+			"Give slow starters time: startPeriod, and healthCheckGracePeriodSeconds on the service.",
+			"Check the load balancer target group's health check path and port, and the security groups between them.",
+		},
+		failure.Kubernetes: {
+			"Check the liveness, readiness and startup probes target the port and path the app serves (command below).",
+			"Give slow starters a startupProbe instead of a long initialDelaySeconds.",
+		},
+		failure.ACI: {
+			"Check the container's liveness and readiness probes target the port and path the app serves.",
+		},
+	},
+	InsufficientCapacity: {
+		failure.ECS: {
+			"Add capacity (scale the Auto Scaling group or capacity provider) or lower the task's CPU/memory.",
+			"Check placement constraints and free IP addresses in the subnets (awsvpc tasks need one each).",
+			"For Fargate capacity in a zone, retry or add subnets in other zones.",
+		},
+		failure.Kubernetes: {
+			"Add nodes (cluster autoscaler, node pool size) or lower the pod's requests.",
+			"Check nodeSelectors, affinity, taints and tolerations against the nodes (command below).",
+		},
+		failure.ACI: {
+			"The region has no capacity for this size now: retry later, in another region, or with less CPU/memory.",
+		},
+	},
+	QuotaExceeded: {
+		failure.ECS: {
+			"Find the quota that was hit among the ECS and Fargate quotas (commands below) and request an increase in Service Quotas, or lower the usage.",
+		},
+		failure.Kubernetes: {
+			"For a namespace ResourceQuota (command below), set requests/limits on every container or raise the quota.",
+			"For a cloud quota (CPUs, IP addresses), request an increase from the provider.",
+		},
+		failure.ACI: {
+			"Compare Container Instances usage with the region's quota (command below); request an increase or delete unused container groups.",
+		},
+	},
+	NodeInterrupted: {
+		failure.ECS: {
+			"The instance or Fargate Spot capacity went away; the service replaces the task.",
+			"If it repeats, mix Fargate and Fargate Spot (or On-Demand) in the capacity provider strategy and handle SIGTERM within stopTimeout.",
+		},
+		failure.Kubernetes: {
+			"The node went away (preemption, spot reclaim, NotReady); the controller reschedules the pod.",
+			"If it repeats, spread replicas across zones and node pools, add a PodDisruptionBudget, and handle SIGTERM within terminationGracePeriodSeconds.",
+		},
+	},
+	PlatformError: {
+		failure.ACI: {
+			"Register the Microsoft.ContainerInstance resource provider (command below), or pick a region and size ACI supports.",
+			"If Azure reports a service fault, retry with backoff.",
+		},
+		failure.Kubernetes: {
+			"Sandbox and runtime errors come from the node: drain and replace it if they repeat (check the CNI and container runtime).",
+			"For API throttling, retry with backoff.",
+		},
+	},
 }
 
 // causes holds the title and fix of every cause in the taxonomy.

@@ -15,6 +15,7 @@ func Classify(f *failure.Failure) Diagnosis {
 	exit, hasExit := f.Exit()
 	v := decide(f.Platform, f.Reason, f.Messages, f.LogTail, exit, hasExit, f.Image, true)
 	d := v.diagnosis()
+	d.Fix = fixFor(v.cause, f.Platform)
 	if v.exitField {
 		d.Evidence = "exit code " + strconv.Itoa(exit)
 	}
@@ -36,12 +37,14 @@ func Classify(f *failure.Failure) Diagnosis {
 // decides only (no command rendering) and does not allocate. The platform is
 // part of the CLI's input contract; the rules match wording families that
 // recur across platforms (a Docker daemon error reads the same under ECS on
-// EC2 as on a Kubernetes node); the platform only tells who holds registry
-// credentials (see expiringToken). Fix is shared between calls: callers must
-// not modify it.
+// EC2 as on a Kubernetes node); the platform tells who holds registry
+// credentials (see expiringToken) and picks the fix steps. Fix is shared
+// between calls: callers must not modify it.
 func Text(p failure.Platform, message string) Diagnosis {
 	msgs := [1]string{message}
-	return decide(p, "", msgs[:], nil, 0, false, "", false).diagnosis()
+	d := decide(p, "", msgs[:], nil, 0, false, "", false).diagnosis()
+	d.Fix = fixFor(d.Cause, p)
+	return d
 }
 
 // verdict is a decision before rendering.

@@ -1,0 +1,64 @@
+package classify
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tracegrid/tracegrid/shared/failure"
+)
+
+// TestFixForPlatform checks every cause has fix steps on every platform,
+// and that the steps name the place the failing identity lives on that
+// platform, not on the others (issue 11: fixes for the platform at hand).
+func TestFixForPlatform(t *testing.T) {
+	platforms := []failure.Platform{failure.ECS, failure.Kubernetes, failure.ACI, failure.Docker}
+	for c := range causes {
+		for _, p := range platforms {
+			if len(fixFor(c, p)) == 0 {
+				t.Errorf("%s on %s: no fix steps", c, p)
+			}
+		}
+	}
+	cases := []struct {
+		cause     Cause
+		platform  failure.Platform
+		has, lacks []string
+	}{
+		{RegistryAuth, failure.Kubernetes, []string{"kubectl create secret docker-registry", "service account"}, []string{"execution role", "ACI"}},
+		{RegistryAuth, failure.ECS, []string{"execution role", "repositoryCredentials"}, []string{"imagePullSecrets", "ACI"}},
+		{RegistryAuth, failure.ACI, []string{"imageRegistryCredentials", "AcrPull"}, []string{"imagePullSecrets", "execution role"}},
+		{RegistryTokenExpired, failure.Kubernetes, []string{"credential provider"}, []string{"repositoryCredentials"}},
+		{RegistryTokenExpired, failure.Docker, []string{"credential helper"}, []string{"imagePullSecrets"}},
+		{RegistryRateLimited, failure.ECS, []string{"pull-through cache"}, []string{"docker login"}},
+		{RegistryRateLimited, failure.ACI, []string{"imageRegistryCredentials"}, []string{"docker login"}},
+		{RegistryRateLimited, failure.Kubernetes, []string{"pull secret", "registryPullQPS"}, []string{"docker login"}},
+		{OutOfMemory, failure.ACI, []string{"memoryInGB"}, []string{"resources.limits"}},
+	}
+	for _, tc := range cases {
+		text := strings.Join(fixFor(tc.cause, tc.platform), "\n")
+		for _, s := range tc.has {
+			if !strings.Contains(text, s) {
+				t.Errorf("%s on %s: fix lacks %q:\n%s", tc.cause, tc.platform, s, text)
+			}
+		}
+		for _, s := range tc.lacks {
+			if strings.Contains(text, s) {
+				t.Errorf("%s on %s: fix names %q, which is another platform's:\n%s", tc.cause, tc.platform, s, text)
+			}
+		}
+	}
+}
+
+// TestTextFixFollowsPlatform checks the CLI's bulk path picks the fix for
+// the platform it is given.
+func TestTextFixFollowsPlatform(t *testing.T) {
+	msg := `Failed to pull image "nginx": toomanyrequests: You have reached your pull rate limit.`
+	k := Text(failure.Kubernetes, msg)
+	e := Text(failure.ECS, msg)
+	if k.Cause != RegistryRateLimited || e.Cause != RegistryRateLimited {
+		t.Fatalf("causes %s, %s; want %s", k.Cause, e.Cause, RegistryRateLimited)
+	}
+	if strings.Join(k.Fix, "") == strings.Join(e.Fix, "") {
+		t.Errorf("kubernetes and ecs got the same fix: %q", k.Fix)
+	}
+}
