@@ -129,6 +129,7 @@ func TestExplainDetectsEveryKind(t *testing.T) {
 		args     []string
 		wantKind string
 		want     string // a substring of the output
+		wantErr  string // a substring of the error, for input that names no container failure
 	}{
 		{file: ev("aws-ecs-task-state-change.STOPPED-CannotPullContainerError.DERIVED.json"), wantKind: kindECS, want: "cause       image_not_found"},
 		{file: ev("aws-ecs-task-state-change.STOPPED-EssentialContainerExited-OOM.DERIVED.json"), wantKind: kindECS, want: "out_of_memory"},
@@ -136,9 +137,11 @@ func TestExplainDetectsEveryKind(t *testing.T) {
 		{file: "demo/3-aci-image-typo.json", wantKind: kindAzure, want: "image_not_found"},
 		// The same group as `az container show` prints it (properties flattened).
 		{file: "testdata/az-container-show.json", wantKind: kindAzure, want: "image_not_found"},
-		{file: ev("azure-eventgrid.ResourceWriteFailure.eventgrid-schema.azure-rest-api-specs.json"), wantKind: kindAzure, want: ""},
-		{file: ev("azure-eventgrid.ResourceActionFailure.cloudevents-schema.azure-rest-api-specs.json"), wantKind: kindAzure, want: ""},
-		{file: ev("azure-functions-custom-handler.request.eventGridTrigger.DERIVED.json"), wantKind: kindAzure, want: ""},
+		// The published samples concern a storage account and an Event Hubs
+		// rule: no container group, and explain says so.
+		{file: ev("azure-eventgrid.ResourceWriteFailure.eventgrid-schema.azure-rest-api-specs.json"), wantKind: kindAzure, wantErr: "Microsoft.Storage/storageAccounts/{storage-name} is not a container group"},
+		{file: ev("azure-eventgrid.ResourceActionFailure.cloudevents-schema.azure-rest-api-specs.json"), wantKind: kindAzure, wantErr: "AuthorizationRules/RootManageSharedAccessKey is not a container group"},
+		{file: ev("azure-functions-custom-handler.request.eventGridTrigger.DERIVED.json"), wantKind: kindAzure, wantErr: "is not a container group"},
 		{file: ev("gcp-gke-k8s-event-logentry.k8s_pod.Warning-Failed-pull-image.DERIVED.json"), wantKind: kindGCP, want: "image_not_found"},
 		{file: ev("gcp-gke-k8s-event-logentry.k8s_pod.Normal-Created.sekoia-real.json"), wantKind: kindGCP, want: ""},
 		{file: ev("k8s-event.Failed-to-pull-image.UKHomeOffice-kb8or-issue68.yaml"), wantKind: kindK8sEvent, want: "image_not_found"},
@@ -159,6 +162,12 @@ func TestExplainDetectsEveryKind(t *testing.T) {
 				args = append(args, tt.file)
 			}
 			code, stdout, stderr := runCLI(t, tt.stdin, args...)
+			if tt.wantErr != "" {
+				if code == 0 || !strings.Contains(stderr, tt.wantErr) || !strings.Contains(stderr, tt.wantKind) {
+					t.Errorf("exit %d, stderr %q; want an error naming %q and %q", code, stderr, tt.wantKind, tt.wantErr)
+				}
+				return
+			}
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}

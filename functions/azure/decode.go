@@ -37,7 +37,7 @@ func Decode(body []byte) ([]*failure.Failure, error) {
 	var out []*failure.Failure
 	var skipped []string
 	for _, ev := range evs {
-		f, why := fromEvent(ev, true)
+		f, why := fromEvent(ev)
 		if f == nil {
 			skipped = append(skipped, fmt.Sprintf("event %s: %s", ev.ID, why))
 			continue
@@ -74,10 +74,9 @@ func eventPayload(body []byte) ([]byte, error) {
 
 // fromEvent builds the failure a resource event describes, before any
 // enrichment. It returns nil and the reason when the event is not a
-// container group failure; with anyResource, a failed operation on another
-// resource is described too (the CLI explains whatever it is given; the
-// function watches container groups only).
-func fromEvent(ev eventgrid.Event, anyResource bool) (*failure.Failure, string) {
+// container group failure: a failed operation on another resource type
+// (a storage account, an Event Hubs rule) names no container group.
+func fromEvent(ev eventgrid.Event) (*failure.Failure, string) {
 	switch {
 	case ev.Type == eventgrid.SubscriptionValidation:
 		return nil, "subscription validation handshake (the Functions trigger answers it)"
@@ -90,10 +89,6 @@ func fromEvent(ev eventgrid.Event, anyResource bool) (*failure.Failure, string) 
 	}
 	uri := firstNonEmpty(data.ResourceURI, ev.Subject)
 	id, ok := aci.ParseID(uri)
-	resourceType := aci.ResourceType
-	if !ok && anyResource {
-		id, resourceType, ok = parseResourceID(uri)
-	}
 	if !ok {
 		return nil, "resource " + uri + " is not a container group"
 	}
@@ -119,29 +114,10 @@ func fromEvent(ev eventgrid.Event, anyResource bool) (*failure.Failure, string) 
 	if data.OperationName != "" {
 		f.Details["operation"] = data.OperationName
 	}
-	if resourceType != aci.ResourceType {
-		f.Details["resource type"] = resourceType
-	}
 	if data.CorrelationID != "" {
 		f.Details["correlation id"] = data.CorrelationID
 	}
 	return f, ""
-}
-
-// parseResourceID reads any ARM resource id,
-// /subscriptions/{s}/resourceGroups/{rg}/providers/{namespace}/{type}/{name}[/{type}/{name}...],
-// into the container group id shape (Name is the last name) and its type.
-func parseResourceID(uri string) (aci.ID, string, bool) {
-	parts := strings.Split(strings.Trim(uri, "/"), "/")
-	if len(parts) < 8 || len(parts)%2 != 0 || !strings.EqualFold(parts[0], "subscriptions") ||
-		!strings.EqualFold(parts[2], "resourceGroups") || !strings.EqualFold(parts[4], "providers") {
-		return aci.ID{}, "", false
-	}
-	types := []string{parts[5]}
-	for i := 6; i < len(parts); i += 2 {
-		types = append(types, parts[i])
-	}
-	return aci.ID{Subscription: parts[1], ResourceGroup: parts[3], Name: parts[len(parts)-1]}, strings.Join(types, "/"), true
 }
 
 // inaccessibleImage finds the image an ARM InaccessibleImage error names:

@@ -37,10 +37,10 @@ func TestDecode(t *testing.T) {
 		{"custom handler envelope, event as a JSON string", envelope(quotaCE, true), []string{"shop-reports"}, "ResourceWriteFailure", ""},
 		{"REST API example of a Failed container group GET", group, []string{"demo1"}, "FailedMount", ""},
 		{"container group GET body", crash, []string{"shop-api"}, "Error", ""},
-		// Failed operations on other resources are still described, for the CLI.
-		{"published sample is a storage account", testevents.Read(t, egFailure), []string{"{storage-name}"}, "ResourceWriteFailure", ""},
-		{"DERIVED envelope sample is a storage account", testevents.Read(t, "azure-functions-custom-handler.request.eventGridTrigger.DERIVED.json"), []string{"{storage-name}"}, "ResourceWriteFailure", ""},
-		{"action on an Event Hubs rule", testevents.Read(t, "azure-eventgrid.ResourceActionFailure.cloudevents-schema.azure-rest-api-specs.json"), []string{"RootManageSharedAccessKey"}, "ResourceActionFailure", ""},
+		// Failed operations on other resource types name no container group.
+		{"published sample is a storage account", testevents.Read(t, egFailure), nil, "", "Microsoft.Storage/storageAccounts/{storage-name} is not a container group"},
+		{"DERIVED envelope sample is a storage account", testevents.Read(t, "azure-functions-custom-handler.request.eventGridTrigger.DERIVED.json"), nil, "", "is not a container group"},
+		{"action on an Event Hubs rule", testevents.Read(t, "azure-eventgrid.ResourceActionFailure.cloudevents-schema.azure-rest-api-specs.json"), nil, "", "is not a container group"},
 		{"resource group itself", []byte(`{"id":"1","eventType":"Microsoft.Resources.ResourceWriteFailure","subject":"/subscriptions/s/resourceGroups/rg","data":{"resourceUri":"/subscriptions/s/resourceGroups/rg"}}`), nil, "", "not a container group"},
 		{"validation handshake", testevents.Read(t, "azure-eventgrid.SubscriptionValidationEvent.azure-docs.json"), nil, "", "subscription validation"},
 		{"envelope of another trigger", testevents.Read(t, "azure-functions-custom-handler.request.queueTrigger.azure-docs.json"), nil, "", ""},

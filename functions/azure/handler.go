@@ -198,7 +198,7 @@ func (h *Handler) reject(ctx context.Context, resp *customhandler.Response, what
 // handleEvent reports what one event says. The error is non-nil only for a
 // transient failure worth a retry.
 func (h *Handler) handleEvent(ctx context.Context, ev eventgrid.Event, resp *customhandler.Response) error {
-	f, why := fromEvent(ev, false)
+	f, why := fromEvent(ev)
 	if f == nil {
 		if h.arm != nil && (ev.Type == eventgrid.ResourceWriteSuccess || ev.Type == eventgrid.ResourceActionSuccess) {
 			return h.checkAfterSuccess(ctx, ev, resp)

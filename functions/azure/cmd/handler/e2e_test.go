@@ -302,7 +302,7 @@ func TestTimerTriggerScanEndToEnd(t *testing.T) {
 		// names: the az command for the group, and the registry or image.
 		"shop-web-notfound":    {"image_not_found", []string{"mcr.microsoft.com/azuredocs/aci-hellowrld"}},
 		"shop-web-auth":        {"registry_auth", []string{"az acr ", "--name contosoregistry", "shop/web"}},
-		"shop-api-expired":     {"registry_token_expired", []string{"123456789012.dkr.ecr.us-east-1.amazonaws.com", "--region us-east-1"}},
+		"shop-api-expired":     {"registry_token_expired", []string{"123456789012.dkr.ecr.us-east-1.amazonaws.com", "[imageRegistryCredentials,identity]"}},
 		"shop-proxy-ratelimit": {"registry_rate_limited", []string{"docker.io"}},
 		"shop-jobs-dns":        {"registry_unreachable", []string{"registry.corp.contoso.com"}},
 		"shop-api":             {"app_crash", []string{"az container logs --resource-group rg-shop --name shop-api --container-name api", "KeyError: 'DATABASE_URL'"}},
