@@ -87,26 +87,27 @@ func q(s string) string {
 }
 
 // slot is a value a command needs: the shell variable that stands for it
-// when the failure does not state it, and what to set it to.
+// when the failure does not state it, and what to set it to (plain words:
+// no quotes, '$', '`', '\\' or '}', which the shell would read).
 type slot struct{ name, what string }
 
 // The values commands need.
 var (
 	slotCluster        = slot{"CLUSTER", "the ECS cluster name"}
 	slotTaskDefinition = slot{"TASK_DEFINITION", "the task definition family:revision"}
-	slotNamespace      = slot{"NAMESPACE", "the pod's namespace"}
+	slotNamespace      = slot{"NAMESPACE", "the namespace of the pod"}
 	slotPod            = slot{"POD", "the pod name"}
 	slotContainer      = slot{"CONTAINER", "the container name"}
-	slotWorkload       = slot{"WORKLOAD", "the pod's owner as KIND/NAME, e.g. deployment/api"}
+	slotWorkload       = slot{"WORKLOAD", "the owner of the pod as KIND/NAME, e.g. deployment/api"}
 	slotMemoryLimit    = slot{"MEMORY_LIMIT", "the new limit, e.g. 1Gi"}
 	slotPullSecret     = slot{"PULL_SECRET", "the pull secret the pod names (command above)"}
 	slotRegistryUser   = slot{"REGISTRY_USER", "the registry user name"}
 	slotRegistryPass   = slot{"REGISTRY_PASSWORD", "the registry password or token (read -rs keeps it out of history)"}
-	slotResourceGroup  = slot{"RESOURCE_GROUP", "the container group's resource group"}
+	slotResourceGroup  = slot{"RESOURCE_GROUP", "the resource group of the container group"}
 	slotContainerGroup = slot{"CONTAINER_GROUP", "the container group name"}
 	slotLocation       = slot{"LOCATION", "the Azure region, e.g. eastus"}
 	slotImage          = slot{"IMAGE", "the image reference"}
-	slotSecretARN      = slot{"SECRET_ARN", "the ARN of a Secrets Manager secret holding a Docker Hub user name and access token"}
+	slotSecretARN      = slot{"SECRET_ARN", "the ARN of a Secrets Manager secret named ecr-pullthroughcache/... holding a Docker Hub user name and access token"}
 	slotNode           = slot{"NODE", "the node name"}
 )
 

@@ -20,8 +20,8 @@ func TestFixForPlatform(t *testing.T) {
 		}
 	}
 	cases := []struct {
-		cause     Cause
-		platform  failure.Platform
+		cause      Cause
+		platform   failure.Platform
 		has, lacks []string
 	}{
 		{RegistryAuth, failure.Kubernetes, []string{"kubectl create secret docker-registry", "service account"}, []string{"execution role", "ACI"}},

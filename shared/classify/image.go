@@ -245,10 +245,13 @@ type image struct {
 }
 
 // parseImage parses ref with github.com/distribution/reference. An
-// unparsable reference keeps raw and valid=false.
+// unparsable reference keeps raw and valid=false; a platform string or a
+// redacted reference gives no image at all.
 func parseImage(ref string) image {
 	im := image{raw: ref}
-	if ref == "" || isPlatform(ref) {
+	if ref == "" || isPlatform(ref) || redacted(ref) {
+		// No image: a platform string, or a name hidden by redaction
+		// ("REDACTED.dkr.ecr...", "XXXX"), which no command can use.
 		return image{}
 	}
 	named, err := reference.ParseNormalizedNamed(strings.TrimPrefix(strings.TrimPrefix(ref, "https://"), "http://"))
