@@ -11,7 +11,7 @@ export PATH    := $(BIN):$(PATH)
 RIE_VERSION       := v0.0.0-20261030222936-bef5c4ba774d
 TERRAFORM_VERSION := v1.8.5
 
-.PHONY: demo test tools unit terraform-fmt dist bench clean FORCE
+.PHONY: demo test tools clis unit terraform-fmt dist bench clean FORCE
 
 ## demo: explain bundled real events and print the Slack message (no cloud account needed)
 demo:
@@ -22,7 +22,7 @@ test: tools unit terraform-fmt
 
 EMULATORS := $(BIN)/npm/node_modules/.bin/dynalite
 
-tools: $(BIN)/aws-lambda-rie $(BIN)/terraform $(EMULATORS)
+tools: $(BIN)/aws-lambda-rie $(BIN)/terraform $(EMULATORS) clis
 
 $(BIN)/aws-lambda-rie:
 	GOBIN=$(BIN) $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
@@ -36,11 +36,25 @@ $(EMULATORS): scripts/state/package.json scripts/state/package-lock.json
 	scripts/state/install-emulators $(BIN)/npm
 	touch $@
 
-# Under make, tests that need the emulators or the Lambda emulator fail
-# instead of skipping when they are missing.
+# The command test (shared/classify TestCommandsPasteAndRun) runs every
+# rendered command through the real CLIs. The machine image ships gcloud
+# and kubectl; aws-cli v2 and azure-cli come from Debian where missing.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+clis:
+	@pkgs=""; \
+	{ /usr/bin/aws --version 2>/dev/null | grep -q '^aws-cli/2'; } || pkgs="$$pkgs awscli"; \
+	command -v az >/dev/null || pkgs="$$pkgs azure-cli"; \
+	if [ -n "$$pkgs" ]; then \
+	  echo "installing$$pkgs from Debian for the command test"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$pkgs; \
+	fi
+
+# Under make, tests that need the emulators, the Lambda emulator or the
+# CLIs make installs fail instead of skipping when they are missing.
 unit:
 	$(GO) vet ./...
-	TRACEGRID_REQUIRE_EMULATORS=1 $(GO) test -count=1 ./...
+	TRACEGRID_REQUIRE_EMULATORS=1 TRACEGRID_REQUIRE_CLIS=1 $(GO) test -count=1 ./...
 
 terraform-fmt: $(BIN)/terraform
 	@if [ -d terraform ]; then terraform fmt -check -recursive -diff terraform; fi
