@@ -300,11 +300,24 @@ func sweepNames() []string {
 // placeholder is shell syntax, and every CLI invocation in it gets past the
 // real CLI's argument parser, with every endpoint a closed loopback port
 // (kubectl: a minimal API server), dummy credentials and scratch config.
+// TRACEGRID_COMMANDS_FILE=FILE checks FILE's lines instead of the sweep.
 func TestCommandsPasteAndRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the real CLIs")
 	}
 	lines := sweep()
+	if file := os.Getenv("TRACEGRID_COMMANDS_FILE"); file != "" {
+		// Lines printed elsewhere (tracegrid explain --json over a corpus),
+		// one per line, are checked the same way.
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = map[string]string{}
+		for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			lines[l] = file
+		}
+	}
 	names := sweepNames()
 	sorted := make([]string, 0, len(lines))
 	for l := range lines {
