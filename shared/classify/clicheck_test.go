@@ -621,7 +621,13 @@ func (r *cliRunner) run(argv []string, stdin []byte) ([]byte, string, error) {
 	case "aws":
 		args = append(args, "--endpoint-url", "http://"+r.closed, "--cli-connect-timeout", "1", "--cli-read-timeout", "1")
 	case "kubectl":
-		api = newKubeAPI(r.t)
+		var containers []string
+		for i, a := range args[:len(args)-1] {
+			if a == "--container" || a == "--containers" || a == "-c" {
+				containers = append(containers, args[i+1])
+			}
+		}
+		api = newKubeAPI(r.t, containers...)
 		args = append([]string{"--server=" + api.URL, "--request-timeout=10s"}, args...)
 	}
 	began := time.Now()

@@ -17,13 +17,15 @@ import (
 // each request.
 type kubeAPI struct {
 	*httptest.Server
-	mu   sync.Mutex
-	seen []string // "METHOD PATH"
+	containers []string // the containers of every pod and pod template
+	mu         sync.Mutex
+	seen       []string // "METHOD PATH"
 }
 
-// newKubeAPI starts the server on 127.0.0.1.
-func newKubeAPI(t *testing.T) *kubeAPI {
-	k := &kubeAPI{}
+// newKubeAPI starts the server on 127.0.0.1; its pods have the containers
+// named, besides api, app, web and postgres.
+func newKubeAPI(t *testing.T, containers ...string) *kubeAPI {
+	k := &kubeAPI{containers: append([]string{"api", "app", "web", "postgres"}, containers...)}
 	k.Server = httptest.NewServer(http.HandlerFunc(k.serve))
 	t.Cleanup(k.Close)
 	return k
@@ -168,7 +170,7 @@ func (k *kubeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet:
 		if q := r.URL.Query().Get("watch"); q == "true" || q == "1" {
-			writeJSON(w, 200, map[string]any{"type": "ADDED", "object": object(gv, kind, ns, name)})
+			writeJSON(w, 200, map[string]any{"type": "ADDED", "object": k.objectOf(gv, kind, ns, name)})
 			return
 		}
 		if name == "" || r.URL.Query().Get("fieldSelector") != "" {
@@ -176,7 +178,7 @@ func (k *kubeAPI) serve(w http.ResponseWriter, r *http.Request) {
 				name = "a"
 			}
 			writeJSON(w, 200, map[string]any{"kind": kind + "List", "apiVersion": gv, "metadata": map[string]any{},
-				"items": []any{object(gv, kind, ns, name), object(gv, kind, ns, "b")}})
+				"items": []any{k.objectOf(gv, kind, ns, name), k.objectOf(gv, kind, ns, "b")}})
 			return
 		}
 		if resource == "secrets" && name == "regcred" {
@@ -185,7 +187,7 @@ func (k *kubeAPI) serve(w http.ResponseWriter, r *http.Request) {
 				"message": `secrets "regcred" not found`, "details": map[string]string{"name": name, "kind": "secrets"}})
 			return
 		}
-		writeJSON(w, 200, object(gv, kind, ns, name))
+		writeJSON(w, 200, k.objectOf(gv, kind, ns, name))
 	case http.MethodPost:
 		// Echo the created object back, as the API server does.
 		body, _ := io.ReadAll(r.Body)
@@ -193,14 +195,14 @@ func (k *kubeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(201)
 		w.Write(body)
 	case http.MethodPatch, http.MethodPut:
-		writeJSON(w, 200, object(gv, kind, ns, name))
+		writeJSON(w, 200, k.objectOf(gv, kind, ns, name))
 	default:
 		http.Error(w, "method not allowed", 405)
 	}
 }
 
-// object returns a realistic object of kind.
-func object(gv, kind, ns, name string) map[string]any {
+// objectOf returns a realistic object of kind.
+func (k *kubeAPI) objectOf(gv, kind, ns, name string) map[string]any {
 	meta := map[string]any{"name": name, "uid": "5c1e0d2a-0000-4000-8000-000000000001", "resourceVersion": "1",
 		"creationTimestamp": "2026-12-01T00:00:00Z"}
 	if ns != "" {
@@ -208,7 +210,7 @@ func object(gv, kind, ns, name string) map[string]any {
 	}
 	obj := map[string]any{"apiVersion": gv, "kind": kind, "metadata": meta}
 	var containers []any
-	for _, c := range []string{"api", "app", "web", "postgres"} {
+	for _, c := range k.containers {
 		containers = append(containers, map[string]any{"name": c, "image": "nginx:1.27", "command": []string{"/app"},
 			"resources":     map[string]any{"limits": map[string]string{"memory": "512Mi"}},
 			"livenessProbe": map[string]any{"httpGet": map[string]any{"path": "/healthz", "port": 8080}}})
