@@ -277,7 +277,7 @@ func (r *renderer) registry(c Cause) {
 func (r *renderer) pullSecret(purpose, ns string) {
 	r.add(purpose, "kubectl create secret docker-registry regcred", "--docker-server="+q(dockerServer(r.im.domain)),
 		"--docker-username=\""+guard(slotRegistryUser)+"\"", "--docker-password=\""+guard(slotRegistryPass)+"\"", "--namespace", ns)
-	r.add("Attach it to the service account the pod runs as (default unless the pod spec names another)",
+	r.add("Attach it to the service account the pod runs as (default unless the pod spec names another; this sets its whole imagePullSecrets list, so add any it already names)",
 		"kubectl patch serviceaccount default --namespace", ns, `--patch '{"imagePullSecrets":[{"name":"regcred"}]}'`)
 }
 
