@@ -57,6 +57,9 @@ type Diagnosis struct {
 	Fix []string `json:"fix,omitempty"`
 	// Commands are copy-paste commands rendered with the failure's names.
 	Commands []Command `json:"commands,omitempty"`
+	// Check is the registry's answer about the image, when one was asked
+	// for (shared/verify.Apply sets it).
+	Check *Check `json:"check,omitempty"`
 }
 
 // Command is one copy-paste shell command and what it is for.

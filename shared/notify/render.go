@@ -150,6 +150,9 @@ func render(f *failure.Failure, d classify.Diagnosis, st status) Message {
 	if evidence != "" {
 		blocks = append(blocks, section("*Evidence*\n"+quote(evidence)))
 	}
+	if d.Check != nil {
+		blocks = append(blocks, section("*Registry check*\n"+esc(d.Check.Summary)))
+	}
 	if d.Confidence == classify.Medium && d.RunnerUp != "" {
 		blocks = append(blocks, contextLine(fmt.Sprintf(":thinking_face: Could also be `%s`; the commands below tell the two apart.", d.RunnerUp)))
 	}

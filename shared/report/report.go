@@ -11,12 +11,17 @@ import (
 	"github.com/tracegrid/tracegrid/shared/classify"
 	"github.com/tracegrid/tracegrid/shared/failure"
 	"github.com/tracegrid/tracegrid/shared/notify"
+	"github.com/tracegrid/tracegrid/shared/verify"
 )
 
 // Reporter classifies failures and hands them to a Notifier.
 type Reporter struct {
 	Notifier *notify.Notifier
 	Log      *slog.Logger
+	// Checker, when set, asks the registry about the image of a pull
+	// failure before it is posted, and the answer restates the diagnosis
+	// (verify.Apply).
+	Checker verify.Checker
 }
 
 // Outcome is what Report did with one failure.
@@ -33,6 +38,11 @@ type Outcome struct {
 // the event for the dead-letter target.
 func (r *Reporter) Report(ctx context.Context, f *failure.Failure) (Outcome, error) {
 	d := classify.Classify(f)
+	check := verify.NotChecked
+	if r.Checker != nil && verify.Needed(d, f) {
+		res := r.Checker.Check(ctx, f.Image)
+		d, check = verify.Apply(d, f, res), res.Kind
+	}
 	out := Outcome{Diagnosis: d}
 	attrs := []any{
 		slog.String("cause", string(d.Cause)),
@@ -40,6 +50,9 @@ func (r *Reporter) Report(ctx context.Context, f *failure.Failure) (Outcome, err
 		slog.String("platform", string(f.Platform)),
 		slog.String("resource", notify.Redact(f.Resource())),
 		slog.String("event_id", f.EventID),
+	}
+	if check != verify.NotChecked {
+		attrs = append(attrs, slog.String("registry_check", check.String()))
 	}
 	if d.Cause == classify.NotAFailure && !f.Recovered {
 		out.Result.Suppressed = "not_a_failure"

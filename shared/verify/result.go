@@ -83,6 +83,9 @@ type Result struct {
 	// LastPulled is when the registry last recorded a pull of the image
 	// (ECR lastRecordedPullTime), zero when unknown.
 	LastPulled time.Time
+	// LastStarted is when the workload last started with this image, from
+	// the function's own history; zero when unknown. The caller sets it.
+	LastStarted time.Time
 	// Reason says, for a check that could not be made, why, in words
 	// (never holding a credential).
 	Reason string

@@ -1,0 +1,81 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tracegrid/tracegrid/shared/failure"
+	"github.com/tracegrid/tracegrid/shared/notify"
+	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
+	"github.com/tracegrid/tracegrid/shared/verify"
+	"github.com/tracegrid/tracegrid/shared/verify/verifytest"
+)
+
+// TestReportVerifies runs the check stage against a real registry in
+// process: the same ambiguous pull wording gives image_not_found with the
+// nearest tag when the tag is missing, registry_auth when it exists, and
+// the classifier's answer with the reason when the registry cannot be
+// asked.
+func TestReportVerifies(t *testing.T) {
+	reg := verifytest.New(t, true)
+	reg.Push(t, "team/web", "1.4.2")
+	reg.Push(t, "team/slow", "1.0")
+	reg.Fail("team/slow", verifytest.Fault{Delay: 2 * time.Second})
+	checker, err := verify.NewRegistry(verify.WithTimeout(300 * time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Real ECS wording (testdata/corpus, "ngin:latest") with the reference replaced.
+	msg := func(ref string) string {
+		return `CannotPullContainerError: inspect image has been retried 1 time(s): failed to resolve ref "` + ref +
+			`": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed`
+	}
+	for _, tc := range []struct {
+		name, image, cause, confidence, check string
+		text                                  []string
+	}{
+		{"tag missing", reg.Host + "/team/web:1.4.3", "image_not_found", "high", "tag_missing", []string{"nearest tags: `1.4.2`", "team/web:1.4.2"}},
+		{"tag exists", reg.Host + "/team/web:1.4.2", "registry_auth", "high", "tag_exists", []string{"the tag exists (sha256:"}},
+		{"registry too slow", reg.Host + "/team/slow:1.0", "registry_auth", "medium", "unreachable", []string{"the check could not be made: the registry did not answer within the check's deadline", "Could also be"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := fakeslack.New("xoxb-report")
+			defer s.Close()
+			n, err := notify.New(notify.Config{BotToken: "xoxb-report", Channel: "C1", APIURL: s.APIURL()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var logs bytes.Buffer
+			r := &Reporter{Notifier: n, Log: slog.New(slog.NewTextHandler(&logs, nil)), Checker: checker}
+			f := &failure.Failure{Platform: failure.ECS, Cluster: "prod", Workload: "web", Image: tc.image, EventID: tc.name,
+				Messages: []string{msg(tc.image)}}
+			out, err := r.Report(context.Background(), f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := out.Diagnosis
+			if string(d.Cause) != tc.cause || string(d.Confidence) != tc.confidence {
+				t.Errorf("diagnosis %s/%s, want %s/%s", d.Cause, d.Confidence, tc.cause, tc.confidence)
+			}
+			if !strings.Contains(logs.String(), "registry_check="+tc.check) {
+				t.Errorf("log lacks the check outcome: %s", logs.String())
+			}
+			msgs := s.Messages()
+			if len(msgs) != 1 {
+				t.Fatalf("%d messages", len(msgs))
+			}
+			for _, want := range append(tc.text, "*Registry check*") {
+				if !strings.Contains(msgs[0].BlocksJSON, want) {
+					t.Errorf("Slack message lacks %q:\n%s", want, msgs[0].BlocksJSON)
+				}
+			}
+			if p := s.Problems(); len(p) > 0 {
+				t.Errorf("Slack rule violations: %q", p)
+			}
+		})
+	}
+}
