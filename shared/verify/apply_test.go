@@ -61,9 +61,15 @@ func TestApply(t *testing.T) {
 		{name: "tag exists on ACI: imageRegistryCredentials",
 			f: &failure.Failure{Platform: failure.ACI, ResourceGroup: "rg", Workload: "web", Image: img, Messages: []string{ambiguous(img)}},
 			r: with(func(r *verify.Result) { r.Kind = verify.TagExists }), cause: classify.RegistryAuth, conf: classify.High, fix: "imageRegistryCredentials"},
-		{name: "check denied: unchanged", f: ecs(), r: with(func(r *verify.Result) { r.Kind = verify.Denied; r.Reason = "the registry refused the check's own credentials (Forbidden)" }),
+		{name: "check denied: unchanged", f: ecs(), r: with(func(r *verify.Result) {
+			r.Kind = verify.Denied
+			r.Reason = "the registry refused the check's own credentials (Forbidden)"
+		}),
 			summary: "the check could not be made: the registry refused"},
-		{name: "check timed out: unchanged", f: ecs(), r: with(func(r *verify.Result) { r.Kind = verify.Unreachable; r.Reason = "the registry did not answer within the check's deadline" }),
+		{name: "check timed out: unchanged", f: ecs(), r: with(func(r *verify.Result) {
+			r.Kind = verify.Unreachable
+			r.Reason = "the registry did not answer within the check's deadline"
+		}),
 			summary: "could not be made: the registry did not answer"},
 		{name: "rate limited: unchanged", f: ecs(), r: with(func(r *verify.Result) { r.Kind = verify.RateLimited; r.Reason = "429"; r.RetryAfter = "30" })},
 		{name: "inconclusive 404: unchanged", f: ecs(), r: with(func(r *verify.Result) { r.Kind = verify.Inconclusive; r.Reason = "no proof" })},
