@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,9 @@ import (
 	"github.com/tracegrid/tracegrid/shared/classify"
 	"github.com/tracegrid/tracegrid/shared/failure"
 	"github.com/tracegrid/tracegrid/shared/notify"
+	"github.com/tracegrid/tracegrid/shared/verify"
+
+	"github.com/google/go-containerregistry/pkg/authn"
 )
 
 // maxInput bounds what explain reads: larger than any event a cloud delivers
@@ -22,6 +26,7 @@ func explainCmd(args []string, stdin io.Reader, stdout io.Writer) error {
 	asJSON := fs.Bool("json", false, "print the diagnosis as JSON")
 	asSlack := fs.Bool("slack", false, "print the Slack payload")
 	platform := fs.String("platform", "", "platform of plain error text")
+	check := fs.Bool("verify", false, "ask the registry about the image of a pull failure, with the local Docker credentials")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -48,8 +53,19 @@ func explainCmd(args []string, stdin io.Reader, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "Read %s: it reports no container failure, so Tracegrid would post nothing.\n", dec.kind)
 		return nil
 	}
+	var checker verify.Checker
+	if *check {
+		// authn.DefaultKeychain reads $DOCKER_CONFIG/config.json (or
+		// ~/.docker) and its credential helpers, as docker does.
+		if checker, err = verify.NewRegistry(verify.WithKeychain(authn.DefaultKeychain)); err != nil {
+			return err
+		}
+	}
 	for i, f := range dec.failures {
 		d := classify.Classify(f)
+		if checker != nil {
+			d = verifyImage(checker, f, d)
+		}
 		switch {
 		case *asJSON:
 			err = printJSON(stdout, explainJSON{Failure: f, Diagnosis: d})
@@ -66,6 +82,18 @@ func explainCmd(args []string, stdin io.Reader, stdout io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// verifyImage asks the registry about the image of a pull failure (named
+// by the event, or else by its message) and restates d with the answer.
+func verifyImage(c verify.Checker, f *failure.Failure, d classify.Diagnosis) classify.Diagnosis {
+	if f.Image == "" {
+		f.Image = classify.ImageInMessage(f.Message())
+	}
+	if !verify.Needed(d, f) {
+		return d
+	}
+	return verify.Apply(d, f, c.Check(context.Background(), f.Image))
 }
 
 // readInput reads FILE, or stdin for "" and "-", refusing oversized input.
@@ -138,6 +166,9 @@ func printHuman(w io.Writer, kind string, f *failure.Failure, d classify.Diagnos
 	fmt.Fprintf(w, "  read        %s\n", kind)
 	if d.Evidence != "" {
 		fmt.Fprintf(w, "  evidence    %s\n", oneLine(d.Evidence))
+	}
+	if d.Check != nil {
+		fmt.Fprintf(w, "  registry    %s\n", oneLine(d.Check.Summary))
 	}
 	if d.Cause == classify.NotAFailure {
 		fmt.Fprintln(w, "\nNot a failure: Tracegrid posts nothing for this.")

@@ -29,6 +29,9 @@ explain flags:
   --json             print the diagnosis as JSON
   --slack            print the Slack Block Kit payload that would be posted
   --platform NAME    for plain text: ecs, kubernetes, aci or docker (guessed when empty)
+  --verify           for a pull failure, ask the registry whether the repository and tag
+                     exist (local Docker credentials: $DOCKER_CONFIG or ~/.docker, and
+                     their credential helpers; localhost registries over plain http)
 
 classify input lines look like {"platform": "ecs", "message": "..."}; output lines
 are {"cause": "...", "title": "...", "confidence": "...", ...}, in input order.
@@ -37,6 +40,7 @@ Examples:
   tracegrid explain event.json
   kubectl describe pod api-7d9f -n shop | tracegrid explain
   echo 'CannotPullContainerError: ... not found' | tracegrid explain --platform ecs
+  tracegrid explain --verify event.json
   tracegrid classify < messages.jsonl > causes.jsonl
 
 Cause ids: image_not_found registry_auth registry_token_expired registry_rate_limited
