@@ -30,8 +30,9 @@ type statement struct {
 	resources []cty.Value
 }
 
-// policyStatements evaluates the execution role's policy document with placeholder account
-// facts; resources that name one managed resource's ARN stay unknown, as in a plan.
+// policyStatements evaluates the execution role's policy documents with placeholder account
+// facts; resources that name one managed resource's ARN stay unknown, as in a plan. The
+// registry check's document counts while its role policy exists (registry_check).
 func policyStatements(t *testing.T, set map[string]cty.Value) []statement {
 	t.Helper()
 	m := loadModule(t, "aws")
@@ -40,8 +41,25 @@ func policyStatements(t *testing.T, set map[string]cty.Value) []statement {
 	ev.data["aws_region"] = map[string]cty.Value{"current": cty.ObjectVal(map[string]cty.Value{"region": cty.StringVal("eu-west-1")})}
 	ev.data["aws_caller_identity"] = map[string]cty.Value{"current": cty.ObjectVal(map[string]cty.Value{"account_id": cty.StringVal("111122223333")})}
 
+	docs := []string{"permissions"}
+	count, err := ev.eval(m.one(t, "resource", "aws_iam_role_policy", "registry_check").Body.Attributes["count"].Expr)
+	if err != nil {
+		t.Fatalf("registry_check count: %v", err)
+	}
+	if n, _ := count.AsBigFloat().Int64(); n == 1 {
+		docs = append(docs, "registry_check")
+	}
 	var out []statement
-	for _, b := range m.one(t, "data", "aws_iam_policy_document", "permissions").Body.Blocks {
+	for _, doc := range docs {
+		out = append(out, documentStatements(t, m, ev, doc)...)
+	}
+	return out
+}
+
+// documentStatements evaluates one aws_iam_policy_document's statements.
+func documentStatements(t *testing.T, m *module, ev *evaluator, doc string) []statement {
+	var out []statement
+	for _, b := range m.one(t, "data", "aws_iam_policy_document", doc).Body.Blocks {
 		if b.Type != "statement" {
 			continue
 		}
@@ -124,6 +142,14 @@ func TestIAMPolicyLeastPrivilege(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("registry check off: no ECR grant", func(t *testing.T) {
+		for _, s := range policyStatements(t, map[string]cty.Value{"registry_check": cty.False}) {
+			if slices.Contains(s.actions, "ecr:DescribeImages") {
+				t.Errorf("%s grants ecr:DescribeImages with registry_check = false", s.sid)
+			}
+		}
+	})
 
 	t.Run("named log group ARN", func(t *testing.T) {
 		for _, s := range policyStatements(t, map[string]cty.Value{"task_log_group_names": cty.ListVal([]cty.Value{cty.StringVal("/ecs/web")})}) {

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 )
@@ -23,6 +24,7 @@ type awsClients struct {
 	cfg  *aws.Config
 	ecs  *ecssdk.Client
 	logs *cloudwatchlogs.Client
+	ecr  *ecr.Client
 }
 
 // sdkRetryAttempts bounds SDK retries: enrichment is best effort and the
@@ -71,6 +73,19 @@ func (c *awsClients) logsClient(ctx context.Context) (*cloudwatchlogs.Client, er
 		c.logs = cloudwatchlogs.NewFromConfig(cfg)
 	}
 	return c.logs, nil
+}
+
+func (c *awsClients) ecrClient(ctx context.Context) (*ecr.Client, error) {
+	cfg, err := c.config(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ecr == nil {
+		c.ecr = ecr.NewFromConfig(cfg)
+	}
+	return c.ecr, nil
 }
 
 // secretsClient and dynamoClient are used once per cold start, so they are

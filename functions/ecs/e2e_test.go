@@ -121,7 +121,7 @@ func TestLambdaUnderEmulator(t *testing.T) {
 	})
 	env := append(awsEnv(t, aws),
 		"SLACK_API_URL="+fake.APIURL(), "SLACK_BOT_TOKEN="+testToken, "SLACK_CHANNEL=C0TRACEGRID",
-		"TRACEGRID_STORM=off", "AWS_LAMBDA_FUNCTION_TIMEOUT=5")
+		"TRACEGRID_STORM=off", "AWS_LAMBDA_FUNCTION_TIMEOUT=5", EnvVerify+"=off")
 	emu := startEmulator(t, rie, bootstrap, env)
 
 	pullDenied := corpusMessage(t, "a2-ecr-app-repo:latest")

@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -20,6 +21,7 @@ import (
 	"github.com/tracegrid/tracegrid/functions/ecs/dynamostate"
 	"github.com/tracegrid/tracegrid/shared/notify"
 	"github.com/tracegrid/tracegrid/shared/report"
+	"github.com/tracegrid/tracegrid/shared/verify"
 )
 
 // Environment variables read by this adapter, beyond those of shared/notify
@@ -55,6 +57,7 @@ type Function struct {
 	mu       sync.Mutex
 	notifier *notify.Notifier
 	enricher *enricher
+	checker  verify.Checker // nil with TRACEGRID_VERIFY=off
 }
 
 // New returns a Function that logs JSON lines to stdout. awsOptions are
@@ -128,7 +131,7 @@ func (fn *Function) Handle(ctx context.Context, body []byte) (Summary, error) {
 		if enr != nil {
 			enr.enrich(ctx, d)
 		}
-		r := report.Reporter{Notifier: n, Log: log}
+		r := report.Reporter{Notifier: n, Log: log, Checker: fn.checker}
 		out, err := r.Report(ctx, f)
 		s.Results = append(s.Results, Result{
 			Cause:      string(out.Diagnosis.Cause),
@@ -209,7 +212,16 @@ func (fn *Function) setup(ctx context.Context) (*notify.Notifier, *enricher, err
 	if !strings.EqualFold(os.Getenv(EnvEnrich), "off") {
 		fn.enricher = &enricher{clients: fn.clients, log: fn.log}
 	}
-	fn.log.InfoContext(ctx, "configured", slog.String("slack", destination(cfg)), slog.Bool("enrich", fn.enricher != nil), slog.String("state", state))
+	if !strings.EqualFold(os.Getenv(EnvVerify), "off") {
+		other, err := verify.NewRegistry()
+		if err != nil {
+			return nil, nil, fmt.Errorf("registry check: %w", err)
+		}
+		// One cache per warm instance: a storm on one image makes one call.
+		fn.checker = verify.NewCache(&ecrChecker{clients: fn.clients, other: other, timeout: verify.DefaultTimeout, now: time.Now}, 0, nil)
+	}
+	fn.log.InfoContext(ctx, "configured", slog.String("slack", destination(cfg)), slog.Bool("enrich", fn.enricher != nil),
+		slog.Bool("verify", fn.checker != nil), slog.String("state", state))
 	return fn.notifier, fn.enricher, nil
 }
 

@@ -122,6 +122,7 @@ type fakeAWS struct {
 	*httptest.Server
 	mu       sync.Mutex
 	replies  map[string]awsReply
+	routes   map[string]func(req map[string]any) awsReply
 	requests map[string][]map[string]any
 }
 
@@ -130,6 +131,7 @@ const (
 	targetDescribeTaskDefinition = "AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition"
 	targetGetLogEvents           = "Logs_20140328.GetLogEvents"
 	targetGetSecretValue         = "secretsmanager.GetSecretValue"
+	targetDescribeImages         = "AmazonEC2ContainerRegistry_V20150921.DescribeImages"
 )
 
 func newFakeAWS(t testing.TB, replies map[string]awsReply) *fakeAWS {
@@ -146,7 +148,11 @@ func newFakeAWS(t testing.TB, replies map[string]awsReply) *fakeAWS {
 		f.mu.Lock()
 		f.requests[target] = append(f.requests[target], req)
 		rep, ok := f.replies[target]
+		route := f.routes[target]
 		f.mu.Unlock()
+		if route != nil {
+			rep, ok = route(req), true
+		}
 		if !ok {
 			rep = awsReply{http.StatusBadRequest, `{"__type":"UnknownOperationException"}`}
 		}
@@ -160,6 +166,17 @@ func newFakeAWS(t testing.TB, replies map[string]awsReply) *fakeAWS {
 	}))
 	t.Cleanup(f.Close)
 	return f
+}
+
+// route answers target with fn's reply for each request body, instead of
+// a fixed reply.
+func (f *fakeAWS) route(target string, fn func(req map[string]any) awsReply) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.routes == nil {
+		f.routes = map[string]func(map[string]any) awsReply{}
+	}
+	f.routes[target] = fn
 }
 
 func (f *fakeAWS) calls(target string) []map[string]any {
@@ -185,6 +202,7 @@ func awsEnv(t testing.TB, f *fakeAWS) []string {
 		"AWS_ENDPOINT_URL_ECS=" + f.URL,
 		"AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=" + f.URL,
 		"AWS_ENDPOINT_URL_SECRETS_MANAGER=" + f.URL,
+		"AWS_ENDPOINT_URL_ECR=" + f.URL,
 		"AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE",
 		"AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 		"AWS_REGION=eu-west-1",
@@ -227,6 +245,7 @@ var iamPrefix = map[string]string{
 	"CloudWatch Logs": "logs",
 	"Secrets Manager": "secretsmanager",
 	"DynamoDB":        "dynamodb",
+	"ECR":             "ecr",
 }
 
 // actions returns the recorded operations as IAM actions.

@@ -9,6 +9,7 @@ package ecs
 var IAMActions = []string{
 	"dynamodb:GetItem",
 	"dynamodb:PutItem",
+	"ecr:DescribeImages",
 	"ecs:DescribeTaskDefinition",
 	"logs:GetLogEvents",
 	"secretsmanager:GetSecretValue",

@@ -11,7 +11,8 @@ import (
 )
 
 // TestIAMActions runs the function's whole AWS path (Slack secret at cold
-// start, DescribeTaskDefinition, GetLogEvents) with a middleware that
+// start, DescribeTaskDefinition, GetLogEvents, and DescribeImages for the
+// registry check of a pull failure) with a middleware that
 // records the operations the SDK clients really invoke, and checks the
 // recorded set against IAMActions both ways: nothing called is missing from
 // the list, and nothing listed is never called (the DynamoDB actions are
@@ -24,7 +25,9 @@ func TestIAMActions(t *testing.T) {
 		targetDescribeTaskDefinition: {body: recorded(t, "ecs.DescribeTaskDefinition.webapp-15.DERIVED.json")},
 		targetGetLogEvents:           {body: recorded(t, "logs.GetLogEvents.awsdocs.json")},
 	})
+	aws.route(targetDescribeImages, ecrWorlds(t, 0))
 	setEnv(t, awsEnv(t, aws))
+	t.Setenv(EnvVerify, "on")
 	slackEnv(t, fake)
 	t.Setenv("SLACK_BOT_TOKEN", "")
 	t.Setenv("SLACK_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:0123456789:secret:tracegrid/slack-a1b2c3")
@@ -32,6 +35,10 @@ func TestIAMActions(t *testing.T) {
 	rec := &opRecorder{}
 	fn, _ := testFunction(rec)
 	if _, err := fn.Handle(context.Background(), testevents.Read(t, evOOM)); err != nil {
+		t.Fatal(err)
+	}
+	image := ecrHost + "/team/web:1.4.2"
+	if _, err := fn.Handle(context.Background(), stoppedTask(t, evPull, 1, ambiguousPull(t, image), image, nil)); err != nil {
 		t.Fatal(err)
 	}
 	called := rec.actions(t)

@@ -109,7 +109,7 @@ const unknownIdentity = "the identity that pulls"
 func identity(f *failure.Failure, registry string) string {
 	switch f.Platform {
 	case failure.ECS:
-		if _, _, ecr := ecrHost(registry); !ecr {
+		if _, _, ecr := ECRRegistry(registry); !ecr {
 			return "the task's repositoryCredentials (the Secrets Manager secret holding the registry login, read by the task execution role)"
 		}
 		if role := f.Details[classify.DetailExecutionRole]; role != "" {
@@ -144,18 +144,22 @@ func restoreCommand(f *failure.Failure, r Result) classify.Command {
 		id = "imageDigest=" + r.Tag
 	}
 	line := "aws ecr update-image-storage-class --repository-name " + r.Repository + " --image-id " + id + " --target-storage-class STANDARD"
-	if acct, region, ok := ecrHost(r.Registry); ok {
+	if acct, region, ok := ECRRegistry(r.Registry); ok {
 		line += " --registry-id " + acct + " --region " + region
 	}
 	return classify.Command{Purpose: "Restore the archived image to the standard storage class", Line: line}
 }
 
-// ecrHost splits ACCOUNT.dkr.ecr.REGION.amazonaws.com.
-func ecrHost(host string) (account, region string, ok bool) {
-	acct, rest, found := strings.Cut(host, ".dkr.ecr.")
-	if !found {
+// ECRRegistry splits an ECR registry host, ACCOUNT.dkr.ecr.REGION.amazonaws.com
+// (or .amazonaws.com.cn), into its account and region.
+func ECRRegistry(host string) (account, region string, ok bool) {
+	account, rest, found := strings.Cut(host, ".dkr.ecr.")
+	if !found || account == "" || strings.Trim(account, "0123456789") != "" {
 		return "", "", false
 	}
-	region, _, found = strings.Cut(rest, ".")
-	return acct, region, found
+	region, domain, found := strings.Cut(rest, ".")
+	if !found || region == "" || (domain != "amazonaws.com" && domain != "amazonaws.com.cn") {
+		return "", "", false
+	}
+	return account, region, true
 }

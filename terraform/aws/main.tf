@@ -45,6 +45,7 @@ resource "aws_lambda_function" "this" {
       SLACK_CHANNEL            = var.slack_channel
       TRACEGRID_DYNAMODB_TABLE = aws_dynamodb_table.dedup.name
       TRACEGRID_ENRICH         = var.enrich ? "on" : "off"
+      TRACEGRID_VERIFY         = var.registry_check ? "on" : "off"
       TRACEGRID_DRY_RUN        = var.dry_run ? "1" : "0"
     })
   }
@@ -56,7 +57,7 @@ resource "aws_lambda_function" "this" {
 
   tags = var.tags
 
-  depends_on = [aws_iam_role_policy.this]
+  depends_on = [aws_iam_role_policy.this, aws_iam_role_policy.registry_check]
 }
 
 # EventBridge invokes asynchronously: Lambda retries a returned error (a transient Slack
@@ -202,4 +203,29 @@ resource "aws_iam_role_policy" "this" {
   name   = "tracegrid"
   role   = aws_iam_role.this.id
   policy = data.aws_iam_policy_document.permissions.json
+}
+
+# ---- Registry check -------------------------------------------------------------------------
+
+# Before naming a pull cause, the function asks ECR whether the image exists
+# (ecr:DescribeImages: metadata only, no pull). Off with registry_check = false.
+locals {
+  ecr_repository_arns = length(var.ecr_repository_arns) == 0 ? [
+    "${local.arn_prefix}:ecr:${local.region}:${local.account_id}:repository/*",
+  ] : var.ecr_repository_arns
+}
+
+data "aws_iam_policy_document" "registry_check" {
+  statement {
+    sid       = "RegistryCheck"
+    actions   = ["ecr:DescribeImages"]
+    resources = local.ecr_repository_arns
+  }
+}
+
+resource "aws_iam_role_policy" "registry_check" {
+  count  = var.registry_check ? 1 : 0
+  name   = "tracegrid-registry-check"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.registry_check.json
 }

@@ -98,3 +98,15 @@ variable "tags" {
   description = "Tags for every resource the module creates."
   default     = {}
 }
+
+variable "registry_check" {
+  type        = bool
+  description = "Ask the registry whether the image of a pull failure exists before naming the cause: ECR through ecr:DescribeImages, public registries anonymously (TRACEGRID_VERIFY)."
+  default     = true
+}
+
+variable "ecr_repository_arns" {
+  type        = list(string)
+  description = "ECR repositories the registry check may describe. Empty allows every repository of the account in the function's region; a repository in another account also needs its repository policy to allow ecr:DescribeImages to the function's role."
+  default     = []
+}
