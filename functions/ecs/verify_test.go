@@ -171,7 +171,7 @@ func TestFourWorldsUnderEmulator(t *testing.T) {
 
 	worlds := []struct {
 		world, service, image, cause, confidence string
-		text                            []string
+		text                                     []string
 	}{
 		{"tag missing", "web-a", ecrHost + "/team/web:1.4.3", "image_not_found", "high",
 			[]string{"the repository exists but has no tag `1.4.3`; nearest tags: `1.4.2`, `1.4.1`", "such as `team/web:1.4.2`"}},
