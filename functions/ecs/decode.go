@@ -174,7 +174,7 @@ func decodeTask(ev *events.EventBridgeEvent, d *taskDetail) ([]decoded, error) {
 		// open incident for this workload. Posts nothing by itself.
 		f.Recovered = true
 		f.Links = consoleLinks(f, true)
-		return []decoded{{failure: f}}, nil
+		return []decoded{{failure: f, task: d}}, nil
 	case d.LastStatus != "STOPPED":
 		return nil, nil
 	}

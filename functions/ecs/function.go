@@ -57,7 +57,7 @@ type Function struct {
 	mu       sync.Mutex
 	notifier *notify.Notifier
 	enricher *enricher
-	checker  verify.Checker // nil with TRACEGRID_VERIFY=off
+	verify   *verify.Stage // nil with TRACEGRID_VERIFY=off
 }
 
 // New returns a Function that logs JSON lines to stdout. awsOptions are
@@ -131,7 +131,8 @@ func (fn *Function) Handle(ctx context.Context, body []byte) (Summary, error) {
 		if enr != nil {
 			enr.enrich(ctx, d)
 		}
-		r := report.Reporter{Notifier: n, Log: log, Checker: fn.checker}
+		fn.observe(ctx, log, d)
+		r := report.Reporter{Notifier: n, Log: log, Verify: fn.verify}
 		out, err := r.Report(ctx, f)
 		s.Results = append(s.Results, Result{
 			Cause:      string(out.Diagnosis.Cause),
@@ -147,6 +148,24 @@ func (fn *Function) Handle(ctx context.Context, body []byte) (Summary, error) {
 		}
 	}
 	return s, nil
+}
+
+// observe records each container image of a running service task as the
+// last time that image worked for the service, for the registry check.
+func (fn *Function) observe(ctx context.Context, log *slog.Logger, d decoded) {
+	if fn.verify == nil || !d.failure.Recovered || d.task == nil {
+		return
+	}
+	for _, c := range d.task.Containers {
+		if c.Image == "" {
+			continue
+		}
+		f := *d.failure
+		f.Image = c.Image
+		if err := fn.verify.Observe(ctx, &f); err != nil {
+			log.WarnContext(ctx, "could not record the workload's start for the registry check", slog.String("error", err.Error()))
+		}
+	}
 }
 
 // ignoredAttrs describe an event that posts nothing, for its log line.
@@ -195,13 +214,15 @@ func (fn *Function) setup(ctx context.Context) (*notify.Notifier, *enricher, err
 	}
 	opts := []notify.Option{notify.WithLogger(fn.log)}
 	state := "memory"
+	var store notify.Store = notify.NewMemoryStore(nil)
 	if table := os.Getenv(EnvDynamoDBTable); table != "" {
 		state = "dynamodb:" + table
 		client, err := fn.clients.dynamoClient(ctx)
 		if err != nil {
 			return nil, nil, fmt.Errorf("dynamodb client: %w", err)
 		}
-		opts = append(opts, notify.WithStore(dynamostate.New(client, table)))
+		store = dynamostate.New(client, table)
+		opts = append(opts, notify.WithStore(store))
 	}
 	opts = append(opts, fn.notifyOptions...)
 	n, err := notify.New(cfg, opts...)
@@ -218,10 +239,11 @@ func (fn *Function) setup(ctx context.Context) (*notify.Notifier, *enricher, err
 			return nil, nil, fmt.Errorf("registry check: %w", err)
 		}
 		// One cache per warm instance: a storm on one image makes one call.
-		fn.checker = verify.NewCache(&ecrChecker{clients: fn.clients, other: other, timeout: verify.DefaultTimeout, now: time.Now}, 0, nil)
+		checker := &ecrChecker{clients: fn.clients, other: other, timeout: verify.DefaultTimeout, now: time.Now}
+		fn.verify = &verify.Stage{Checker: verify.NewCache(checker, 0, nil), History: store}
 	}
 	fn.log.InfoContext(ctx, "configured", slog.String("slack", destination(cfg)), slog.Bool("enrich", fn.enricher != nil),
-		slog.Bool("verify", fn.checker != nil), slog.String("state", state))
+		slog.Bool("verify", fn.verify != nil), slog.String("state", state))
 	return fn.notifier, fn.enricher, nil
 }
 

@@ -182,6 +182,20 @@ func TestFourWorldsUnderEmulator(t *testing.T) {
 		{"registry unreachable from the function", "web-d", ecrHost + "/team/slow:1.0", "registry_auth", "medium",
 			[]string{"the check could not be made: ECR did not answer within the check's deadline", "Could also be `image_not_found`"}},
 	}
+	// A fifth: the registry keeps no pull time (tag-stale's is months old),
+	// but the service was seen RUNNING with the image 2 h before the failure.
+	running := patched(t, evRunning, map[string]any{"time": "2020-06-05T10:00:00Z", "detail.group": "service:web-e",
+		"account": "0123456789", "region": "eu-west-1", "detail.clusterArn": "arn:aws:ecs:eu-west-1:0123456789:cluster/Features",
+		"detail.containers.0.image": ecrHost + "/team/web:1.4.2"})
+	if r := emu.invoke(t, running); r.ErrorMessage != "" || len(r.Results) != 1 {
+		t.Fatalf("RUNNING event: %+v", r)
+	}
+	worlds = append(worlds, struct {
+		world, service, image, cause, confidence string
+		text                                     []string
+	}{
+		"token expired, seen working by Tracegrid", "web-e", ecrHost + "/team/web:1.4.2", "registry_token_expired", "high",
+		[]string{"last worked 2h17m0s before the failure (2020-06-05 10:00 UTC)"}})
 	for i, w := range worlds {
 		t.Run(w.world, func(t *testing.T) {
 			before := len(fake.Messages())

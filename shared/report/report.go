@@ -18,10 +18,10 @@ import (
 type Reporter struct {
 	Notifier *notify.Notifier
 	Log      *slog.Logger
-	// Checker, when set, asks the registry about the image of a pull
-	// failure before it is posted, and the answer restates the diagnosis
-	// (verify.Apply).
-	Checker verify.Checker
+	// Verify, when set, asks the registry about the image of a pull
+	// failure before it is posted (the answer restates the diagnosis), and
+	// remembers recoveries as the last time an image worked.
+	Verify *verify.Stage
 }
 
 // Outcome is what Report did with one failure.
@@ -37,11 +37,9 @@ type Outcome struct {
 // (errors.As) means the Slack configuration is wrong, and retries only keep
 // the event for the dead-letter target.
 func (r *Reporter) Report(ctx context.Context, f *failure.Failure) (Outcome, error) {
-	d := classify.Classify(f)
-	check := verify.NotChecked
-	if r.Checker != nil && verify.Needed(d, f) {
-		res := r.Checker.Check(ctx, f.Image)
-		d, check = verify.Apply(d, f, res), res.Kind
+	d, check := r.Verify.Diagnose(ctx, f, classify.Classify(f))
+	if err := r.Verify.Observe(ctx, f); err != nil {
+		r.logger().WarnContext(ctx, "could not record the workload's start for the registry check", slog.String("error", err.Error()))
 	}
 	out := Outcome{Diagnosis: d}
 	attrs := []any{

@@ -50,7 +50,7 @@ func TestReportVerifies(t *testing.T) {
 				t.Fatal(err)
 			}
 			var logs bytes.Buffer
-			r := &Reporter{Notifier: n, Log: slog.New(slog.NewTextHandler(&logs, nil)), Checker: checker}
+			r := &Reporter{Notifier: n, Log: slog.New(slog.NewTextHandler(&logs, nil)), Verify: &verify.Stage{Checker: checker}}
 			f := &failure.Failure{Platform: failure.ECS, Cluster: "prod", Workload: "web", Image: tc.image, EventID: tc.name,
 				Messages: []string{msg(tc.image)}}
 			out, err := r.Report(context.Background(), f)
