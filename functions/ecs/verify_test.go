@@ -178,7 +178,7 @@ func TestFourWorldsUnderEmulator(t *testing.T) {
 		{"credentials wrong", "web-b", ecrHost + "/team/web:1.4.2", "registry_auth", "high",
 			[]string{"the tag exists (sha256:0b1a4e0c81c4), last pulled 2020-03-02 11:00 UTC", "the task execution role `arn:aws:iam::0123456789:role/ecsTaskExecutionRole` may not pull it"}},
 		{"token expired after a success", "web-c", ecrHost + "/team/web:1.4.1", "registry_token_expired", "high",
-			[]string{"last pulled 2020-06-05 09:12 UTC", "last worked 3h5m0s before the failure"}},
+			[]string{"last pulled 2020-06-05 09:12 UTC", "last worked 3h5m before the failure"}},
 		{"registry unreachable from the function", "web-d", ecrHost + "/team/slow:1.0", "registry_auth", "medium",
 			[]string{"the check could not be made: ECR did not answer within the check's deadline", "Could also be `image_not_found`"}},
 	}
@@ -195,7 +195,7 @@ func TestFourWorldsUnderEmulator(t *testing.T) {
 		text                                     []string
 	}{
 		"token expired, seen working by Tracegrid", "web-e", ecrHost + "/team/web:1.4.2", "registry_token_expired", "high",
-		[]string{"last worked 2h17m0s before the failure (2020-06-05 10:00 UTC)"}})
+		[]string{"last worked 2h17m before the failure (2020-06-05 10:00 UTC)"}})
 	for i, w := range worlds {
 		t.Run(w.world, func(t *testing.T) {
 			before := len(fake.Messages())

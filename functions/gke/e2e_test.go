@@ -82,6 +82,9 @@ func startFunctionWithSlack(t *testing.T, slack *fakeslack.Server, extraEnv ...s
 		"SLACK_WEBHOOK_URL=",
 		"TRACEGRID_DRY_RUN=",
 		"TRACEGRID_GCS_BUCKET=",
+		// No registry check unless a test turns it on: none asks a real
+		// registry over the internet.
+		VerifyEnv+"=off",
 	)
 	cmd.Env = append(cmd.Env, extraEnv...)
 	p := localproc.StartT(t, "function", cmd)

@@ -70,18 +70,24 @@ const StateBucketEnv = "TRACEGRID_GCS_BUCKET"
 func newFunction(ctx context.Context) (*Function, error) {
 	log := cloudLogger()
 	opts := []notify.Option{notify.WithLogger(log)}
+	var store notify.Store = notify.NewMemoryStore(nil)
 	if bucket := os.Getenv(StateBucketEnv); bucket != "" {
 		client, err := storage.NewClient(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("gke: Cloud Storage client for %s=%s: %w", StateBucketEnv, bucket, err)
 		}
-		opts = append(opts, notify.WithStore(gcsstate.New(client, bucket)))
+		store = gcsstate.New(client, bucket)
+		opts = append(opts, notify.WithStore(store))
+	}
+	stage, err := newStage(store)
+	if err != nil {
+		return nil, err
 	}
 	n, err := notify.FromEnv(opts...)
 	if err != nil {
 		return nil, err
 	}
-	return &Function{Reporter: &report.Reporter{Notifier: n, Log: log}}, nil
+	return &Function{Reporter: &report.Reporter{Notifier: n, Log: log, Verify: stage}}, nil
 }
 
 // LocalHandler serves Handler over HTTP the way functions-framework-go

@@ -133,7 +133,7 @@ func workload(f *failure.Failure) string {
 
 // ago says when t was, relative to the failure at now.
 func ago(now, t time.Time) string {
-	d := now.Sub(t).Round(time.Minute)
+	d := strings.TrimSuffix(now.Sub(t).Round(time.Minute).String(), "0s")
 	return fmt.Sprintf("%s before the failure (%s)", d, t.UTC().Format("2006-01-02 15:04 UTC"))
 }
 

@@ -72,14 +72,26 @@ func failed(r Result, err error, h *headers) Result {
 	case errors.As(err, &dns):
 		r.Kind = Unreachable
 		r.Reason = "the registry host does not resolve from where the check runs"
-	case r.Status == 0:
+	case r.Status == 0 && isNetwork(err):
 		r.Kind = Unreachable
 		r.Reason = "the registry could not be reached from where the check runs"
+	case r.Status == 0:
+		// Before any answer: the keychain found no credentials, or the
+		// like.
+		r.Kind = Inconclusive
+		r.Reason = "the check failed before the registry answered: " + err.Error()
 	default:
 		r.Kind = Inconclusive
 		r.Reason = "the registry answered " + strconv.Itoa(r.Status) + " " + http.StatusText(r.Status)
 	}
 	return r
+}
+
+// isNetwork reports whether err comes from the network (dial, TLS, a
+// connection cut), not from the check's own setup.
+func isNetwork(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne)
 }
 
 func isTimeout(err error) bool {
