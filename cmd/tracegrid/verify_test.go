@@ -11,6 +11,14 @@ import (
 	"github.com/tracegrid/tracegrid/shared/verify/verifytest"
 )
 
+// TestMain turns the functions' registry check off for `tracegrid serve`'s
+// tests, so that none asks a real registry over the internet; explain
+// --verify is asked for explicitly.
+func TestMain(m *testing.M) {
+	os.Setenv("TRACEGRID_VERIFY", "off")
+	os.Exit(m.Run())
+}
+
 // TestExplainVerify runs `explain --verify` against a real registry in
 // process that wants a login, with the credentials in a Docker config
 // found through DOCKER_CONFIG, as on a laptop after `docker login`.

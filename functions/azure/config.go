@@ -27,6 +27,9 @@ type Config struct {
 	ClientID string
 	// Enrich is false when TRACEGRID_ENRICH=off: no ARM calls at all.
 	Enrich bool
+	// Verify is false when TRACEGRID_VERIFY=off: no registry check of pull
+	// failures.
+	Verify bool
 	// TableEndpoint and TableName select the Azure Table storage table that
 	// keeps notification state across instances (TRACEGRID_TABLE_ENDPOINT,
 	// TRACEGRID_TABLE_NAME).
@@ -47,6 +50,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		ARMEndpoint:    strings.TrimSpace(getenv("TRACEGRID_ARM_ENDPOINT")),
 		ClientID:       strings.TrimSpace(getenv("AZURE_CLIENT_ID")),
 		Enrich:         !strings.EqualFold(strings.TrimSpace(getenv("TRACEGRID_ENRICH")), "off"),
+		Verify:         !strings.EqualFold(strings.TrimSpace(getenv("TRACEGRID_VERIFY")), "off"),
 		TableEndpoint:  strings.TrimSpace(getenv("TRACEGRID_TABLE_ENDPOINT")),
 		TableName:      strings.TrimSpace(getenv("TRACEGRID_TABLE_NAME")),
 		LogTailLines:   20,

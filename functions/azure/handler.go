@@ -23,6 +23,7 @@ import (
 	"github.com/tracegrid/tracegrid/shared/failure"
 	"github.com/tracegrid/tracegrid/shared/notify"
 	"github.com/tracegrid/tracegrid/shared/report"
+	"github.com/tracegrid/tracegrid/shared/verify"
 )
 
 // Routes the Functions host calls: one per function folder under app/.
@@ -99,12 +100,14 @@ func FromEnv(log *slog.Logger) (*Handler, error) {
 	}
 	opts := []notify.Option{notify.WithLogger(log)}
 	var state *tablestate.Store
+	var history notify.Store = notify.NewMemoryStore(nil)
 	if cfg.TableEndpoint != "" {
 		tc, err := aztables.NewClient(strings.TrimSuffix(cfg.TableEndpoint, "/")+"/"+cfg.TableName, cred, nil)
 		if err != nil {
 			return nil, fmt.Errorf("TRACEGRID_TABLE_ENDPOINT: %w", err)
 		}
 		state = tablestate.New(tc)
+		history = state
 		opts = append(opts, notify.WithStore(state))
 	}
 	n, err := notify.FromEnv(opts...)
@@ -117,7 +120,13 @@ func FromEnv(log *slog.Logger) (*Handler, error) {
 			return nil, err
 		}
 	}
-	h := New(cfg, &report.Reporter{Notifier: n, Log: log}, armc, log)
+	var stage *verify.Stage
+	if cfg.Verify {
+		if stage, err = registryCheck(cfg, cred, history); err != nil {
+			return nil, err
+		}
+	}
+	h := New(cfg, &report.Reporter{Notifier: n, Log: log, Verify: stage}, armc, log)
 	if state != nil {
 		h.expired = state
 	}

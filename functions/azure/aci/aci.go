@@ -430,6 +430,13 @@ func Recovered(g *armcontainerinstance.ContainerGroup, since time.Time) (*failur
 	f.Reason = "Running"
 	f.Messages = []string{"container group " + str(g.Name) + " is Running"}
 	f.EventID = str(g.ID) + "#running/" + strings.Join(starts, ",")
+	if cs := g.Properties.Containers; len(cs) == 1 {
+		// The image that worked, for the registry check's history.
+		f.Image = str(cs[0].Properties.Image)
+		if t := cs[0].Properties.InstanceView.CurrentState.StartTime; t != nil {
+			f.Time = *t
+		}
+	}
 	return f, true
 }
 

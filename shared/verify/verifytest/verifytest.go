@@ -50,6 +50,8 @@ type Registry struct {
 	pass map[string]string
 
 	mu        sync.Mutex
+	refresh   map[string]bool
+	routes    map[string]http.Handler
 	anonymous bool
 	faults    map[string]Fault
 	requests  map[string]int
@@ -61,7 +63,8 @@ type Registry struct {
 // It stops when the test ends.
 func New(t testing.TB, anonymous bool, userPass ...string) *Registry {
 	t.Helper()
-	r := &Registry{pass: map[string]string{}, anonymous: anonymous, faults: map[string]Fault{}, requests: map[string]int{}}
+	r := &Registry{pass: map[string]string{}, anonymous: anonymous, faults: map[string]Fault{}, requests: map[string]int{},
+		refresh: map[string]bool{}, routes: map[string]http.Handler{}}
 	for i := 0; i+1 < len(userPass); i += 2 {
 		r.pass[userPass[i]] = userPass[i+1]
 	}
@@ -110,6 +113,23 @@ func (r *Registry) RateLimit(limit, remaining string) {
 	r.rateLimit = limit + "|" + remaining
 }
 
+// AcceptRefreshToken makes the token endpoint take tok in the OAuth2
+// refresh-token grant (POST grant_type=refresh_token), the flow ACR and
+// other token servers use after a credential exchange.
+func (r *Registry) AcceptRefreshToken(tok string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.refresh[tok] = true
+}
+
+// Route serves h at path on the registry's host (a registry's own
+// endpoints beside the distribution API, such as ACR's /oauth2/exchange).
+func (r *Registry) Route(path string, h http.Handler) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.routes[path] = h
+}
+
 // Requests returns how many API requests named repo (manifests, tags),
 // token requests and pings excluded.
 func (r *Registry) Requests(repo string) int {
@@ -136,6 +156,13 @@ func (r *Registry) handler(inner http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.URL.Path == "/token" {
 			r.token(w, req)
+			return
+		}
+		r.mu.Lock()
+		route := r.routes[req.URL.Path]
+		r.mu.Unlock()
+		if route != nil {
+			route.ServeHTTP(w, req)
 			return
 		}
 		if !strings.HasPrefix(req.URL.Path, "/v2/") {
@@ -192,11 +219,17 @@ func (r *Registry) handler(inner http.Handler) http.Handler {
 	})
 }
 
-// token is the token endpoint: basic credentials must match; no
-// credentials get an anonymous token when the registry allows it.
+// token is the token endpoint: a known refresh token (POST) or matching
+// basic credentials get a token; no credentials get an anonymous token
+// when the registry allows it.
 func (r *Registry) token(w http.ResponseWriter, req *http.Request) {
 	user, pass, hasBasic := req.BasicAuth()
+	r.mu.Lock()
+	refreshed := req.Method == http.MethodPost && req.PostFormValue("grant_type") == "refresh_token" && r.refresh[req.PostFormValue("refresh_token")]
+	r.mu.Unlock()
 	switch {
+	case refreshed:
+		user = "refresh"
 	case hasBasic && r.pass[user] != "" && r.pass[user] == pass:
 	case !hasBasic && r.anonymous:
 		user = ""

@@ -131,6 +131,9 @@ func startHandler(t *testing.T, slack *fakeslack.Server, arm *armfake.Server, ex
 		// The recorded groups' times are fixed; do not let the wall clock
 		// decide which restarts are recent.
 		"TRACEGRID_SCAN_LOOKBACK=876000h",
+		// No registry check unless a test turns it on: none asks a real
+		// registry over the internet.
+		"TRACEGRID_VERIFY=off",
 	}, append(arm.Env(), extra...)...)
 	h := &handler{url: "http://" + addr, out: localproc.StartT(t, "handler", cmd).Output}
 	// The host waits for the worker by GETting its base URL every 25 ms
