@@ -157,6 +157,7 @@ resource "azurerm_linux_function_app" "this" {
     TRACEGRID_RESOURCE_GROUPS                    = join(",", var.watched_resource_group_names)
     TRACEGRID_SCAN_SCHEDULE                      = var.scan_schedule
     TRACEGRID_ENRICH                             = var.enrich ? "on" : "off"
+    TRACEGRID_VERIFY                             = var.registry_check ? "on" : "off"
     TRACEGRID_DRY_RUN                            = var.dry_run ? "1" : "0"
     TRACEGRID_TABLE_ENDPOINT                     = var.table_state_enabled ? azurerm_storage_account.this.primary_table_endpoint : ""
     TRACEGRID_TABLE_NAME                         = var.table_state_enabled ? local.table_name : ""
@@ -267,4 +268,17 @@ resource "azurerm_eventgrid_system_topic_event_subscription" "aci" {
   # Event Grid validates the endpoint when the subscription is created: the function app, its
   # package and the identity that reads the package must exist first.
   depends_on = [azurerm_linux_function_app.this, azurerm_role_assignment.package_reader]
+}
+
+# ---- Registry check -------------------------------------------------------------------------
+
+# Before naming a pull cause, the function asks the registry whether the image exists, with its
+# own identity: a pull role on each named registry (AcrPull; in ABAC-enabled registries, which
+# do not honour AcrPull, "Container Registry Repository Reader"). Off with registry_check = false.
+resource "azurerm_role_assignment" "registry_check" {
+  for_each             = { for id in var.acr_registry_ids : id => id if var.registry_check }
+  scope                = each.value
+  role_definition_name = var.acr_role
+  principal_id         = azurerm_linux_function_app.this.identity[0].principal_id
+  principal_type       = "ServicePrincipal"
 }

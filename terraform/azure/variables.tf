@@ -125,3 +125,21 @@ variable "tags" {
   description = "Tags for every resource the module creates."
   default     = {}
 }
+
+variable "registry_check" {
+  type        = bool
+  description = "Ask the registry whether the image of a pull failure exists before naming the cause: ACR with the function's identity, public registries anonymously (TRACEGRID_VERIFY)."
+  default     = true
+}
+
+variable "acr_registry_ids" {
+  type        = list(string)
+  description = "Resource IDs of the container registries the registry check may read (a pull role is granted on each). Empty grants none: ACR checks then say they could not be made."
+  default     = []
+}
+
+variable "acr_role" {
+  type        = string
+  description = "Role granted on each registry in acr_registry_ids: AcrPull, or Container Registry Repository Reader for ABAC-enabled registries."
+  default     = "AcrPull"
+}

@@ -268,6 +268,7 @@ resource "google_cloudfunctions2_function" "this" {
       SLACK_CHANNEL        = var.slack_channel
       TRACEGRID_GCS_BUCKET = var.state_bucket_enabled ? google_storage_bucket.state[0].name : ""
       TRACEGRID_DRY_RUN    = var.dry_run ? "1" : "0"
+      TRACEGRID_VERIFY     = var.registry_check ? "on" : "off"
     })
 
     secret_environment_variables {
@@ -293,4 +294,18 @@ resource "google_cloudfunctions2_function" "this" {
     google_secret_manager_secret_iam_member.runtime,
     google_secret_manager_secret_version.slack,
   ]
+}
+
+# ---- Registry check -------------------------------------------------------------------------
+
+# Before naming a pull cause, the function asks Artifact Registry (and gcr.io, served by it)
+# whether the image exists, with its own service account: Artifact Registry Reader on each named
+# repository. Off with registry_check = false.
+resource "google_artifact_registry_repository_iam_member" "registry_check" {
+  for_each   = { for r in var.artifact_registry_repositories : "${r.project}/${r.location}/${r.repository}" => r if var.registry_check }
+  project    = each.value.project
+  location   = each.value.location
+  repository = each.value.repository
+  role       = "roles/artifactregistry.reader"
+  member     = "serviceAccount:${google_service_account.runtime.email}"
 }

@@ -95,3 +95,19 @@ variable "labels" {
   description = "Labels for every resource the module creates that takes labels."
   default     = {}
 }
+
+variable "registry_check" {
+  type        = bool
+  description = "Ask the registry whether the image of a pull failure exists before naming the cause: Artifact Registry and gcr.io with the function's service account, public registries anonymously (TRACEGRID_VERIFY)."
+  default     = true
+}
+
+variable "artifact_registry_repositories" {
+  type = list(object({
+    project    = string
+    location   = string
+    repository = string
+  }))
+  description = "Artifact Registry repositories (gcr.io ones included) the registry check may read; Artifact Registry Reader is granted on each. Empty grants none: checks of private repositories then say they could not be made."
+  default     = []
+}
