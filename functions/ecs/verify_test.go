@@ -254,3 +254,35 @@ func TestFourWorldsUnderEmulator(t *testing.T) {
 		t.Errorf("function logs lack the check outcome (or leak the token):\n%s", out)
 	}
 }
+
+// BenchmarkECRCheck measures the ECR check an invocation adds (the SDK's
+// DescribeImages, signed, against a local endpoint serving the recorded
+// bodies), uncached: p50 and p99 per check.
+func BenchmarkECRCheck(b *testing.B) {
+	aws := newFakeAWS(b, nil)
+	aws.route(targetDescribeImages, ecrWorlds(b, 0))
+	for _, kv := range awsEnv(b, aws) {
+		k, v, _ := strings.Cut(kv, "=")
+		b.Setenv(k, v)
+	}
+	fn, _ := testFunction(nil)
+	c := &ecrChecker{clients: fn.clients, other: &stubChecker{}, timeout: verify.DefaultTimeout, now: time.Now}
+	for _, bc := range []struct{ name, image string }{
+		{"tag_exists", ecrHost + "/team/web:1.4.1"},
+		{"tag_missing", ecrHost + "/team/web:1.4.3"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			lat := make([]time.Duration, 0, b.N)
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				if r := c.Check(context.Background(), bc.image); !r.Kind.Conclusive() {
+					b.Fatalf("%s: %s", r.Kind, r.Reason)
+				}
+				lat = append(lat, time.Since(start))
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1e6, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1e6, "p99-ms")
+		})
+	}
+}
