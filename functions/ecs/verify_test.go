@@ -184,9 +184,12 @@ func TestFourWorldsUnderEmulator(t *testing.T) {
 	}
 	// A fifth: the registry keeps no pull time (tag-stale's is months old),
 	// but the service was seen RUNNING with the image 2 h before the failure.
+	// (Another account's registry: auth failures on one registry host are
+	// one incident, which world 3 has opened for ecrHost.)
+	const otherHost = "444455556666.dkr.ecr.eu-west-1.amazonaws.com"
 	running := patched(t, evRunning, map[string]any{"time": "2020-06-05T10:00:00Z", "detail.group": "service:web-e",
 		"account": "0123456789", "region": "eu-west-1", "detail.clusterArn": "arn:aws:ecs:eu-west-1:0123456789:cluster/Features",
-		"detail.containers.0.image": ecrHost + "/team/web:1.4.2"})
+		"detail.containers.0.image": otherHost + "/team/web:1.4.2"})
 	if r := emu.invoke(t, running); r.ErrorMessage != "" || len(r.Results) != 1 {
 		t.Fatalf("RUNNING event: %+v", r)
 	}
@@ -194,7 +197,7 @@ func TestFourWorldsUnderEmulator(t *testing.T) {
 		world, service, image, cause, confidence string
 		text                                     []string
 	}{
-		"token expired, seen working by Tracegrid", "web-e", ecrHost + "/team/web:1.4.2", "registry_token_expired", "high",
+		"token expired, seen working by Tracegrid", "web-e", otherHost + "/team/web:1.4.2", "registry_token_expired", "high",
 		[]string{"last worked 2h17m before the failure (2020-06-05 10:00 UTC)"}})
 	for i, w := range worlds {
 		t.Run(w.world, func(t *testing.T) {
@@ -224,7 +227,7 @@ func TestFourWorldsUnderEmulator(t *testing.T) {
 		checks := func() int {
 			n := 0
 			for _, c := range aws.calls(targetDescribeImages) {
-				if ids, ok := c["imageIds"].([]any); ok && c["repositoryName"] == "team/web" && ids[0].(map[string]any)["imageTag"] == "1.4.2" {
+				if ids, ok := c["imageIds"].([]any); ok && c["registryId"] == "111122223333" && c["repositoryName"] == "team/web" && ids[0].(map[string]any)["imageTag"] == "1.4.2" {
 					n++
 				}
 			}

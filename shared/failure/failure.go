@@ -71,6 +71,10 @@ type Failure struct {
 	// Recovered marks a report that the workload is healthy again (ECS task
 	// RUNNING, ACI group Running, Kubernetes Started) rather than a failure.
 	Recovered bool `json:"recovered,omitempty"`
+	// Group, when set, makes failures of several workloads one incident:
+	// the registry check sets it for auth failures that share one registry
+	// credential ("registry-credential:HOST").
+	Group string `json:"group,omitempty"`
 }
 
 // Link is a titled URL, such as a console page or a log stream.

@@ -115,6 +115,9 @@ func trimFailure(f *failure.Failure) failure.Failure {
 // incidentKey names the incident of f for a cause: platform, account,
 // cluster (or resource group), namespace, workload and cause.
 func incidentKey(f *failure.Failure, cause classify.Cause) string {
+	if f.Group != "" { // one incident across workloads (one registry credential)
+		return storeKey("inc", string(f.Platform), f.Account, "group", f.Group, string(cause))
+	}
 	return storeKey("inc", append(workloadParts(f), string(cause))...)
 }
 

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"strings"
 	"testing"
@@ -77,5 +78,43 @@ func TestReportVerifies(t *testing.T) {
 				t.Errorf("Slack rule violations: %q", p)
 			}
 		})
+	}
+}
+
+// TestReportOneCredential: auth failures of three workloads on one registry
+// host within minutes are one incident about the credential, not three.
+func TestReportOneCredential(t *testing.T) {
+	reg := verifytest.New(t, true)
+	reg.Push(t, "team/web", "1.4.2")
+	reg.Push(t, "team/api", "2.0")
+	checker, err := verify.NewRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := fakeslack.New("xoxb-report")
+	defer s.Close()
+	n, err := notify.New(notify.Config{BotToken: "xoxb-report", Channel: "C1", APIURL: s.APIURL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Reporter{Notifier: n, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Verify: &verify.Stage{Checker: checker, History: notify.NewMemoryStore(nil)}}
+	at := time.Date(2026, 12, 1, 3, 12, 0, 0, time.UTC)
+	var last Outcome
+	for i, w := range []struct{ workload, image string }{{"web", "team/web:1.4.2"}, {"api", "team/api:2.0"}, {"worker", "team/web:1.4.2"}} {
+		ref := reg.Host + "/" + w.image
+		f := &failure.Failure{Platform: failure.Kubernetes, Cluster: "prod", Namespace: "shop", Workload: w.workload, Image: ref,
+			Time: at.Add(time.Duration(i) * time.Minute), EventID: w.workload,
+			Messages: []string{"Failed to pull image \"" + ref + "\": failed to resolve reference \"" + ref + "\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"}}
+		if last, err = r.Report(context.Background(), f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if msgs := s.Messages(); len(msgs) != 1 {
+		t.Fatalf("%d Slack messages for one broken credential, want 1", len(msgs))
+	}
+	if last.Diagnosis.Cause != "registry_auth" || !strings.Contains(last.Diagnosis.Fix[0], "One credential, 3 workloads: pulls from "+reg.Host) ||
+		!strings.Contains(last.Diagnosis.Fix[0], "shop/api, shop/web, shop/worker") {
+		t.Errorf("diagnosis %s, fix %q", last.Diagnosis.Cause, last.Diagnosis.Fix)
 	}
 }

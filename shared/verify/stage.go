@@ -2,7 +2,11 @@ package verify
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/tracegrid/tracegrid/shared/classify"
@@ -35,7 +39,62 @@ func (s *Stage) Diagnose(ctx context.Context, f *failure.Failure, d classify.Dia
 	}
 	r := s.Checker.Check(ctx, f.Image)
 	r.LastStarted = s.lastStarted(ctx, f)
-	return Apply(d, f, r), r.Kind
+	d = Apply(d, f, r)
+	if r.Kind == TagExists && (d.Cause == classify.RegistryAuth || d.Cause == classify.RegistryTokenExpired) {
+		d = s.oneCredential(ctx, f, d, r.Registry)
+	}
+	return d, r.Kind
+}
+
+// CredentialWindow is how close together auth failures on one registry
+// host must be to count as one broken credential.
+const CredentialWindow = 15 * time.Minute
+
+// oneCredential groups auth failures on one registry host into one
+// incident (f.Group) and, once several workloads share it, says so: one
+// credential, fixed once, rather than N incidents.
+func (s *Stage) oneCredential(ctx context.Context, f *failure.Failure, d classify.Diagnosis, host string) classify.Diagnosis {
+	f.Group = "registry-credential:" + host
+	if s.History == nil {
+		return d
+	}
+	key := notify.StoreKey("cred", string(f.Platform), f.Account, host)
+	now := f.Time
+	if now.IsZero() {
+		now = time.Now()
+	}
+	w := f.Resource()
+	var seen map[string]time.Time
+	for range 3 {
+		cur, version, err := s.History.Get(ctx, key)
+		seen = map[string]time.Time{}
+		if err == nil {
+			_ = json.Unmarshal(cur, &seen)
+		} else if !errors.Is(err, notify.ErrNotFound) {
+			return d
+		}
+		for k, t := range seen {
+			if now.Sub(t) > CredentialWindow {
+				delete(seen, k)
+			}
+		}
+		seen[w] = now
+		b, _ := json.Marshal(seen)
+		if _, err = s.History.Put(ctx, key, b, version, CredentialWindow); !errors.Is(err, notify.ErrConflict) {
+			break
+		}
+	}
+	if len(seen) < 2 {
+		return d
+	}
+	names := make([]string, 0, len(seen))
+	for k := range seen {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	d.Fix = append([]string{fmt.Sprintf("One credential, %d workloads: pulls from %s failed this way within %s for %s. Fix the credential once.",
+		len(names), host, CredentialWindow, strings.Join(names, ", "))}, d.Fix...)
+	return d
 }
 
 // Observe records a recovered workload (f.Recovered: an ECS task RUNNING, an
