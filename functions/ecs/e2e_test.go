@@ -105,24 +105,31 @@ func stoppedTask(t *testing.T, file string, n int, msg, image string, extra map[
 	return patched(t, file, set)
 }
 
+// lambdaUnderEmulator builds the bootstrap and runs it under aws-lambda-rie
+// with Slack at the shared fake and ECS and CloudWatch Logs at a local
+// endpoint serving recorded bodies (ECR too, once a test routes it), plus
+// env.
+func lambdaUnderEmulator(t *testing.T, env ...string) (*emulator, *fakeslack.Server, *fakeAWS) {
+	rie := rieBinary(t)
+	bootstrap := buildBootstrap(t, t.TempDir())
+	fake := fakeslack.New(testToken)
+	t.Cleanup(fake.Close)
+	aws := newFakeAWS(t, map[string]awsReply{
+		targetDescribeTaskDefinition: {body: recorded(t, "ecs.DescribeTaskDefinition.webapp-15.DERIVED.json")},
+		targetGetLogEvents:           {body: recorded(t, "logs.GetLogEvents.awsdocs.json")},
+	})
+	env = append(append(awsEnv(t, aws),
+		"SLACK_API_URL="+fake.APIURL(), "SLACK_BOT_TOKEN="+testToken, "SLACK_CHANNEL=C0TRACEGRID", "TRACEGRID_STORM=off"), env...)
+	return startEmulator(t, rie, bootstrap, env), fake, aws
+}
+
 // TestLambdaUnderEmulator builds the bootstrap, runs it under the AWS Lambda
 // Runtime Interface Emulator and invokes it with real EventBridge envelopes
 // carrying real failure messages from the corpus. Slack is the shared fake;
 // ECS and CloudWatch Logs are a local server reached through the SDK's
 // endpoint overrides.
 func TestLambdaUnderEmulator(t *testing.T) {
-	rie := rieBinary(t)
-	bootstrap := buildBootstrap(t, t.TempDir())
-	fake := fakeslack.New(testToken)
-	defer fake.Close()
-	aws := newFakeAWS(t, map[string]awsReply{
-		targetDescribeTaskDefinition: {body: recorded(t, "ecs.DescribeTaskDefinition.webapp-15.DERIVED.json")},
-		targetGetLogEvents:           {body: recorded(t, "logs.GetLogEvents.awsdocs.json")},
-	})
-	env := append(awsEnv(t, aws),
-		"SLACK_API_URL="+fake.APIURL(), "SLACK_BOT_TOKEN="+testToken, "SLACK_CHANNEL=C0TRACEGRID",
-		"TRACEGRID_STORM=off", "AWS_LAMBDA_FUNCTION_TIMEOUT=5", EnvVerify+"=off")
-	emu := startEmulator(t, rie, bootstrap, env)
+	emu, fake, _ := lambdaUnderEmulator(t, "AWS_LAMBDA_FUNCTION_TIMEOUT=5", EnvVerify+"=off")
 
 	pullDenied := corpusMessage(t, "a2-ecr-app-repo:latest")
 	notFound := corpusMessage(t, `"docker.io/library/ngin:latest"`)

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
 	"github.com/tracegrid/tracegrid/shared/verify"
 )
 
@@ -155,19 +154,8 @@ func ambiguousPull(t testing.TB, ref string) string {
 // same ambiguous pull message in four worlds, ECR answering through
 // AWS_ENDPOINT_URL_ECR, then replays a 300-event storm on one image.
 func TestFourWorldsUnderEmulator(t *testing.T) {
-	rie := rieBinary(t)
-	bootstrap := buildBootstrap(t, t.TempDir())
-	fake := fakeslack.New(testToken)
-	defer fake.Close()
-	aws := newFakeAWS(t, map[string]awsReply{
-		targetDescribeTaskDefinition: {body: recorded(t, "ecs.DescribeTaskDefinition.webapp-15.DERIVED.json")},
-		targetGetLogEvents:           {body: recorded(t, "logs.GetLogEvents.awsdocs.json")},
-	})
+	emu, fake, aws := lambdaUnderEmulator(t, "AWS_LAMBDA_FUNCTION_TIMEOUT=10", EnvVerify+"=on")
 	aws.route(targetDescribeImages, ecrWorlds(t, verify.DefaultTimeout+time.Second))
-	env := append(awsEnv(t, aws),
-		"SLACK_API_URL="+fake.APIURL(), "SLACK_BOT_TOKEN="+testToken, "SLACK_CHANNEL=C0TRACEGRID",
-		"TRACEGRID_STORM=off", "AWS_LAMBDA_FUNCTION_TIMEOUT=10", EnvVerify+"=on")
-	emu := startEmulator(t, rie, bootstrap, env)
 
 	worlds := []struct {
 		world, service, image, cause, confidence string
