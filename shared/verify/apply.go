@@ -35,8 +35,10 @@ func Needed(d classify.Diagnosis, f *failure.Failure) bool {
 //   - archived (ECR): image_not_found, high, with the restore command;
 //   - tag exists: the pulling identity lacks access (registry_auth) or,
 //     when the image pulled or started within WorkedWindow before the
-//     failure, its token expired (registry_token_expired); the identity
-//     that pulls is named;
+//     failure, its token expired (registry_token_expired, high); where the
+//     wording already leaned to an expired token without that history, it
+//     stays so at the classifier's confidence; the identity that pulls is
+//     named;
 //   - the check could not be made: d unchanged, with the reason attached.
 //
 // A check never makes an answer worse: d is returned as it was (with
@@ -82,14 +84,18 @@ func Apply(d classify.Diagnosis, f *failure.Failure, r Result) classify.Diagnosi
 	case TagExists:
 		who := identity(f, r.Registry)
 		worked := !last.IsZero() && !f.Time.IsZero() && f.Time.Sub(last) < WorkedWindow && !last.After(f.Time.Add(time.Minute))
-		if worked || d.Cause == classify.RegistryTokenExpired {
+		switch {
+		case worked:
 			out = classify.ForCause(classify.RegistryTokenExpired, classify.High, f)
-			lead := fmt.Sprintf("The tag exists and the image last worked %s, so the name is right and %s held a token that has since expired.", ago(f.Time, last), who)
-			if !worked {
-				lead = fmt.Sprintf("The tag exists, so the name is right and %s holds an expired token.", who)
-			}
-			out.Fix = append([]string{lead}, out.Fix...)
-		} else {
+			out.Fix = append([]string{fmt.Sprintf("The tag exists and the image last worked %s, so the name is right and %s held a token that has since expired.",
+				ago(f.Time, last), who)}, out.Fix...)
+		case d.Cause == classify.RegistryTokenExpired:
+			// The wording leaned to an expired token; the check rules out a
+			// wrong name but proves no expiry: the confidence stays.
+			out = classify.ForCause(classify.RegistryTokenExpired, d.Confidence, f)
+			out.RunnerUp = classify.RegistryAuth
+			out.Fix = append([]string{fmt.Sprintf("The tag exists, so the name is right: %s holds an expired token or lacks access.", who)}, out.Fix...)
+		default:
 			conf := classify.High
 			if who == unknownIdentity {
 				conf = classify.Medium
