@@ -7,8 +7,9 @@
 // It prints measure.Row lines: cold start (process start to first response,
 // median of -cold runs, with in-memory state and with the Cloud Storage
 // state store on a local fake-gcs-server), warm latency p50/p99 over -warm POSTs
-// both with the local Slack and with TRACEGRID_DRY_RUN=1 (Slack excluded), the
-// peak RSS of the warm process, and the size of the source bundle dist/gke.zip.
+// both with the local Slack and the GCS state store and with
+// TRACEGRID_DRY_RUN=1 (Slack excluded), the peak RSS of the warm process (GCS
+// state store on), and the size of the source bundle dist/gke.zip.
 // The target column holds issue 8's targets.
 package main
 
@@ -74,7 +75,9 @@ func main() {
 	cold := coldStarts(*coldRuns, bin, slack, entry, "mem")
 	coldGCS := coldStarts(*coldRuns, bin, slack, entry, "gcs", gcsEnv...)
 
-	p := start(bin, slack)
+	// The warm run keeps state in Cloud Storage, as deployed: its peak RSS
+	// is the figure for issue 14's target (durable store on).
+	p := start(bin, slack, gcsEnv...)
 	defer p.Stop()
 	p.post(entry, "warmup", true)
 	warm := make([]time.Duration, 0, *warmPosts)
@@ -124,11 +127,11 @@ func main() {
 
 	measure.Row(subject, fmt.Sprintf("cold start, process start to first response, in-memory state (median of %d)", len(cold)), measure.Millis(measure.Percentile(cold, 50)), targetCold)
 	measure.Row(subject, fmt.Sprintf("cold start, process start to first response, GCS state on local fake-gcs-server (median of %d)", len(coldGCS)), measure.Millis(measure.Percentile(coldGCS, 50)), targetCold)
-	measure.Row(subject, fmt.Sprintf("warm latency p50 (%d POSTs, incl. local Slack)", len(warm)), measure.Millis(measure.Percentile(warm, 50)), "")
-	measure.Row(subject, fmt.Sprintf("warm latency p99 (%d POSTs, incl. local Slack)", len(warm)), measure.Millis(measure.Percentile(warm, 99)), "")
+	measure.Row(subject, fmt.Sprintf("warm latency p50 (%d POSTs, incl. local Slack and GCS state)", len(warm)), measure.Millis(measure.Percentile(warm, 50)), "")
+	measure.Row(subject, fmt.Sprintf("warm latency p99 (%d POSTs, incl. local Slack and GCS state)", len(warm)), measure.Millis(measure.Percentile(warm, 99)), "")
 	measure.Row(subject, fmt.Sprintf("warm latency p50 (%d POSTs, Slack excluded: TRACEGRID_DRY_RUN=1)", len(dryWarm)), measure.Millis(measure.Percentile(dryWarm, 50)), "")
 	measure.Row(subject, fmt.Sprintf("warm latency p99 (%d POSTs, Slack excluded: TRACEGRID_DRY_RUN=1)", len(dryWarm)), measure.Millis(measure.Percentile(dryWarm, 99)), targetWarmP99)
-	measure.Row(subject, "peak RSS after warm run (incl. local Slack)", fmt.Sprintf("%.1f MB", float64(rss)/1024), targetRSS)
+	measure.Row(subject, "peak RSS after warm run (GCS state store on, local Slack)", fmt.Sprintf("%.1f MB", float64(rss)/1024), targetRSS)
 	measure.Row(subject, "source bundle dist/gke.zip", fmt.Sprintf("%.1f KB", float64(st.Size())/1024), "")
 	measure.Row(subject, "local binary (linux/"+goarch()+")", fmt.Sprintf("%.1f MB", float64(binSt.Size())/(1<<20)), "")
 }
