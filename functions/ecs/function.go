@@ -3,12 +3,10 @@ package ecs
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -258,17 +256,6 @@ func destination(cfg notify.Config) string {
 	return "webhook"
 }
 
-// errSlackSecret says the secret holds neither a bot token nor a webhook
-// URL. The value itself is never logged.
-var errSlackSecret = errors.New("ecs: Slack secret is neither a bot token (xox...) nor a webhook URL")
-
-// isURL reports whether s is an absolute http(s) URL, as a Slack incoming
-// webhook (https://hooks.slack.com/services/...) or a proxy in front of it.
-func isURL(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
-}
-
 // slackSecret reads the Slack credential from Secrets Manager and returns
 // the environment variable it stands for (SLACK_BOT_TOKEN or
 // SLACK_WEBHOOK_URL) and its value. It runs once per cold start.
@@ -281,14 +268,9 @@ func (fn *Function) slackSecret(ctx context.Context, arn string) (name, value st
 	if err != nil {
 		return "", "", fmt.Errorf("read Slack secret %s: %w", arn, err)
 	}
-	value = strings.TrimSpace(aws.ToString(out.SecretString))
-	switch {
-	case strings.HasPrefix(value, "xox"):
-		name = "SLACK_BOT_TOKEN"
-	case isURL(value):
-		name = "SLACK_WEBHOOK_URL"
-	default:
-		return "", "", fmt.Errorf("%w (secret %s)", errSlackSecret, arn)
+	name, value, err = notify.SecretEnv(aws.ToString(out.SecretString))
+	if err != nil {
+		return "", "", fmt.Errorf("ecs: %w (secret %s)", err, arn)
 	}
 	fn.log.InfoContext(ctx, "Slack credential read from Secrets Manager", slog.String("secret_arn", arn), slog.String("as", name))
 	return name, value, nil

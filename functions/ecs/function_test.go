@@ -173,8 +173,8 @@ func TestSlackCredentialFromSecretsManager(t *testing.T) {
 				t.Errorf("the secret value leaked into logs or errors:\n%s\n%v", logs, err)
 			}
 			if tc.wantErr {
-				if !errors.Is(err, errSlackSecret) {
-					t.Fatalf("Handle = %v, want errSlackSecret", err)
+				if !errors.Is(err, notify.ErrSecretValue) {
+					t.Fatalf("Handle = %v, want notify.ErrSecretValue", err)
 				}
 				return
 			}
