@@ -10,17 +10,19 @@
 package gke
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 
-	"cloud.google.com/go/storage"
 	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
 	cloudevents "github.com/cloudevents/sdk-go/v2"
 
+	"github.com/tracegrid/tracegrid/functions/gke/gapi"
 	"github.com/tracegrid/tracegrid/functions/gke/gcsstate"
 	"github.com/tracegrid/tracegrid/shared/notify"
 	"github.com/tracegrid/tracegrid/shared/report"
@@ -35,8 +37,7 @@ func init() {
 }
 
 var (
-	setupOnce   sync.Once
-	setupErr    error
+	setupMu     sync.Mutex
 	defaultFunc *Function
 )
 
@@ -47,47 +48,96 @@ var (
 // when the function is misconfigured, so Pub/Sub retries and the message
 // ends in the dead-letter topic rather than being lost.
 //
-// The Slack settings come from the environment (SLACK_BOT_TOKEN and
-// SLACK_CHANNEL, or SLACK_WEBHOOK_URL; see shared/notify). With
-// TRACEGRID_GCS_BUCKET set, dedup and incident state live in that Cloud
-// Storage bucket (functions/gke/gcsstate) and survive cold starts and
-// concurrent instances; without it, in the instance's memory.
+// The function is set up on the first event, and again on the next event
+// when setup failed (a Slack secret without a version yet): see
+// functions/gke/README.md for the settings it reads.
 func Handler(ctx context.Context, e cloudevents.Event) error {
-	setupOnce.Do(func() {
-		if defaultFunc, setupErr = newFunction(context.Background()); setupErr != nil {
-			cloudLogger().ErrorContext(ctx, "function misconfigured; messages are retried until it is fixed", slog.String("error", setupErr.Error()))
-		}
-	})
-	if setupErr != nil {
-		return setupErr
+	fn, err := defaultFunction(ctx)
+	if err != nil {
+		cloudLogger().ErrorContext(ctx, "function misconfigured; messages are retried until it is fixed", slog.String("error", err.Error()))
+		return err
 	}
-	return defaultFunc.Handle(ctx, e)
+	return fn.Handle(ctx, e)
+}
+
+func defaultFunction(ctx context.Context) (*Function, error) {
+	setupMu.Lock()
+	defer setupMu.Unlock()
+	if defaultFunc != nil {
+		return defaultFunc, nil
+	}
+	fn, err := newFunction(ctx, os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	defaultFunc = fn
+	return fn, nil
 }
 
 // StateBucketEnv names the Cloud Storage bucket for notification state.
 const StateBucketEnv = "TRACEGRID_GCS_BUCKET"
 
-func newFunction(ctx context.Context) (*Function, error) {
+// EnrichEnv set to "off" skips reading the pod and its logs.
+const EnrichEnv = "TRACEGRID_ENRICH"
+
+// newFunction builds the function from the environment: the Slack
+// credential (from Secret Manager when SLACK_SECRET_VERSION is set), the
+// state store and the enricher.
+func newFunction(ctx context.Context, getenv func(string) string) (*Function, error) {
 	log := cloudLogger()
-	opts := []notify.Option{notify.WithLogger(log)}
-	var store notify.Store = notify.NewMemoryStore(nil)
-	if bucket := os.Getenv(StateBucketEnv); bucket != "" {
-		client, err := storage.NewClient(ctx)
+	api := gapi.New()
+	env := getenv
+	if version := getenv(SlackSecretEnv); version != "" {
+		name, value, err := readSlackSecret(ctx, api, orDefault(getenv(SecretManagerEndpointEnv), DefaultSecretManagerEndpoint), version)
 		if err != nil {
-			return nil, fmt.Errorf("gke: Cloud Storage client for %s=%s: %w", StateBucketEnv, bucket, err)
+			return nil, err
 		}
-		store = gcsstate.New(client, bucket)
+		log.InfoContext(ctx, "Slack credential read from Secret Manager", slog.String("secret_version", version), slog.String("as", name))
+		env = func(k string) string {
+			if k == name {
+				return value
+			}
+			return getenv(k)
+		}
+	}
+	cfg, err := notify.ConfigFromEnv(env)
+	if err != nil {
+		return nil, fmt.Errorf("gke: Slack configuration: %w", err)
+	}
+	opts := []notify.Option{notify.WithLogger(log)}
+	state := "memory"
+	var store notify.Store = notify.NewMemoryStore(nil)
+	if bucket := getenv(StateBucketEnv); bucket != "" {
+		state = "gcs:" + bucket
+		store = gcsstate.FromEnv(bucket)
 		opts = append(opts, notify.WithStore(store))
 	}
 	stage, err := newStage(store)
 	if err != nil {
 		return nil, err
 	}
-	n, err := notify.FromEnv(opts...)
+	n, err := notify.New(cfg, opts...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("gke: Slack notifier: %w", err)
 	}
-	return &Function{Reporter: &report.Reporter{Notifier: n, Log: log, Verify: stage}}, nil
+	fn := &Function{Reporter: &report.Reporter{Notifier: n, Log: log, Verify: stage}}
+	if !strings.EqualFold(getenv(EnrichEnv), "off") {
+		fn.Enricher = &Enricher{
+			API:                api,
+			LoggingEndpoint:    orDefault(getenv(LoggingEndpointEnv), DefaultLoggingEndpoint),
+			ContainerEndpoint:  orDefault(getenv(ContainerEndpointEnv), DefaultContainerEndpoint),
+			KubernetesEndpoint: strings.TrimSuffix(getenv(KubernetesEndpointEnv), "/"),
+			Timeout:            enrichTimeout,
+			Log:                log,
+		}
+	}
+	log.InfoContext(ctx, "configured", slog.Bool("enrich", fn.Enricher != nil), slog.String("state", state), slog.Bool("dry_run", cfg.DryRun))
+	return fn, nil
+}
+
+// orDefault returns s without a trailing slash, or def when s is empty.
+func orDefault(s, def string) string {
+	return strings.TrimSuffix(cmp.Or(s, def), "/")
 }
 
 // LocalHandler serves Handler over HTTP the way functions-framework-go
@@ -101,9 +151,11 @@ func LocalHandler() (http.Handler, error) {
 	return cloudevents.NewHTTPReceiveHandler(context.Background(), p, Handler)
 }
 
-// Function handles messagePublished CloudEvents with its Reporter.
+// Function handles messagePublished CloudEvents with its Reporter, after
+// its Enricher (nil: none) has read what the event lacks.
 type Function struct {
 	Reporter *report.Reporter
+	Enricher *Enricher
 }
 
 // Handle decodes e and reports each failure it holds. See Handler for what
@@ -124,6 +176,9 @@ func (fn *Function) Handle(ctx context.Context, e cloudevents.Event) error {
 		return nil
 	}
 	for _, f := range failures {
+		if fn.Enricher != nil {
+			fn.Enricher.Enrich(ctx, f)
+		}
 		if _, err := fn.Reporter.Report(ctx, f); err != nil {
 			return err
 		}

@@ -8,8 +8,8 @@
 // pay-per-use with no instance to run. Firestore's Go client speaks gRPC
 // and its only local server is a Java emulator, while Cloud Storage's JSON
 // and XML APIs are served locally by fake-gcs-server, so this store is
-// tested through the real client against a server speaking the real API
-// (preconditions, 412s, generations). A bucket also needs no database to be
+// tested against a server speaking the real API (preconditions, 412s,
+// generations). A bucket also needs no database to be
 // provisioned per project, only a bucket with a lifecycle rule.
 //
 // One object per key, named "state/" + the hex SHA-256 of the key (object
@@ -17,6 +17,12 @@
 // (8 bytes, big-endian Unix milliseconds) followed by the value, so one read
 // returns value, expiry and generation whichever API the client reads
 // with. The version handed to callers is the generation and the expiry.
+//
+// The store speaks the Cloud Storage JSON API itself through gapi (a media
+// download that returns the generation in X-Goog-Generation, and a media
+// upload with ifGenerationMatch) instead of cloud.google.com/go/storage,
+// whose gRPC transport it never used but whose code and package
+// initialisation put the function over its 40 MB memory target.
 // Cloud Storage has no per-object TTL: Get and Put treat an object past its
 // expiry as absent, and a bucket lifecycle rule (Delete, age >= the
 // longest TTL in days, matchesPrefix "state/") removes old objects. Cloud
@@ -34,17 +40,17 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
+	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
-	"cloud.google.com/go/storage"
-	"google.golang.org/api/googleapi"
-
+	"github.com/tracegrid/tracegrid/functions/gke/gapi"
 	"github.com/tracegrid/tracegrid/shared/notify"
 )
 
@@ -55,22 +61,41 @@ const Prefix = "state/"
 // headerSize is the length of the expiry that precedes the value.
 const headerSize = 8
 
+// DefaultEndpoint is the Cloud Storage JSON API's root.
+const DefaultEndpoint = "https://storage.googleapis.com"
+
+// EmulatorHostEnv is the variable Google's Cloud Storage clients read for
+// an emulator's host:port (plain HTTP, no credentials); Endpoint honours it.
+const EmulatorHostEnv = "STORAGE_EMULATOR_HOST"
+
 // Store is a notify.Store backed by objects in one Cloud Storage bucket.
 type Store struct {
-	bucket *storage.BucketHandle
-	now    func() time.Time
+	client   *gapi.Client
+	endpoint string
+	bucket   string
+	now      func() time.Time
 }
 
 var _ notify.Store = (*Store)(nil)
 
-// New returns a Store that keeps state in bucket through client.
-func New(client *storage.Client, bucket string) *Store {
-	return NewWithClock(client, bucket, time.Now)
+// FromEnv returns a Store for bucket at Google's endpoint with the
+// function's credentials, or at the emulator STORAGE_EMULATOR_HOST names
+// without credentials.
+func FromEnv(bucket string) *Store {
+	if host := os.Getenv(EmulatorHostEnv); host != "" {
+		if !strings.Contains(host, "://") {
+			host = "http://" + host
+		}
+		return New(gapi.NewWithHTTP(http.DefaultClient), host, bucket, time.Now)
+	}
+	return New(gapi.New(), DefaultEndpoint, bucket, time.Now)
 }
 
-// NewWithClock is New with the time source used for expiry.
-func NewWithClock(client *storage.Client, bucket string, now func() time.Time) *Store {
-	return &Store{bucket: client.Bucket(bucket), now: now}
+// New returns a Store that keeps state in bucket through client at
+// endpoint (the JSON API's root, DefaultEndpoint in the cloud), with now
+// as the time source for expiry.
+func New(client *gapi.Client, endpoint, bucket string, now func() time.Time) *Store {
+	return &Store{client: client, endpoint: strings.TrimSuffix(endpoint, "/"), bucket: bucket, now: now}
 }
 
 // stored is one object as read back.
@@ -101,9 +126,9 @@ func (s *Store) Put(ctx context.Context, key string, value []byte, ver string, t
 		if !ok || !now.Before(oldExpires) {
 			return "", notify.ErrConflict
 		}
-		return s.write(ctx, key, value, expires, storage.Conditions{GenerationMatch: gen})
+		return s.write(ctx, key, value, expires, gen)
 	}
-	newVer, err := s.write(ctx, key, value, expires, storage.Conditions{DoesNotExist: true})
+	newVer, err := s.write(ctx, key, value, expires, 0)
 	if !errors.Is(err, notify.ErrConflict) {
 		return newVer, err
 	}
@@ -118,53 +143,60 @@ func (s *Store) Put(ctx context.Context, key string, value []byte, ver string, t
 	case now.Before(old.expires):
 		return "", notify.ErrConflict
 	}
-	return s.write(ctx, key, value, expires, storage.Conditions{GenerationMatch: old.generation})
+	return s.write(ctx, key, value, expires, old.generation)
 }
 
-// write stores the object if cond holds; a failed precondition is
+// write stores the object if its live generation is generation (0: if it
+// does not exist), in one media upload; a failed precondition is
 // ErrConflict.
-func (s *Store) write(ctx context.Context, key string, value []byte, expires time.Time, cond storage.Conditions) (string, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel() // a Writer abandoned on error is cleaned up by cancelling its context
-	w := s.bucket.Object(objectName(key)).If(cond).NewWriter(ctx)
-	w.ChunkSize = 0 // one request: values are small
-	w.ContentType = "application/octet-stream"
-	var header [headerSize]byte
-	binary.BigEndian.PutUint64(header[:], uint64(expires.UnixMilli()))
-	if _, err := w.Write(append(header[:], value...)); err != nil {
-		return "", s.writeErr(key, err)
+func (s *Store) write(ctx context.Context, key string, value []byte, expires time.Time, generation int64) (string, error) {
+	q := url.Values{}
+	q.Set("uploadType", "media")
+	q.Set("name", objectName(key))
+	q.Set("ifGenerationMatch", strconv.FormatInt(generation, 10))
+	u := s.endpoint + "/upload/storage/v1/b/" + url.PathEscape(s.bucket) + "/o?" + q.Encode()
+	body := make([]byte, headerSize, headerSize+len(value))
+	binary.BigEndian.PutUint64(body, uint64(expires.UnixMilli()))
+	body = append(body, value...)
+	_, data, err := s.client.Do(ctx, http.MethodPost, u, "application/octet-stream", body, nil)
+	if gapi.Code(err) == http.StatusPreconditionFailed {
+		return "", notify.ErrConflict
 	}
-	if err := w.Close(); err != nil {
-		return "", s.writeErr(key, err)
+	if err != nil {
+		return "", fmt.Errorf("gcsstate: write %q to gs://%s: %w", key, s.bucket, err)
 	}
-	return version(w.Attrs().Generation, expires), nil
-}
-
-func (s *Store) writeErr(key string, err error) error {
-	if gerr, ok := errors.AsType[*googleapi.Error](err); ok && gerr.Code == http.StatusPreconditionFailed {
-		return notify.ErrConflict
+	var obj struct {
+		Generation string `json:"generation"` // int64 as a JSON string
 	}
-	return fmt.Errorf("gcsstate: write %q to gs://%s: %w", key, s.bucket.BucketName(), err)
+	gen, perr := int64(0), json.Unmarshal(data, &obj)
+	if perr == nil {
+		gen, perr = strconv.ParseInt(obj.Generation, 10, 64)
+	}
+	if perr != nil || gen <= 0 {
+		return "", fmt.Errorf("gcsstate: write %q to gs://%s: no generation in the answer %.200q", key, s.bucket, data)
+	}
+	return version(gen, expires), nil
 }
 
 func (s *Store) read(ctx context.Context, key string) (stored, error) {
-	r, err := s.bucket.Object(objectName(key)).NewReader(ctx)
-	if errors.Is(err, storage.ErrObjectNotExist) {
+	u := s.endpoint + "/storage/v1/b/" + url.PathEscape(s.bucket) + "/o/" + url.PathEscape(objectName(key)) + "?alt=media"
+	resp, data, err := s.client.Do(ctx, http.MethodGet, u, "", nil, nil)
+	if gapi.Code(err) == http.StatusNotFound {
+		// No such object (or no such bucket: the Put that follows names it).
 		return stored{}, notify.ErrNotFound
 	}
 	if err != nil {
-		return stored{}, fmt.Errorf("gcsstate: read %q from gs://%s: %w", key, s.bucket.BucketName(), err)
+		return stored{}, fmt.Errorf("gcsstate: read %q from gs://%s: %w", key, s.bucket, err)
 	}
-	defer r.Close()
-	data, err := io.ReadAll(r)
+	gen, err := strconv.ParseInt(resp.Header.Get("X-Goog-Generation"), 10, 64)
 	if err != nil {
-		return stored{}, fmt.Errorf("gcsstate: read %q from gs://%s: %w", key, s.bucket.BucketName(), err)
+		return stored{}, fmt.Errorf("gcsstate: read %q from gs://%s: no X-Goog-Generation header", key, s.bucket)
 	}
 	if len(data) < headerSize {
-		return stored{}, fmt.Errorf("gcsstate: object for %q in gs://%s is %d bytes, shorter than its expiry header", key, s.bucket.BucketName(), len(data))
+		return stored{}, fmt.Errorf("gcsstate: object for %q in gs://%s is %d bytes, shorter than its expiry header", key, s.bucket, len(data))
 	}
 	expires := time.UnixMilli(int64(binary.BigEndian.Uint64(data[:headerSize])))
-	return stored{value: data[headerSize:], expires: expires, generation: r.Attrs.Generation}, nil
+	return stored{value: data[headerSize:], expires: expires, generation: gen}, nil
 }
 
 func objectName(key string) string {
