@@ -20,6 +20,11 @@ import (
 // Event is the part of a core/v1 Event that Tracegrid reads. The GKE event
 // exporter drops count, firstTimestamp and lastTimestamp, so every field may
 // be empty.
+//
+// An events.k8s.io/v1 Event (the API new writers use) names the same things
+// differently: regarding, note, reportingController/reportingInstance and
+// the deprecated* compatibility fields. ParseEvent reads both and fills the
+// core/v1 fields from the events.k8s.io/v1 ones.
 type Event struct {
 	Kind           string       `json:"kind,omitempty"`
 	Metadata       ObjectMeta   `json:"metadata"`
@@ -33,6 +38,49 @@ type Event struct {
 	LastTimestamp  string       `json:"lastTimestamp,omitempty"`
 	EventTime      string       `json:"eventTime,omitempty"`
 	Series         *EventSeries `json:"series,omitempty"`
+
+	// events.k8s.io/v1 names (see normalize).
+	Regarding                *ObjectRef   `json:"regarding,omitempty"`
+	Note                     string       `json:"note,omitempty"`
+	ReportingController      string       `json:"reportingController,omitempty"`
+	ReportingInstance        string       `json:"reportingInstance,omitempty"`
+	DeprecatedSource         *EventSource `json:"deprecatedSource,omitempty"`
+	DeprecatedCount          int          `json:"deprecatedCount,omitempty"`
+	DeprecatedFirstTimestamp string       `json:"deprecatedFirstTimestamp,omitempty"`
+	DeprecatedLastTimestamp  string       `json:"deprecatedLastTimestamp,omitempty"`
+}
+
+// normalize fills the core/v1 fields of an events.k8s.io/v1 Event from
+// their events.k8s.io/v1 counterparts, as the API server converts between
+// the two versions. A core/v1 Event is left as it is.
+func (e *Event) normalize() {
+	if e.InvolvedObject.Name == "" && e.Regarding != nil {
+		e.InvolvedObject = *e.Regarding
+	}
+	if e.Message == "" {
+		e.Message = e.Note
+	}
+	if e.Source == (EventSource{}) {
+		if e.DeprecatedSource != nil {
+			e.Source = *e.DeprecatedSource
+		}
+		if e.Source.Component == "" {
+			e.Source.Component = e.ReportingController
+		}
+		if e.Source.Host == "" && e.ReportingController == "kubelet" {
+			// The kubelet reports as its node.
+			e.Source.Host = e.ReportingInstance
+		}
+	}
+	if e.Count == 0 {
+		e.Count = e.DeprecatedCount
+	}
+	if e.FirstTimestamp == "" {
+		e.FirstTimestamp = e.DeprecatedFirstTimestamp
+	}
+	if e.LastTimestamp == "" {
+		e.LastTimestamp = e.DeprecatedLastTimestamp
+	}
 }
 
 // ObjectMeta is the metadata of the Event object itself.
@@ -70,7 +118,8 @@ type EventSeries struct {
 // Kubernetes Event.
 var ErrNotEvent = errors.New("kube: not a Kubernetes Event")
 
-// ParseEvent reads one core/v1 Event written as JSON or YAML. It also accepts
+// ParseEvent reads one core/v1 or events.k8s.io/v1 Event written as JSON or
+// YAML. It also accepts
 // a list of events (a YAML or JSON sequence, or a v1 List/EventList with
 // items, as `kubectl get events -o yaml` prints) and then returns the first
 // Warning event, or the first event when none is a Warning.
@@ -107,6 +156,7 @@ func ParseEvent(data []byte) (Event, error) {
 	}
 	var chosen *Event
 	for i := range items {
+		items[i].normalize()
 		if !items[i].valid() {
 			continue
 		}

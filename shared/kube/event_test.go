@@ -65,6 +65,22 @@ func TestParseEventRealPayloads(t *testing.T) {
 			},
 		},
 		{
+			name:   "events.k8s.io/v1 Event, kubelet BackOff restarting (DERIVED)",
+			data:   testevents.Read(t, "k8s-event.events-k8s-io-v1.BackOff-restarting.DERIVED.json"),
+			signal: SignalFailure,
+			want: &failure.Failure{
+				Platform:  failure.Kubernetes,
+				Namespace: "kube-system",
+				Task:      "kube-dns-56494768b7-544n6",
+				Workload:  "kube-dns",
+				Container: "prometheus-to-sd",
+				Node:      "gke-cluster-1-default-pool-476246ab-wnl7",
+				Reason:    "BackOff",
+				Time:      time.Date(2022, 6, 1, 14, 9, 2, 0, time.UTC),
+				Details:   map[string]string{"Occurrences": "7"},
+			},
+		},
+		{
 			name:   "GKE jsonPayload, Normal Pulling posts nothing",
 			data:   jsonPayload(t, "gcp-gke-k8s-event-logentry.k8s_pod.Normal-Pulling.sekoia-real.json"),
 			signal: SignalIgnore,
