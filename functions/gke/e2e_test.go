@@ -73,8 +73,16 @@ func startFunctionWithSlack(t *testing.T, slack *fakeslack.Server, extraEnv ...s
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Google calls (enrichment) go to a closed local port unless the test
+	// serves them: no test reaches the real metadata server.
+	noMetadata, err := localproc.FreeAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(),
+		"GOOGLE_APPLICATION_CREDENTIALS=",
+		"GCE_METADATA_HOST="+noMetadata,
 		"PORT="+localproc.Port(addr),
 		"SLACK_API_URL="+slack.APIURL(),
 		"SLACK_BOT_TOKEN="+slackToken,

@@ -311,7 +311,7 @@ func (p *pod) apply(f *failure.Failure) {
 	if f.Details == nil {
 		f.Details = map[string]string{}
 	}
-	f.Details["restarts"] = strconv.Itoa(cs.RestartCount)
+	f.Details["Restarts"] = strconv.Itoa(cs.RestartCount)
 	for _, c := range p.Spec.Containers {
 		if c.Name != cs.Name {
 			continue
@@ -320,7 +320,7 @@ func (p *pod) apply(f *failure.Failure) {
 			f.Image = c.Image
 		}
 		if m := c.Resources.Limits["memory"]; m != "" {
-			f.Details["memory limit"] = m
+			f.Details["Memory limit"] = m
 		}
 	}
 	t := cs.State.Terminated
@@ -338,7 +338,7 @@ func (p *pod) apply(f *failure.Failure) {
 	if t.FinishedAt != "" {
 		desc += " at " + t.FinishedAt
 	}
-	f.Details["last termination"] = strings.TrimPrefix(desc, "Last termination: ")
+	f.Details["Last termination"] = strings.TrimPrefix(desc, "Last termination: ")
 	if msg := strings.TrimSpace(t.Message); msg != "" {
 		desc += ": " + msg
 	}
