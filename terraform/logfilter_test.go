@@ -2,14 +2,13 @@ package terraform_test
 
 import (
 	"encoding/json"
-	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/tracegrid/tracegrid/internal/testevents"
+	"github.com/tracegrid/tracegrid/terraform/logquery"
 	"github.com/tracegrid/tracegrid/shared/kube"
 )
 
@@ -36,53 +35,50 @@ func gkeLocal(t *testing.T, name string, clusters ...string) cty.Value {
 	return v
 }
 
-// TestGKELogSinkFilter checks the sink filter against the real GKE LogEntries in
-// testdata/events: the fields it selects on exist with the values it expects, Warning events
-// are routed and Normal ones are not.
+// TestGKELogSinkFilter evaluates the sink's filter, as the module renders it, with the
+// Logging query language (terraform/logquery) against GKE LogEntries in testdata/events
+// (real ones, and DERIVED ones built from real envelopes; SOURCES.md says which): Warning
+// events and the pods' Normal Started recoveries are routed; other Normal events, container
+// and node logs are not.
 func TestGKELogSinkFilter(t *testing.T) {
 	filter := gkeLocal(t, "log_filter").AsString()
-	for _, want := range []string{`log_id("events")`, `severity>=WARNING`} {
-		if !strings.Contains(filter, want) {
-			t.Errorf("filter lacks %s:\n%s", want, filter)
-		}
+	q, err := logquery.Parse(filter)
+	if err != nil {
+		t.Fatalf("filter does not parse: %v\n%s", err, filter)
 	}
-	m := regexp.MustCompile(`log_id\("events"\) AND resource\.type=\(([^)]*)\)`).FindStringSubmatch(filter)
-	if m == nil {
-		t.Fatalf("no resource.type list for the events log:\n%s", filter)
-	}
-	types := strings.Split(strings.ReplaceAll(m[1], `"`, ""), " OR ")
-	severities := []string{"DEFAULT", "DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY"}
-
 	tests := []struct {
 		file   string
 		routed bool
 	}{
 		{"gcp-gke-k8s-event-logentry.k8s_pod.Warning-Failed-pull-image.DERIVED.json", true},
+		{"gcp-gke-k8s-event-logentry.k8s_pod.Warning-BackOff-restarting.DERIVED.json", true},
+		{"gcp-gke-k8s-event-logentry.k8s_pod.Warning-BackOff-events-k8s-io-v1.DERIVED.json", true},
 		{"gcp-gke-k8s-event-logentry.k8s_node.Warning-NodeSysctlChange.sekoia-real.json", true},
 		{"gcp-gke-k8s-event-logentry.k8s_cluster.Warning-FailedToUpdateEndpoint.sekoia-real.json", true},
+		{"gcp-gke-k8s-event-logentry.k8s_pod.Normal-Started.DERIVED.json", true},
+		{"gcp-gke-k8s-event-logentry.k8s_pod.Normal-Pulled.DERIVED.json", false},
 		{"gcp-gke-k8s-event-logentry.k8s_pod.Normal-Created.sekoia-real.json", false},
 		{"gcp-gke-k8s-event-logentry.k8s_pod.Normal-Pulling.sekoia-real.json", false},
+		{"gcp-gke-k8s_container-stdout-logentry.sekoia-real.json", false},
+		{"gcp-gke-k8s_node-container-runtime-logentry.sekoia-real.json", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
+			entry := testevents.Read(t, tt.file)
+			routed, err := q.Match(entry)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if routed != tt.routed {
+				t.Errorf("routed = %v, want %v", routed, tt.routed)
+			}
 			var e struct {
-				LogName  string `json:"logName"`
-				Severity string `json:"severity"`
 				Resource struct {
-					Type   string            `json:"type"`
 					Labels map[string]string `json:"labels"`
 				} `json:"resource"`
 			}
-			if err := json.Unmarshal(testevents.Read(t, tt.file), &e); err != nil {
+			if err := json.Unmarshal(entry, &e); err != nil {
 				t.Fatal(err)
-			}
-			rank := slices.Index(severities, e.Severity)
-			if rank < 0 {
-				t.Fatalf("severity %q is not a LogSeverity name", e.Severity)
-			}
-			routed := strings.HasSuffix(e.LogName, "/logs/events") && slices.Contains(types, e.Resource.Type) && rank >= slices.Index(severities, "WARNING")
-			if routed != tt.routed {
-				t.Errorf("routed = %v, want %v (log %s, type %s, severity %s)", routed, tt.routed, e.LogName, e.Resource.Type, e.Severity)
 			}
 			if e.Resource.Labels["cluster_name"] == "" {
 				t.Errorf("no resource.labels.cluster_name for the cluster filter")
@@ -90,8 +86,29 @@ func TestGKELogSinkFilter(t *testing.T) {
 		})
 	}
 
+	t.Run("kernel OOM line on a node", func(t *testing.T) {
+		// The real containerd journal entry, as the kernel log carries an OOM kill.
+		var e map[string]any
+		if err := json.Unmarshal(testevents.Read(t, "gcp-gke-k8s_node-container-runtime-logentry.sekoia-real.json"), &e); err != nil {
+			t.Fatal(err)
+		}
+		e["logName"] = "projects/hazel-aria-348413/logs/kernel"
+		e["jsonPayload"].(map[string]any)["MESSAGE"] = "Memory cgroup out of memory: Killed process 3504804 (java) total-vm:753508kB"
+		raw, _ := json.Marshal(e)
+		if routed, err := q.Match(raw); err != nil || !routed {
+			t.Errorf("kernel OOM line not routed (%v)", err)
+		}
+	})
+
 	t.Run("cluster filter", func(t *testing.T) {
 		got := gkeLocal(t, "log_filter", "prod", "stage").AsString()
+		other, err := logquery.Parse(got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if routed, _ := other.Match(testevents.Read(t, "gcp-gke-k8s-event-logentry.k8s_pod.Normal-Started.DERIVED.json")); routed {
+			t.Errorf("an entry of cluster-1 passes a filter for prod and stage")
+		}
 		if !strings.HasSuffix(got, `) AND resource.labels.cluster_name=("prod" OR "stage")`) {
 			t.Errorf("filter does not end with the cluster filter:\n%s", got)
 		}

@@ -31,10 +31,15 @@ locals {
   node_oom_terms = ["Memory cgroup out of memory", "Out of memory: Kill", "oom-kill:"]
 
   # Warning Kubernetes events (pods, nodes, the cluster) and node OOM-kill lines: what
-  # functions/gke turns into failures.
+  # functions/gke turns into failures. Plus the pods' Normal "Started" events: the recoveries
+  # that resolve an open incident (a crash-looping pod's own restarts never resolve its
+  # incident; functions/gke/README.md). "Started" alone serves: every pull that recovers is
+  # followed by a Started of the same container, so "Pulled" would only double the volume.
   log_filter = join("\n", [
     "(",
     "  (log_id(\"events\") AND resource.type=(\"k8s_pod\" OR \"k8s_node\" OR \"k8s_cluster\") AND severity>=WARNING)",
+    "  OR",
+    "  (log_id(\"events\") AND resource.type=\"k8s_pod\" AND jsonPayload.reason=\"Started\")",
     "  OR",
     format(
       "  (resource.type=\"k8s_node\" AND (log_id(\"kubelet\") OR log_id(\"kernel\") OR log_id(\"node-problem-detector\")) AND (%s))",
@@ -63,7 +68,7 @@ resource "google_pubsub_topic" "events" {
 resource "google_logging_project_sink" "events" {
   project                = var.project_id
   name                   = "${var.name}-k8s-warnings"
-  description            = "Tracegrid: Warning Kubernetes events and node OOM lines to ${google_pubsub_topic.events.name}"
+  description            = "Tracegrid: Warning Kubernetes events, pods' Started events and node OOM lines to ${google_pubsub_topic.events.name}"
   destination            = "pubsub.googleapis.com/${google_pubsub_topic.events.id}"
   filter                 = local.log_filter
   unique_writer_identity = true
@@ -142,6 +147,29 @@ resource "google_project_iam_member" "build" {
   project  = var.project_id
   role     = each.value
   member   = google_service_account.build.member
+}
+
+# Enrichment (functions/gke/README.md): the failing container's log tail from Cloud Logging,
+# and its last termination from the pod, read through the cluster's DNS-based control-plane
+# endpoint with the function's Google identity.
+resource "google_project_iam_member" "runtime_logs" {
+  project = var.project_id
+  role    = "roles/logging.viewer"
+  member  = google_service_account.runtime.member
+}
+
+resource "google_project_iam_custom_role" "pod_reader" {
+  project     = var.project_id
+  role_id     = "${replace(var.name, "-", "_")}_pod_reader"
+  title       = "Tracegrid pod reader"
+  description = "Read a cluster's DNS endpoint and one pod's status, for Tracegrid's GKE function."
+  permissions = ["container.clusters.get", "container.clusters.connect", "container.pods.get"]
+}
+
+resource "google_project_iam_member" "runtime_pods" {
+  project = var.project_id
+  role    = google_project_iam_custom_role.pod_reader.id
+  member  = google_service_account.runtime.member
 }
 
 resource "google_cloud_run_service_iam_member" "trigger_invoker" {

@@ -9,7 +9,7 @@ output "function_service_account" {
 }
 
 output "topic_id" {
-  description = "Pub/Sub topic the log sink publishes Kubernetes warnings to."
+  description = "Pub/Sub topic the log sink publishes Kubernetes warnings and pod Started events to."
   value       = google_pubsub_topic.events.id
 }
 
