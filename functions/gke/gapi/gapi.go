@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	neturl "net/url"
 	"strings"
 	"sync"
 
@@ -93,6 +94,9 @@ func (c *Client) Do(ctx context.Context, method, url, contentType string, body [
 	req.Header.Set("Accept", "application/json")
 	resp, err := hc.Do(req)
 	if err != nil {
+		if ue, ok := errors.AsType[*neturl.Error](err); ok {
+			err = ue.Err // its text repeats the URL, query included
+		}
 		return nil, nil, fmt.Errorf("gapi: %s %s: %w", method, redactQuery(url), err)
 	}
 	defer resp.Body.Close()
