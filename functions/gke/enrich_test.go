@@ -3,6 +3,7 @@ package gke
 import (
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,7 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tracegrid/tracegrid/functions/gke/gapi"
 	"github.com/tracegrid/tracegrid/internal/testevents"
+	"github.com/tracegrid/tracegrid/shared/classify"
+	"github.com/tracegrid/tracegrid/shared/failure"
 	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
 )
 
@@ -352,5 +356,50 @@ func TestE2ESlackSecretFromSecretManager(t *testing.T) {
 	}
 	if !strings.Contains(fn.logs.String(), `"as":"SLACK_BOT_TOKEN"`) {
 		t.Errorf("no log line saying the credential was read")
+	}
+}
+
+// TestEnrichOnlyRuntimeFailures: the Enricher reads nothing for failures
+// whose evidence is not in the container (an image pull) nor for
+// recoveries, and a container that exited 0 is reported with exit code 0.
+func TestEnrichOnlyRuntimeFailures(t *testing.T) {
+	g := newGoogleAPIs(t, healthyAnswers("pod.crashloop.json", "logging.entries.crashloop.json"))
+	t.Setenv("GCE_METADATA_HOST", strings.TrimPrefix(g.URL, "http://"))
+	t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", "")
+	e := &Enricher{API: gapi.New(), LoggingEndpoint: g.URL, ContainerEndpoint: g.URL, KubernetesEndpoint: g.URL, Timeout: enrichTimeout, Log: slog.New(slog.DiscardHandler)}
+	decodeOne := func(file string) *failure.Failure {
+		fs, err := Decode(testevents.Read(t, file))
+		if err != nil || len(fs) != 1 {
+			t.Fatalf("Decode(%s) = %v, %v", file, fs, err)
+		}
+		return fs[0]
+	}
+	for _, file := range []string{
+		"gcp-gke-k8s-event-logentry.k8s_pod.Warning-Failed-pull-image.DERIVED.json",
+		"gcp-gke-k8s-event-logentry.k8s_pod.Normal-Started.DERIVED.json",
+	} {
+		f := decodeOne(file)
+		e.Enrich(t.Context(), f)
+		if f.LogTail != nil || f.ExitCode != nil {
+			t.Errorf("%s enriched: %+v", file, f)
+		}
+	}
+	if n := len(g.asked(podPath)) + len(g.asked(entriesPath)) + len(g.asked(clusterPath)); n != 0 {
+		t.Errorf("%d Google API calls for an image pull failure and a recovery", n)
+	}
+
+	var p pod
+	if err := json.Unmarshal([]byte(`{"status":{"containerStatuses":[{"name":"prometheus-to-sd","restartCount":3,
+		"state":{"waiting":{"reason":"CrashLoopBackOff"}},
+		"lastState":{"terminated":{"exitCode":0,"reason":"Completed","finishedAt":"2022-06-01T14:08:52Z"}}}]}}`), &p); err != nil {
+		t.Fatal(err)
+	}
+	f := decodeOne(backOffFile)
+	p.apply(f)
+	if code, ok := f.Exit(); !ok || code != 0 || f.Messages[0] != "Last termination: Completed, exit code 0 at 2022-06-01T14:08:52Z" {
+		t.Errorf("exit 0: ExitCode %v, messages %q", f.ExitCode, f.Messages)
+	}
+	if d := classify.Classify(f); d.Cause != classify.AppCrash {
+		t.Errorf("a service container exiting 0 and restarting: cause %s, want app_crash", d.Cause)
 	}
 }
