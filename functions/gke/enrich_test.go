@@ -403,3 +403,31 @@ func TestEnrichOnlyRuntimeFailures(t *testing.T) {
 		t.Errorf("a service container exiting 0 and restarting: cause %s, want app_crash", d.Cause)
 	}
 }
+
+// TestE2ERoutedRecoveries: the entries the sink routes (terraform's
+// TestGKELogSinkFilter) through the function: a crash loop's BackOff posts;
+// the same pod's Started (its next restart) leaves the incident open; a
+// Started of a new pod of the workload resolves it.
+func TestE2ERoutedRecoveries(t *testing.T) {
+	fn := startFunction(t, EnrichEnv+"=off")
+	backOff := testevents.Read(t, backOffFile)
+	started := testevents.Read(t, "gcp-gke-k8s-event-logentry.k8s_pod.Normal-Started.DERIVED.json")
+	newPod := []byte(strings.ReplaceAll(strings.ReplaceAll(string(started), "kube-dns-56494768b7-544n6", "kube-dns-56494768b7-x7k2p"), "17ahw8eg29q74yc", "17ahw8eg29q74yz"))
+	for i, entry := range [][]byte{backOff, started} {
+		if code := fn.postStructured(t, structured(t, messagePublished(entry, "7000000000000000"+string(rune('1'+i))))); code/100 != 2 {
+			t.Fatalf("status %d", code)
+		}
+	}
+	msgs := fn.slack.Messages()
+	if len(msgs) != 1 || strings.Contains(slackText(msgs[0]), "resolved") {
+		t.Fatalf("after the looping pod's own restart: %d messages, resolved=%v", len(msgs), len(msgs) == 1 && strings.Contains(slackText(msgs[0]), "resolved"))
+	}
+	if code := fn.postStructured(t, structured(t, messagePublished(newPod, "70000000000000009"))); code/100 != 2 {
+		t.Fatalf("status %d", code)
+	}
+	msgs = fn.slack.Messages()
+	if len(msgs) != 1 || !strings.Contains(slackText(msgs[0]), "resolved") {
+		t.Errorf("a new pod of the workload started: the incident is not resolved\n%s", slackText(msgs[0]))
+	}
+	fn.noSlackProblems(t)
+}
