@@ -2,7 +2,9 @@
 // sink publishes GKE Kubernetes Events (and, where routed, kubelet and
 // kernel lines) to Pub/Sub, Eventarc delivers each message as a
 // google.cloud.pubsub.topic.v1.messagePublished CloudEvent, and Handler
-// turns it into a failure.Failure and reports it to Slack.
+// turns it into a failure.Failure, reads what the event lacks for runtime
+// failures (Enricher: the container's last termination and log tail) and
+// reports it to Slack. README.md lists the events, settings and IAM.
 //
 // The package registers Handler with functions-framework-go in init, so the
 // Cloud Functions Go buildpack (function target "Handler") and
