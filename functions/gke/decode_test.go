@@ -305,3 +305,22 @@ func TestDecodeNodeEvent(t *testing.T) {
 		EventID:  "32ez47f5wz17i",
 	})
 }
+
+// TestDecodeEventsK8sIoV1: a LogEntry whose payload is an events.k8s.io/v1
+// Event decodes to the same failure as its core/v1 form.
+func TestDecodeEventsK8sIoV1(t *testing.T) {
+	decode := func(file string) *failure.Failure {
+		fs, err := Decode(testevents.Read(t, file))
+		if err != nil || len(fs) != 1 {
+			t.Fatalf("Decode(%s) = %v, %v", file, fs, err)
+		}
+		return fs[0]
+	}
+	core := decode("gcp-gke-k8s-event-logentry.k8s_pod.Warning-BackOff-restarting.DERIVED.json")
+	v1 := decode("gcp-gke-k8s-event-logentry.k8s_pod.Warning-BackOff-events-k8s-io-v1.DERIVED.json")
+	if v1.Details["Occurrences"] != "7" {
+		t.Errorf("deprecatedCount not read: %v", v1.Details)
+	}
+	v1.EventID, v1.Details = core.EventID, core.Details
+	assertFailure(t, v1, core)
+}
