@@ -136,6 +136,10 @@ func (e *Enricher) kubernetesEndpoint(ctx context.Context, f *failure.Failure) (
 	if dns.Endpoint == "" || !dns.AllowExternalTraffic {
 		return "", fmt.Errorf("cluster %s has no DNS-based control-plane endpoint open to Google Cloud traffic (gcloud container clusters update %s --location %s --enable-dns-access)", f.Cluster, f.Cluster, f.Region)
 	}
+	if !strings.HasSuffix(dns.Endpoint, ".gke.goog") || strings.ContainsAny(dns.Endpoint, "/:@") {
+		// The function's token goes there: only to a GKE control plane.
+		return "", fmt.Errorf("cluster %s: DNS endpoint %q is not a GKE control-plane name", f.Cluster, dns.Endpoint)
+	}
 	base = "https://" + dns.Endpoint
 	if e.KubernetesEndpoint != "" {
 		base = e.KubernetesEndpoint

@@ -431,3 +431,20 @@ func TestE2ERoutedRecoveries(t *testing.T) {
 	}
 	fn.noSlackProblems(t)
 }
+
+// TestKubernetesEndpointOnlyGKE: the function's token is only sent to a
+// *.gke.goog control-plane name, whatever clusters.get says.
+func TestKubernetesEndpointOnlyGKE(t *testing.T) {
+	for _, endpoint := range []string{"evil.example.com", "gke-x.europe-west1.gke.goog@evil.example.com", "evil.example.com/.gke.goog"} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_ = json.NewEncoder(w).Encode(map[string]any{"controlPlaneEndpointsConfig": map[string]any{
+				"dnsEndpointConfig": map[string]any{"endpoint": endpoint, "allowExternalTraffic": true}}})
+		}))
+		e := &Enricher{API: gapi.NewWithHTTP(srv.Client()), ContainerEndpoint: srv.URL}
+		f := &failure.Failure{Account: "p", Region: "r", Cluster: "c"}
+		if base, err := e.kubernetesEndpoint(t.Context(), f); err == nil {
+			t.Errorf("endpoint %q accepted as %s", endpoint, base)
+		}
+		srv.Close()
+	}
+}
