@@ -236,12 +236,8 @@ func TestE2EEnrichedRuntimeFailures(t *testing.T) {
 			g := newGoogleAPIs(t, tt.answers)
 			fn := startFunction(t, g.env()...)
 			entry := testevents.Read(t, backOffFile)
-			start := time.Now()
 			if code := fn.postStructured(t, structured(t, messagePublished(entry, "40000000000000004"))); code/100 != 2 {
 				t.Fatalf("status %d, want 2xx\n%s", code, fn.logs.String())
-			}
-			if took := time.Since(start); took > enrichTimeout+3*time.Second {
-				t.Errorf("handled in %v: the enrichment budget is %v", took, enrichTimeout)
 			}
 			msgs := fn.slack.Messages()
 			if len(msgs) != 1 {
