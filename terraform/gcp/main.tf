@@ -8,11 +8,25 @@ locals {
   # The CloudEvent function package functions/gke registers (functions.CloudEvent("Handler", ...)).
   entry_point = "Handler"
 
+  # Pub/Sub pushes each message to the function itself (no Eventarc trigger), so the module owns
+  # the subscription's retry and dead-letter policy. functions-framework-go turns a push request
+  # into the google.cloud.pubsub.topic.v1.messagePublished CloudEvent the function handles, and
+  # takes the event's source topic from a request path of this form.
+  events_topic = "${var.name}-events"
+  push_path    = "/projects/${var.project_id}/topics/${local.events_topic}"
+
+  # How long one delivery may run: the function's timeout, and Pub/Sub's push request timeout.
+  timeout_seconds = 60
+
+  # The function reads the Slack token from this secret version at cold start (SLACK_SECRET_VERSION),
+  # so it deploys before the secret has a version and a missing version is a log line, not a failed
+  # deploy.
+  slack_secret_version = "${google_secret_manager_secret.slack.id}/versions/latest"
+
   services = [
     "artifactregistry.googleapis.com",
     "cloudbuild.googleapis.com",
     "cloudfunctions.googleapis.com",
-    "eventarc.googleapis.com",
     "iam.googleapis.com",
     "logging.googleapis.com",
     "pubsub.googleapis.com",
@@ -59,7 +73,7 @@ resource "google_project_service" "this" {
 
 resource "google_pubsub_topic" "events" {
   project = var.project_id
-  name    = "${var.name}-events"
+  name    = local.events_topic
   labels  = var.labels
 
   depends_on = [google_project_service.this]
@@ -81,8 +95,9 @@ resource "google_pubsub_topic_iam_member" "sink_publisher" {
   member  = google_logging_project_sink.events.writer_identity
 }
 
-# Dead letters: messages the function kept failing on. Eventarc owns the push subscription it
-# creates for the trigger, so pointing that subscription here is a post-apply step (README).
+# ---- Delivery: push subscription with retries and dead letters ------------------------------
+
+# Messages the function kept failing on (Slack down or refusing for longer than the retries last).
 resource "google_pubsub_topic" "dead_letter" {
   project = var.project_id
   name    = "${var.name}-dead-letter"
@@ -91,23 +106,87 @@ resource "google_pubsub_topic" "dead_letter" {
   depends_on = [google_project_service.this]
 }
 
+# Keeps the dead letters readable: a topic without a subscription drops what is published to it.
 resource "google_pubsub_subscription" "dead_letter" {
   project                    = var.project_id
   name                       = "${var.name}-dead-letter"
   topic                      = google_pubsub_topic.dead_letter.id
   message_retention_duration = var.dead_letter_retention
   labels                     = var.labels
+
+  expiration_policy {
+    ttl = ""
+  }
 }
 
 locals {
   pubsub_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
 }
 
+# The push subscription: Pub/Sub POSTs each message to the function with an OIDC token of the
+# push service account, redelivers on a non-2xx answer with exponential backoff, and after
+# max_delivery_attempts forwards the message to the dead-letter topic.
+resource "google_pubsub_subscription" "push" {
+  project              = var.project_id
+  name                 = "${var.name}-push"
+  topic                = google_pubsub_topic.events.id
+  ack_deadline_seconds = local.timeout_seconds
+  labels               = var.labels
+
+  push_config {
+    push_endpoint = "${google_cloudfunctions2_function.this.service_config[0].uri}${local.push_path}"
+
+    oidc_token {
+      service_account_email = google_service_account.push.email
+      audience              = google_cloudfunctions2_function.this.service_config[0].uri
+    }
+  }
+
+  retry_policy {
+    minimum_backoff = var.retry_minimum_backoff
+    maximum_backoff = "600s"
+  }
+
+  dead_letter_policy {
+    dead_letter_topic     = google_pubsub_topic.dead_letter.id
+    max_delivery_attempts = var.max_delivery_attempts
+  }
+
+  # Without this a subscription that sees no message for 31 days is deleted: a quiet cluster
+  # would silently stop being watched.
+  expiration_policy {
+    ttl = ""
+  }
+
+  depends_on = [
+    google_cloud_run_service_iam_member.push_invoker,
+    google_service_account_iam_member.pubsub_token_creator,
+    google_pubsub_topic_iam_member.dead_letter_publisher,
+  ]
+}
+
+# Dead-lettering needs the Pub/Sub service agent to publish to the dead-letter topic and to
+# acknowledge on the source subscription.
 resource "google_pubsub_topic_iam_member" "dead_letter_publisher" {
   project = var.project_id
   topic   = google_pubsub_topic.dead_letter.name
   role    = "roles/pubsub.publisher"
   member  = local.pubsub_agent
+}
+
+resource "google_pubsub_subscription_iam_member" "dead_letter_subscriber" {
+  project      = var.project_id
+  subscription = google_pubsub_subscription.push.name
+  role         = "roles/pubsub.subscriber"
+  member       = local.pubsub_agent
+}
+
+# The Pub/Sub service agent mints the push requests' OIDC tokens as the push service account
+# (projects that enabled Pub/Sub before April 2021 lack this grant at project level).
+resource "google_service_account_iam_member" "pubsub_token_creator" {
+  service_account_id = google_service_account.push.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = local.pubsub_agent
 }
 
 # ---- Service accounts -----------------------------------------------------------------------
@@ -120,10 +199,10 @@ resource "google_service_account" "runtime" {
   depends_on = [google_project_service.this]
 }
 
-resource "google_service_account" "trigger" {
+resource "google_service_account" "push" {
   project      = var.project_id
-  account_id   = "${var.name}-trigger"
-  display_name = "Tracegrid Eventarc trigger"
+  account_id   = "${var.name}-push"
+  display_name = "Tracegrid Pub/Sub push"
 
   depends_on = [google_project_service.this]
 }
@@ -136,12 +215,6 @@ resource "google_service_account" "build" {
   depends_on = [google_project_service.this]
 }
 
-resource "google_project_iam_member" "trigger_receiver" {
-  project = var.project_id
-  role    = "roles/eventarc.eventReceiver"
-  member  = google_service_account.trigger.member
-}
-
 resource "google_project_iam_member" "build" {
   for_each = toset(["roles/logging.logWriter", "roles/artifactregistry.writer"])
   project  = var.project_id
@@ -149,12 +222,13 @@ resource "google_project_iam_member" "build" {
   member   = google_service_account.build.member
 }
 
-resource "google_cloud_run_service_iam_member" "trigger_invoker" {
+# Only the push service account may invoke the function.
+resource "google_cloud_run_service_iam_member" "push_invoker" {
   project  = var.project_id
   location = var.region
   service  = google_cloudfunctions2_function.this.name # 2nd gen: the Cloud Run service has the function's name
   role     = "roles/run.invoker"
-  member   = google_service_account.trigger.member
+  member   = google_service_account.push.member
 }
 
 # ---- Source, state and secret ---------------------------------------------------------------
@@ -233,6 +307,7 @@ resource "google_secret_manager_secret_version" "slack" {
   secret_data = var.slack_bot_token
 }
 
+# secretmanager.versions.access on this one secret: the function reads SLACK_SECRET_VERSION.
 resource "google_secret_manager_secret_iam_member" "runtime" {
   project   = var.project_id
   secret_id = google_secret_manager_secret.slack.secret_id
@@ -265,39 +340,27 @@ resource "google_cloudfunctions2_function" "this" {
   service_config {
     max_instance_count    = var.max_instance_count
     available_memory      = "256M"
-    timeout_seconds       = 60
+    timeout_seconds       = local.timeout_seconds
     ingress_settings      = "ALLOW_INTERNAL_ONLY"
     service_account_email = google_service_account.runtime.email
 
     environment_variables = merge(var.environment, {
       SLACK_CHANNEL        = var.slack_channel
+      SLACK_SECRET_VERSION = local.slack_secret_version
       TRACEGRID_GCS_BUCKET = var.state_bucket_enabled ? google_storage_bucket.state[0].name : ""
       TRACEGRID_DRY_RUN    = var.dry_run ? "1" : "0"
       TRACEGRID_VERIFY     = var.registry_check ? "on" : "off"
     })
-
-    secret_environment_variables {
-      key        = "SLACK_BOT_TOKEN"
-      project_id = var.project_id
-      secret     = google_secret_manager_secret.slack.secret_id
-      version    = "latest"
-    }
   }
 
-  event_trigger {
-    trigger_region        = var.region
-    event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
-    pubsub_topic          = google_pubsub_topic.events.id
-    retry_policy          = "RETRY_POLICY_RETRY"
-    service_account_email = google_service_account.trigger.email
-  }
+  # No event_trigger: Eventarc would own the push subscription and its dead-letter policy. The
+  # module's own subscription (google_pubsub_subscription.push) delivers instead.
 
   depends_on = [
     google_project_service.this,
     google_project_iam_member.build,
     google_storage_bucket_iam_member.build_source,
     google_secret_manager_secret_iam_member.runtime,
-    google_secret_manager_secret_version.slack,
   ]
 }
 

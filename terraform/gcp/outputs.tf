@@ -24,13 +24,18 @@ output "log_filter" {
 }
 
 output "dead_letter_topic_id" {
-  description = "Pub/Sub topic for messages the function kept failing on."
+  description = "Pub/Sub topic receiving the messages the function kept failing on."
   value       = google_pubsub_topic.dead_letter.id
 }
 
-output "eventarc_trigger" {
-  description = "Eventarc trigger created for the function (its push subscription is the one to point at the dead-letter topic)."
-  value       = google_cloudfunctions2_function.this.event_trigger[0].trigger
+output "push_subscription_id" {
+  description = "Pub/Sub push subscription delivering the topic's messages to the function, with retries and the dead-letter topic."
+  value       = google_pubsub_subscription.push.id
+}
+
+output "dead_letter_subscription_id" {
+  description = "Subscription holding the dead letters (pull them with `gcloud pubsub subscriptions pull`)."
+  value       = google_pubsub_subscription.dead_letter.id
 }
 
 output "state_bucket" {
@@ -39,6 +44,6 @@ output "state_bucket" {
 }
 
 output "slack_secret_id" {
-  description = "Secret Manager secret the SLACK_BOT_TOKEN variable reads (the ID, never the value)."
+  description = "Secret Manager secret whose latest version the function reads as the Slack token (the ID, never the value)."
   value       = google_secret_manager_secret.slack.secret_id
 }

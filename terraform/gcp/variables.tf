@@ -78,6 +78,23 @@ variable "max_instance_count" {
   default     = 5
 }
 
+variable "max_delivery_attempts" {
+  type        = number
+  description = "Pub/Sub deliveries of a message (the first and the retries after a non-2xx answer) before it goes to the dead-letter topic: 5-100."
+  default     = 10
+
+  validation {
+    condition     = var.max_delivery_attempts >= 5 && var.max_delivery_attempts <= 100
+    error_message = "max_delivery_attempts must be between 5 and 100 (Pub/Sub's dead_letter_policy limits)."
+  }
+}
+
+variable "retry_minimum_backoff" {
+  type        = string
+  description = "First wait before Pub/Sub redelivers a message the function failed on; the wait doubles up to 600s. A duration in seconds, e.g. \"10s\"."
+  default     = "10s"
+}
+
 variable "dead_letter_retention" {
   type        = string
   description = "How long the dead-letter subscription keeps messages, as a duration in seconds (e.g. \"604800s\")."

@@ -1,6 +1,6 @@
-# Tracegrid for GKE: from the repository root run `make dist`, create the secret's first version
-# (see the module README), then in this directory
-# `terraform init && terraform apply -var project_id=my-project -var region=europe-west1 -var slack_channel=C0123456789`.
+# Tracegrid for GKE: from the repository root run `make dist`, then in this directory
+# `terraform init && terraform apply -var project_id=my-project -var region=europe-west1 -var slack_channel=C0123456789`
+# (one apply), and add the Slack token as a version of the secret it outputs (docs/deploy.md).
 module "tracegrid" {
   source = "../../gcp"
 

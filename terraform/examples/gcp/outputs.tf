@@ -8,12 +8,12 @@ output "slack_secret_id" {
   value       = module.tracegrid.slack_secret_id
 }
 
-output "eventarc_trigger" {
-  description = "Eventarc trigger whose subscription gets the dead-letter topic."
-  value       = module.tracegrid.eventarc_trigger
+output "topic_id" {
+  description = "Topic the log sink publishes to: publish a LogEntry here to try the install."
+  value       = module.tracegrid.topic_id
 }
 
-output "dead_letter_topic_id" {
-  description = "Topic to set as the dead-letter topic of the trigger's subscription."
-  value       = module.tracegrid.dead_letter_topic_id
+output "dead_letter_subscription_id" {
+  description = "Subscription holding the messages the function kept failing on."
+  value       = module.tracegrid.dead_letter_subscription_id
 }
