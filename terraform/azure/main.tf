@@ -27,7 +27,7 @@ locals {
   ]
 }
 
-# ---- Storage: Functions runtime, package, dead letters, dedup table -------------------------
+# ---- Storage: Functions host, deployment package, dead letters, dedup table -------------------------
 
 resource "azurerm_storage_account" "this" {
   name                            = var.storage_account_name
@@ -40,19 +40,11 @@ resource "azurerm_storage_account" "this" {
   tags                            = var.tags
 }
 
-resource "azurerm_storage_container" "packages" {
-  name                  = "function-packages"
+# Flex Consumption keeps the deployed package in a blob container of its own and runs from it.
+resource "azurerm_storage_container" "deployment" {
+  name                  = "function-deployment"
   storage_account_id    = azurerm_storage_account.this.id
   container_access_type = "private"
-}
-
-# Linux Consumption runs from a package URL (WEBSITE_RUN_FROM_PACKAGE=1 is not supported there).
-# The blob name carries the zip's hash, so a new build is a new URL and restarts the app.
-resource "azurerm_storage_blob" "package" {
-  name                 = "azure-${filemd5(local.package_path)}.zip"
-  storage_container_id = azurerm_storage_container.packages.id
-  type                 = "Block"
-  source               = local.package_path
 }
 
 resource "azurerm_storage_container" "deadletter" {
@@ -118,25 +110,49 @@ resource "azurerm_key_vault_secret" "slack" {
   depends_on = [azurerm_role_assignment.deployer_secrets]
 }
 
-# ---- Function App ---------------------------------------------------------------------------
+# ---- Function App on Flex Consumption ------------------------------------------------------
 
 resource "azurerm_service_plan" "this" {
   name                = "${var.name}-plan"
   resource_group_name = var.resource_group_name
   location            = var.location
   os_type             = "Linux"
-  sku_name            = "Y1"
+  sku_name            = "FC1"
   tags                = var.tags
 }
 
-resource "azurerm_linux_function_app" "this" {
-  name                       = var.name
-  resource_group_name        = var.resource_group_name
-  location                   = var.location
-  service_plan_id            = azurerm_service_plan.this.id
-  storage_account_name       = azurerm_storage_account.this.name
-  storage_account_access_key = azurerm_storage_account.this.primary_access_key
-  https_only                 = true
+resource "azurerm_function_app_flex_consumption" "this" {
+  name                = var.name
+  resource_group_name = var.resource_group_name
+  location            = var.location
+  service_plan_id     = azurerm_service_plan.this.id
+  https_only          = true
+
+  # The custom handler runtime: the Functions host starts the `handler` binary named in
+  # host.json (FUNCTIONS_WORKER_RUNTIME=custom is not an app setting on Flex).
+  runtime_name    = "custom"
+  runtime_version = "1.0"
+
+  # Deployment package container and host storage (AzureWebJobsStorage), both with the account
+  # key: azurerm 5.2.0 writes AzureWebJobsStorage as a connection string with an empty AccountKey
+  # when storage_authentication_type is an identity, which the host cannot use.
+  storage_container_type      = "blobContainer"
+  storage_container_endpoint  = "${azurerm_storage_account.this.primary_blob_endpoint}${azurerm_storage_container.deployment.name}"
+  storage_authentication_type = "StorageAccountConnectionString"
+  storage_access_key          = azurerm_storage_account.this.primary_access_key
+
+  instance_memory_in_mb  = var.instance_memory_mb
+  maximum_instance_count = var.maximum_instance_count
+
+  # Instances kept warm for the Event Grid function, so a failure reaches Slack without a cold
+  # start. Each one is billed while idle.
+  dynamic "always_ready" {
+    for_each = var.always_ready_instances > 0 ? [var.always_ready_instances] : []
+    content {
+      name           = "function:${local.event_function}"
+      instance_count = always_ready.value
+    }
+  }
 
   identity {
     type = "SystemAssigned"
@@ -144,43 +160,54 @@ resource "azurerm_linux_function_app" "this" {
 
   site_config {
     application_insights_connection_string = azurerm_application_insights.this.connection_string
-
-    application_stack {
-      use_custom_runtime = true
-    }
   }
 
   app_settings = merge(var.app_settings, {
-    WEBSITE_RUN_FROM_PACKAGE                     = azurerm_storage_blob.package.url
-    WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID = "SystemAssigned"
-    AZURE_SUBSCRIPTION_ID                        = data.azurerm_client_config.current.subscription_id
-    TRACEGRID_RESOURCE_GROUPS                    = join(",", var.watched_resource_group_names)
-    TRACEGRID_SCAN_SCHEDULE                      = var.scan_schedule
-    TRACEGRID_ENRICH                             = var.enrich ? "on" : "off"
-    TRACEGRID_VERIFY                             = var.registry_check ? "on" : "off"
-    TRACEGRID_DRY_RUN                            = var.dry_run ? "1" : "0"
-    TRACEGRID_TABLE_ENDPOINT                     = var.table_state_enabled ? azurerm_storage_account.this.primary_table_endpoint : ""
-    TRACEGRID_TABLE_NAME                         = var.table_state_enabled ? local.table_name : ""
-    SLACK_CHANNEL                                = var.slack_channel
-    SLACK_BOT_TOKEN                              = "@Microsoft.KeyVault(SecretUri=${local.slack_secret_uri})"
+    AZURE_SUBSCRIPTION_ID     = data.azurerm_client_config.current.subscription_id
+    TRACEGRID_RESOURCE_GROUPS = join(",", var.watched_resource_group_names)
+    TRACEGRID_SCAN_SCHEDULE   = var.scan_schedule
+    TRACEGRID_ENRICH          = var.enrich ? "on" : "off"
+    TRACEGRID_VERIFY          = var.registry_check ? "on" : "off"
+    TRACEGRID_DRY_RUN         = var.dry_run ? "1" : "0"
+    TRACEGRID_TABLE_ENDPOINT  = var.table_state_enabled ? azurerm_storage_account.this.primary_table_endpoint : ""
+    TRACEGRID_TABLE_NAME      = var.table_state_enabled ? local.table_name : ""
+    SLACK_CHANNEL             = var.slack_channel
+    SLACK_BOT_TOKEN           = "@Microsoft.KeyVault(SecretUri=${local.slack_secret_uri})"
   })
 
   tags = var.tags
 }
 
-# ---- What the function's identity may do ----------------------------------------------------
+# Flex Consumption takes code through OneDeploy (POST /api/publish), which
+# `az functionapp deployment source config-zip` uses for Flex apps. The provider's own
+# zip_deploy_file posts to /api/zipdeploy, which Flex does not serve (hashicorp/
+# terraform-provider-azurerm#29630, still so in 5.2.0), so the module runs the CLI the deployer
+# is already logged in with. A new build (another hash) deploys again.
+resource "terraform_data" "package" {
+  count = var.deploy_package ? 1 : 0
 
-resource "azurerm_role_assignment" "package_reader" {
-  scope                = azurerm_storage_container.packages.id
-  role_definition_name = "Storage Blob Data Reader"
-  principal_id         = azurerm_linux_function_app.this.identity[0].principal_id
-  principal_type       = "ServicePrincipal"
+  triggers_replace = {
+    app     = azurerm_function_app_flex_consumption.this.id
+    package = filemd5(local.package_path)
+  }
+
+  provisioner "local-exec" {
+    command = "az functionapp deployment source config-zip --subscription \"$SUBSCRIPTION\" --resource-group \"$RESOURCE_GROUP\" --name \"$APP\" --src \"$PACKAGE\""
+    environment = {
+      SUBSCRIPTION   = data.azurerm_client_config.current.subscription_id
+      RESOURCE_GROUP = var.resource_group_name
+      APP            = azurerm_function_app_flex_consumption.this.name
+      PACKAGE        = abspath(local.package_path)
+    }
+  }
 }
+
+# ---- What the function's identity may do ----------------------------------------------------
 
 resource "azurerm_role_assignment" "secrets_user" {
   scope                = azurerm_key_vault.this.id
   role_definition_name = "Key Vault Secrets User"
-  principal_id         = azurerm_linux_function_app.this.identity[0].principal_id
+  principal_id         = azurerm_function_app_flex_consumption.this.identity[0].principal_id
   principal_type       = "ServicePrincipal"
 }
 
@@ -188,7 +215,7 @@ resource "azurerm_role_assignment" "reader" {
   for_each             = data.azurerm_resource_group.watched
   scope                = each.value.id
   role_definition_name = "Reader"
-  principal_id         = azurerm_linux_function_app.this.identity[0].principal_id
+  principal_id         = azurerm_function_app_flex_consumption.this.identity[0].principal_id
   principal_type       = "ServicePrincipal"
 }
 
@@ -213,7 +240,7 @@ resource "azurerm_role_assignment" "activity_log_reader" {
   count              = var.activity_log_reader_enabled ? 1 : 0
   scope              = local.subscription_scope
   role_definition_id = azurerm_role_definition.activity_log_reader[0].role_definition_resource_id
-  principal_id       = azurerm_linux_function_app.this.identity[0].principal_id
+  principal_id       = azurerm_function_app_flex_consumption.this.identity[0].principal_id
   principal_type     = "ServicePrincipal"
 }
 
@@ -221,7 +248,7 @@ resource "azurerm_role_assignment" "table_state" {
   count                = var.table_state_enabled ? 1 : 0
   scope                = azurerm_storage_account.this.id
   role_definition_name = "Storage Table Data Contributor"
-  principal_id         = azurerm_linux_function_app.this.identity[0].principal_id
+  principal_id         = azurerm_function_app_flex_consumption.this.identity[0].principal_id
   principal_type       = "ServicePrincipal"
 }
 
@@ -244,7 +271,7 @@ resource "azurerm_eventgrid_system_topic_event_subscription" "aci" {
   resource_group_name = each.value.resource_group_name
 
   azure_function_endpoint {
-    function_id          = "${azurerm_linux_function_app.this.id}/functions/${local.event_function}"
+    function_id          = "${azurerm_function_app_flex_consumption.this.id}/functions/${local.event_function}"
     max_events_per_batch = 1
   }
 
@@ -265,9 +292,9 @@ resource "azurerm_eventgrid_system_topic_event_subscription" "aci" {
     storage_blob_container_name = azurerm_storage_container.deadletter.name
   }
 
-  # Event Grid validates the endpoint when the subscription is created: the function app, its
-  # package and the identity that reads the package must exist first.
-  depends_on = [azurerm_linux_function_app.this, azurerm_role_assignment.package_reader]
+  # Event Grid validates the endpoint when the subscription is created: the AciEvent function
+  # must be deployed first.
+  depends_on = [terraform_data.package]
 }
 
 # ---- Registry check -------------------------------------------------------------------------
@@ -279,6 +306,6 @@ resource "azurerm_role_assignment" "registry_check" {
   for_each             = { for id in var.acr_registry_ids : id => id if var.registry_check }
   scope                = each.value
   role_definition_name = var.acr_role
-  principal_id         = azurerm_linux_function_app.this.identity[0].principal_id
+  principal_id         = azurerm_function_app_flex_consumption.this.identity[0].principal_id
   principal_type       = "ServicePrincipal"
 }

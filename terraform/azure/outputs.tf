@@ -1,16 +1,16 @@
 output "function_app_name" {
   description = "Name of the Function App."
-  value       = azurerm_linux_function_app.this.name
+  value       = azurerm_function_app_flex_consumption.this.name
 }
 
 output "function_app_id" {
   description = "Resource ID of the Function App."
-  value       = azurerm_linux_function_app.this.id
+  value       = azurerm_function_app_flex_consumption.this.id
 }
 
 output "principal_id" {
   description = "Object ID of the Function App's system-assigned identity (Reader on the watched resource groups)."
-  value       = azurerm_linux_function_app.this.identity[0].principal_id
+  value       = azurerm_function_app_flex_consumption.this.identity[0].principal_id
 }
 
 output "key_vault_name" {

@@ -34,6 +34,45 @@ variable "package_path" {
   default     = null
 }
 
+variable "deploy_package" {
+  type        = bool
+  description = "Deploy the package during apply with `az functionapp deployment source config-zip` (Flex Consumption's OneDeploy; needs the Azure CLI logged in to the subscription). Turn off only when a pipeline deploys the code: the Event Grid subscriptions are created once the AciEvent function exists."
+  default     = true
+}
+
+variable "instance_memory_mb" {
+  type        = number
+  description = "Memory of each Flex Consumption instance in MB: 512, 2048 or 4096."
+  default     = 512
+
+  validation {
+    condition     = contains([512, 2048, 4096], var.instance_memory_mb)
+    error_message = "instance_memory_mb must be 512, 2048 or 4096."
+  }
+}
+
+variable "maximum_instance_count" {
+  type        = number
+  description = "Most Flex Consumption instances the app scales out to (40-1000)."
+  default     = 40
+
+  validation {
+    condition     = var.maximum_instance_count >= 40 && var.maximum_instance_count <= 1000
+    error_message = "maximum_instance_count must be between 40 and 1000."
+  }
+}
+
+variable "always_ready_instances" {
+  type        = number
+  description = "Always-ready instances for the AciEvent function: no cold start before a failure reaches Slack, billed while idle. 0 scales to zero."
+  default     = 0
+
+  validation {
+    condition     = var.always_ready_instances >= 0
+    error_message = "always_ready_instances cannot be negative."
+  }
+}
+
 variable "storage_account_name" {
   type        = string
   description = "Name of the storage account the module creates (Functions runtime, dead letters, dedup table): 3-24 lowercase letters and digits, globally unique."
