@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/tracegrid/tracegrid/functions/ecs"
@@ -162,4 +163,44 @@ func TestIAMPolicyLeastPrivilege(t *testing.T) {
 		}
 		t.Error("no EnrichLogTail statement")
 	})
+}
+
+// functionRoles are the roles the Azure function's identity gets and the code that needs each.
+var functionRoles = map[string]string{
+	"Reader":                         "functions/azure/arm: container group GET and list, container logs, on the watched resource groups",
+	"Key Vault Secrets User":         "the SLACK_BOT_TOKEN Key Vault reference, resolved with the app's identity",
+	"Storage Table Data Contributor": "functions/azure/tablestate: dedup and incident state",
+	"activity_log_reader":            "functions/azure/arm: the Activity Log entry of a failed write (one-action custom role)",
+}
+
+// TestAzureIdentityRoles checks that every role assignment to the Function App's identity is one
+// the code needs, and that each needed role is assigned.
+func TestAzureIdentityRoles(t *testing.T) {
+	m := loadModule(t, "azure")
+	got := map[string]bool{}
+	for _, b := range m.find("resource", "azurerm_role_assignment") {
+		principal := string(srcOf(t, b.Body.Attributes["principal_id"].Expr.Range()))
+		if !strings.Contains(principal, "azurerm_function_app_flex_consumption.this.identity") {
+			continue
+		}
+		role := ""
+		if a, ok := b.Body.Attributes["role_definition_name"]; ok {
+			role = literal(t, a.Expr).AsString()
+		} else {
+			for _, tr := range b.Body.Attributes["role_definition_id"].Expr.Variables() {
+				if tr.RootName() == "azurerm_role_definition" {
+					role = tr[1].(hcl.TraverseAttr).Name
+				}
+			}
+		}
+		if _, ok := functionRoles[role]; !ok {
+			t.Errorf("azurerm_role_assignment.%s gives the function %q, which no code needs", b.Labels[1], role)
+		}
+		got[role] = true
+	}
+	for role, why := range functionRoles {
+		if !got[role] {
+			t.Errorf("the function lacks %q (%s)", role, why)
+		}
+	}
 }
