@@ -53,12 +53,12 @@ variable "instance_memory_mb" {
 
 variable "maximum_instance_count" {
   type        = number
-  description = "Most Flex Consumption instances the app scales out to (40-1000)."
+  description = "Most Flex Consumption instances the app scales out to (1-1000)."
   default     = 40
 
   validation {
-    condition     = var.maximum_instance_count >= 40 && var.maximum_instance_count <= 1000
-    error_message = "maximum_instance_count must be between 40 and 1000."
+    condition     = var.maximum_instance_count >= 1 && var.maximum_instance_count <= 1000
+    error_message = "maximum_instance_count must be between 1 and 1000."
   }
 }
 
