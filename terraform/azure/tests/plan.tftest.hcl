@@ -40,8 +40,7 @@ mock_provider "azurerm" {
   }
   mock_resource "azurerm_function_app_flex_consumption" {
     defaults = {
-      id       = "/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg/providers/Microsoft.Web/sites/tracegrid"
-      identity = [{ type = "SystemAssigned", principal_id = "44444444-4444-4444-4444-444444444444", tenant_id = "11111111-1111-1111-1111-111111111111", identity_ids = [] }]
+      id = "/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg/providers/Microsoft.Web/sites/tracegrid"
     }
   }
   mock_resource "azurerm_role_definition" {
@@ -104,7 +103,7 @@ run "without_token" {
     error_message = "Table data on the state table's account"
   }
   assert {
-    condition     = azurerm_role_definition.activity_log_reader[0].permissions[0].actions == ["Microsoft.Insights/eventtypes/values/read"] && azurerm_role_assignment.activity_log_reader[0].principal_id == "44444444-4444-4444-4444-444444444444"
+    condition     = length(azurerm_role_definition.activity_log_reader[0].permissions[0].actions) == 1 && azurerm_role_definition.activity_log_reader[0].permissions[0].actions[0] == "Microsoft.Insights/eventtypes/values/read" && azurerm_role_assignment.activity_log_reader[0].principal_id == azurerm_function_app_flex_consumption.this.identity[0].principal_id
     error_message = "one-action Activity Log role for the function"
   }
   assert {
