@@ -23,7 +23,7 @@ mock_provider "google" {
   }
   mock_resource "google_cloudfunctions2_function" {
     defaults = {
-      service_config = [{ uri = "https://tracegrid-gke-abc123-ew.a.run.app" }]
+      service_config = { uri = "https://tracegrid-gke-abc123-ew.a.run.app" }
     }
   }
 }

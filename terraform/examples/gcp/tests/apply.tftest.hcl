@@ -16,8 +16,11 @@ mock_provider "google" {
       name   = "projects/my-project/serviceAccounts/tracegrid-gke-push@my-project.iam.gserviceaccount.com"
     }
   }
+  mock_resource "google_logging_project_sink" {
+    defaults = { writer_identity = "serviceAccount:service-123456789012@gcp-sa-logging.iam.gserviceaccount.com" }
+  }
   mock_resource "google_cloudfunctions2_function" {
-    defaults = { service_config = [{ uri = "https://tracegrid-gke-abc123-ew.a.run.app" }] }
+    defaults = { service_config = { uri = "https://tracegrid-gke-abc123-ew.a.run.app" } }
   }
 }
 
