@@ -3,24 +3,7 @@
 # ../shared/tools/awsschema.sh (docs/deploy.md, "Checking the modules"); not part of `make test`.
 # The module's own tests (terraform/aws/tests) assert the wiring resource by resource.
 mock_provider "aws" {
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_data "aws_region" {
-    defaults = { region = "eu-west-1" }
-  }
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "111122223333" }
-  }
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
-  }
-  mock_resource "aws_secretsmanager_secret" {
-    defaults = { arn = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:tracegrid-ecs-slack-AbCdEf" }
-  }
-  mock_resource "aws_sqs_queue" {
-    defaults = { arn = "arn:aws:sqs:eu-west-1:111122223333:tracegrid-ecs-dlq", url = "https://sqs.eu-west-1.amazonaws.com/111122223333/tracegrid-ecs-dlq" }
-  }
+  source = "../../aws/tests/mocks"
 }
 
 variables {

@@ -3,29 +3,11 @@
 # (docs/deploy.md, "Checking the modules"); not part of `make test`. The module's own tests
 # (terraform/gcp/tests) assert the wiring resource by resource.
 mock_provider "google" {
-  mock_data "google_project" {
-    defaults = { number = "123456789012" }
-  }
-  mock_resource "google_secret_manager_secret" {
-    defaults = { id = "projects/my-project/secrets/tracegrid-gke-slack-bot-token" }
-  }
-  mock_resource "google_service_account" {
-    defaults = {
-      email  = "tracegrid-gke-push@my-project.iam.gserviceaccount.com"
-      member = "serviceAccount:tracegrid-gke-push@my-project.iam.gserviceaccount.com"
-      name   = "projects/my-project/serviceAccounts/tracegrid-gke-push@my-project.iam.gserviceaccount.com"
-    }
-  }
-  mock_resource "google_logging_project_sink" {
-    defaults = { writer_identity = "serviceAccount:service-123456789012@gcp-sa-logging.iam.gserviceaccount.com" }
-  }
-  mock_resource "google_cloudfunctions2_function" {
-    defaults = { service_config = { uri = "https://tracegrid-gke-abc123-ew.a.run.app" } }
-  }
+  source = "../../gcp/tests/mocks"
 }
 
 variables {
-  project_id    = "my-project"
+  project_id    = "p"
   region        = "europe-west1"
   slack_channel = "C0123456789"
 }
