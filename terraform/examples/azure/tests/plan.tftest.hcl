@@ -3,16 +3,7 @@
 # (docs/deploy.md, "Checking the modules"); not part of `make test`. The module's own tests
 # (terraform/azure/tests) apply it and assert the wiring resource by resource.
 mock_provider "azurerm" {
-  mock_data "azurerm_client_config" {
-    defaults = {
-      tenant_id       = "11111111-1111-1111-1111-111111111111"
-      subscription_id = "22222222-2222-2222-2222-222222222222"
-      object_id       = "33333333-3333-3333-3333-333333333333"
-    }
-  }
-  mock_data "azurerm_resource_group" {
-    defaults = { id = "/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/apps-prod" }
-  }
+  source = "../../azure/tests/mocks"
 }
 
 variables {
