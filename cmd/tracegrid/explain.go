@@ -12,6 +12,7 @@ import (
 	"github.com/tracegrid/tracegrid/shared/classify"
 	"github.com/tracegrid/tracegrid/shared/failure"
 	"github.com/tracegrid/tracegrid/shared/notify"
+	"github.com/tracegrid/tracegrid/shared/redact"
 	"github.com/tracegrid/tracegrid/shared/verify"
 
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -68,7 +69,7 @@ func explainCmd(args []string, stdin io.Reader, stdout io.Writer) error {
 		}
 		switch {
 		case *asJSON:
-			err = printJSON(stdout, explainJSON{Failure: f, Diagnosis: d})
+			err = printRedactedJSON(stdout, explainJSON{Failure: f, Diagnosis: d})
 		case *asSlack:
 			err = printSlack(stdout, f, d)
 		default:
@@ -123,11 +124,82 @@ type explainJSON struct {
 	Failure *failure.Failure `json:"failure"`
 }
 
+// printJSON prints v indented. C1 control characters (U+0080 to U+009F,
+// which some terminals execute) are written as \u escapes, as encoding/json
+// already does for C0.
 func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, escapeC1(b.String()))
+	return err
+}
+
+// escapeC1 writes C1 control characters as JSON \u escapes; they can only
+// occur inside JSON strings.
+func escapeC1(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r >= 0x80 && r < 0xa0 }) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if r >= 0x80 && r < 0xa0 {
+			fmt.Fprintf(&b, "\\u%04x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// printRedactedJSON prints v as JSON with every string redacted: commands
+// word by word (redact.Command), log tails as one text (redact.Lines),
+// everything else with redact.String, each cut to redact.Limit first.
+func printRedactedJSON(w io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	var tree any
+	if err := json.Unmarshal(b, &tree); err != nil {
+		return err
+	}
+	return printJSON(w, redactTree("", tree))
+}
+
+func redactTree(key string, v any) any {
+	switch v := v.(type) {
+	case string:
+		if key == "command" {
+			return redact.Command(v)
+		}
+		s, _ := redact.Truncated(v, redact.Limit)
+		return s
+	case []any:
+		if key == "log_tail" {
+			lines := make([]string, len(v))
+			for i, l := range v {
+				lines[i], _ = l.(string)
+			}
+			out := []any{}
+			for _, l := range redact.Lines(lines) {
+				out = append(out, l)
+			}
+			return out
+		}
+		for i, e := range v {
+			v[i] = redactTree(key, e)
+		}
+	case map[string]any:
+		for k, e := range v {
+			v[k] = redactTree(k, e)
+		}
+	}
+	return v
 }
 
 func printSlack(w io.Writer, f *failure.Failure, d classify.Diagnosis) error {
@@ -183,13 +255,13 @@ func printHuman(w io.Writer, kind string, f *failure.Failure, d classify.Diagnos
 	if len(d.Commands) > 0 {
 		fmt.Fprintln(w, "\nCommands:")
 		for _, c := range d.Commands {
-			fmt.Fprintf(w, "  # %s\n  %s\n", clean(c.Purpose), clean(c.Line))
+			fmt.Fprintf(w, "  # %s\n  %s\n", clean(c.Purpose), terminalSafe(redact.Command(c.Line)))
 		}
 	}
 	if len(f.LogTail) > 0 {
 		fmt.Fprintln(w, "\nLast log lines:")
-		for _, l := range f.LogTail {
-			fmt.Fprintf(w, "  | %s\n", clean(l))
+		for _, l := range redact.Lines(f.LogTail) {
+			fmt.Fprintf(w, "  | %s\n", terminalSafe(l))
 		}
 	}
 	for _, l := range f.Links {
@@ -216,9 +288,16 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(clean(s)), " ")
 }
 
-// clean replaces control characters in untrusted text, so an event cannot
-// drive the terminal that prints it.
+// clean redacts untrusted text (cut to redact.Limit first) and replaces
+// its control characters, so an event can neither leak a secret nor drive
+// the terminal that prints it.
 func clean(s string) string {
+	s, _ = redact.Truncated(s, redact.Limit)
+	return terminalSafe(s)
+}
+
+// terminalSafe replaces control characters other than tab and newline.
+func terminalSafe(s string) string {
 	return strings.Map(func(r rune) rune {
 		if (r < 0x20 && r != '\t' && r != '\n') || (r >= 0x7f && r < 0xa0) {
 			return '\uFFFD'

@@ -22,6 +22,7 @@ import (
 	"github.com/tracegrid/tracegrid/functions/azure/tablestate"
 	"github.com/tracegrid/tracegrid/shared/failure"
 	"github.com/tracegrid/tracegrid/shared/notify"
+	"github.com/tracegrid/tracegrid/shared/redact"
 	"github.com/tracegrid/tracegrid/shared/report"
 	"github.com/tracegrid/tracegrid/shared/verify"
 )
@@ -137,7 +138,7 @@ func FromEnv(log *slog.Logger) (*Handler, error) {
 // configured from the environment, answering raw Event Grid bodies as well
 // as custom handler envelopes.
 func LocalHandler() (http.Handler, error) {
-	return FromEnv(slog.New(slog.NewJSONHandler(os.Stderr, nil)))
+	return FromEnv(slog.New(redact.Handler(slog.NewJSONHandler(os.Stderr, nil))))
 }
 
 // invocationHeader carries the Functions host's invocation id

@@ -18,6 +18,7 @@ import (
 
 	"github.com/tracegrid/tracegrid/functions/ecs/dynamostate"
 	"github.com/tracegrid/tracegrid/shared/notify"
+	"github.com/tracegrid/tracegrid/shared/redact"
 	"github.com/tracegrid/tracegrid/shared/report"
 	"github.com/tracegrid/tracegrid/shared/verify"
 )
@@ -62,7 +63,7 @@ type Function struct {
 // passed to the AWS SDK's config loader (tests use them to observe calls).
 func New(awsOptions ...func(*config.LoadOptions) error) *Function {
 	return &Function{
-		log:     slog.New(slog.NewJSONHandler(os.Stdout, nil)),
+		log:     slog.New(redact.Handler(slog.NewJSONHandler(os.Stdout, nil))),
 		clients: newAWSClients(awsOptions...),
 	}
 }

@@ -28,6 +28,8 @@ import (
 	"github.com/tracegrid/tracegrid/functions/gke/gcsstate"
 	"github.com/tracegrid/tracegrid/shared/notify"
 	"github.com/tracegrid/tracegrid/shared/report"
+
+	"github.com/tracegrid/tracegrid/shared/redact"
 )
 
 // FunctionTarget is the name Handler is registered under: the value of
@@ -198,7 +200,7 @@ func (fn *Function) logger() *slog.Logger {
 // cloudLogger writes JSON lines that Cloud Logging reads as structured
 // entries: "severity" and "message" are its special fields.
 func cloudLogger() *slog.Logger {
-	return slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{
+	return slog.New(redact.Handler(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{
 		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
 			if len(groups) > 0 {
 				return a
@@ -214,5 +216,5 @@ func cloudLogger() *slog.Logger {
 			}
 			return a
 		},
-	}))
+	})))
 }

@@ -131,7 +131,7 @@ func (n *Notifier) retry(ctx context.Context, what string, op func(context.Conte
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 			return fmt.Errorf("%s: %w (next try in %s, %s left): %w", what, ErrBudgetExhausted, wait, time.Until(dl).Round(time.Millisecond), err)
 		}
-		n.log.Warn("slack delivery failed, retrying", "op", what, "attempt", attempt+1, "wait", wait.String(), "error", Redact(err.Error()))
+		n.log.Warn("slack delivery failed, retrying", "op", what, "attempt", attempt+1, "wait", wait.String(), "error", err.Error())
 		if err := n.opts.sleep(ctx, wait); err != nil {
 			return fmt.Errorf("%s: %w: %w", what, ErrBudgetExhausted, err)
 		}

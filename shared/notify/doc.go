@@ -2,7 +2,8 @@
 // delivers it, one message per incident.
 //
 // Everything taken from a failure (messages, image and resource names, log
-// lines, links) is redacted (see Redact) and escaped for mrkdwn before it is
+// lines, links) is cut, redacted (package shared/redact, gitleaks' rules
+// plus Tracegrid's) and escaped for mrkdwn before it is
 // rendered, so a crafted image name cannot mention @channel or plant a link.
 //
 // Delivery uses github.com/slack-go/slack: chat.postMessage and chat.update

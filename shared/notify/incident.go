@@ -218,7 +218,7 @@ func (n *Notifier) syncIncident(ctx context.Context, key string) (Result, error)
 		return res, err
 	}
 	if replied, err := n.replyIfDue(ctx, key); err != nil {
-		n.log.WarnContext(ctx, "thread reply failed; the parent message shows the count", "error", Redact(err.Error()))
+		n.log.WarnContext(ctx, "thread reply failed; the parent message shows the count", "error", err.Error())
 	} else if replied {
 		res.Action = "reply"
 	}
@@ -248,7 +248,7 @@ func (n *Notifier) replyIfDue(ctx context.Context, key string) (bool, error) {
 	}
 	text := fmt.Sprintf(":repeat: Failed again %d× since the last note (%d in all); latest", since, in.Count)
 	if task := taskName(&in.Failure); task != "" {
-		text += " on `" + esc(task) + "`"
+		text += " on " + code(task)
 	}
 	text += " at " + clock(in.LastSeen) + "."
 	m := Message{Text: text, Blocks: nil}
@@ -329,7 +329,7 @@ func (n *Notifier) noteRecovery(ctx context.Context, key string, f *failure.Fail
 	text := fmt.Sprintf(":white_check_mark: %s recovered at %s after %d failures (%s).",
 		esc(f.Resource()), clock(in.ResolvedAt), in.Count, in.Diagnosis.Cause)
 	if task := taskName(f); task != "" {
-		text += " Now running: `" + esc(task) + "`."
+		text += " Now running: " + code(task) + "."
 	}
 	thread := in.TS
 	if thread == webhookTS {

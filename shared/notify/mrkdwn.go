@@ -1,8 +1,12 @@
 package notify
 
 import (
+	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"github.com/tracegrid/tracegrid/shared/redact"
 )
 
 // mrkdwnEscaper escapes the three characters Slack reserves in mrkdwn, so
@@ -10,13 +14,55 @@ import (
 // literal text instead of a mention or a link.
 var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
-// esc redacts and escapes untrusted text for mrkdwn. It also breaks up any
+// clean makes untrusted text safe to show anywhere: cut to redact.Limit
+// characters first (so the cost of redacting is bounded), valid UTF-8,
+// secrets redacted, and invisible format characters (bidi overrides such
+// as U+202E, zero-width characters, line and paragraph separators) shown
+// as their code points, so what a reader sees is what a paste runs.
+func clean(s string) string {
+	s, _ = redact.Truncated(strings.ToValidUTF8(s, "\uFFFD"), redact.Limit)
+	return visible(s)
+}
+
+// visible replaces Unicode format (Cf) and line/paragraph separator (Zl,
+// Zp) characters with <U+XXXX> text.
+func visible(s string) string {
+	if !strings.ContainsFunc(s, invisible) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if invisible(r) {
+			fmt.Fprintf(&b, "<U+%04X>", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func invisible(r rune) bool {
+	return unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
+}
+
+// esc cleans and escapes untrusted text for mrkdwn. It also breaks up any
 // ``` with a zero-width space, so the text can neither open a code block
-// that swallows the rest of the message nor close one of ours, and replaces
-// invalid UTF-8.
+// that swallows the rest of the message nor close one of ours.
 func esc(s string) string {
-	s = mrkdwnEscaper.Replace(Redact(strings.ToValidUTF8(s, "\uFFFD")))
+	return escClean(clean(s))
+}
+
+// escClean escapes text that clean already made safe.
+func escClean(s string) string {
+	s = mrkdwnEscaper.Replace(s)
 	return strings.ReplaceAll(s, "```", "`\u200b``")
+}
+
+// code renders untrusted text as inline code on one line: a backtick in it
+// cannot close the code span, and a newline cannot start a fake section.
+func code(s string) string {
+	s = strings.Join(strings.Fields(strings.ReplaceAll(s, "`", "\u02CB")), " ")
+	return "`" + esc(s) + "`"
 }
 
 // fence wraps text already passed through esc in a code block of at most
@@ -29,8 +75,13 @@ func fence(s string, limit int) string {
 	return "```" + truncate(s, limit-6) + "```"
 }
 
-// codeBlock renders untrusted text as a code block of at most limit characters.
-func codeBlock(s string, limit int) string { return fence(esc(s), limit) }
+// commandBlock renders a copy-paste command as a code block of at most
+// limit characters. The command is redacted word by word (redact.Command),
+// never by the free-text rules, which would edit its resource names.
+func commandBlock(line string, limit int) string {
+	line = strings.ToValidUTF8(truncate(line, redact.Limit), "\uFFFD")
+	return fence(escClean(visible(redact.Command(line))), limit)
+}
 
 // quote renders untrusted text as a mrkdwn block quote.
 func quote(s string) string {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tracegrid/tracegrid/shared/classify"
 	"github.com/tracegrid/tracegrid/shared/failure"
+	"github.com/tracegrid/tracegrid/shared/redact"
 )
 
 // Result says what happened to one notification.
@@ -97,10 +98,11 @@ func New(cfg Config, opts ...Option) (*Notifier, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	n := &Notifier{cfg: cfg, opts: o, log: o.log}
-	if n.log == nil {
-		n.log = slog.Default()
+	if o.log == nil {
+		o.log = slog.Default()
 	}
+	// Everything Notify logs is redacted, whatever the caller's handler.
+	n := &Notifier{cfg: cfg, opts: o, log: slog.New(redact.Handler(o.log.Handler()))}
 	switch {
 	case cfg.DryRun:
 	case cfg.BotToken != "":
@@ -128,7 +130,7 @@ func FromEnv(opts ...Option) (*Notifier, error) {
 func (n *Notifier) Notify(ctx context.Context, f *failure.Failure, d classify.Diagnosis) (Result, error) {
 	if n.cfg.DryRun {
 		if f.Recovered {
-			n.log.InfoContext(ctx, "dry run: would resolve the workload's open incidents", "resource", Redact(f.Resource()))
+			n.log.InfoContext(ctx, "dry run: would resolve the workload's open incidents", "resource", f.Resource())
 			return Result{Suppressed: "dry_run"}, nil
 		}
 		payload, err := json.Marshal(Render(f, d))

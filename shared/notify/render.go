@@ -9,10 +9,13 @@ import (
 	"strings"
 	"time"
 
+	"unicode/utf8"
+
 	"github.com/slack-go/slack"
 
 	"github.com/tracegrid/tracegrid/shared/classify"
 	"github.com/tracegrid/tracegrid/shared/failure"
+	"github.com/tracegrid/tracegrid/shared/redact"
 )
 
 // Slack Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks).
@@ -25,6 +28,8 @@ const (
 	maxText      = 3000 // our cap for the notification fallback text
 	maxCommands  = 12   // command sections per message
 	maxTaskNames = 8    // affected tasks listed in a status line
+
+	maxMetadataResource = 256 // our cap for the metadata's resource name
 )
 
 // MetadataEventType is the Slack message metadata event_type of every
@@ -92,7 +97,7 @@ func metadata(f *failure.Failure, cause classify.Cause) slack.SlackMetadata {
 		EventPayload: map[string]any{
 			"cause":    string(cause),
 			"platform": string(f.Platform),
-			"resource": Redact(f.Resource()),
+			"resource": truncate(clean(f.Resource()), maxMetadataResource),
 		},
 	}
 }
@@ -128,7 +133,7 @@ func render(f *failure.Failure, d classify.Diagnosis, st status) Message {
 	}
 	// Header text is plain_text: Slack parses no markup there, so it is
 	// redacted but not escaped.
-	blocks := []slack.Block{header(icon + " " + Redact(title) + ": " + Redact(resource))}
+	blocks := []slack.Block{header(icon + " " + clean(title) + ": " + clean(resource))}
 
 	var sum strings.Builder
 	if st.Mention != "" && !st.Resolved {
@@ -136,7 +141,7 @@ func render(f *failure.Failure, d classify.Diagnosis, st status) Message {
 	}
 	fmt.Fprintf(&sum, "*Cause:* `%s` (%s confidence)", d.Cause, d.Confidence)
 	if f.Image != "" {
-		fmt.Fprintf(&sum, "\n*Image:* `%s`", esc(f.Image))
+		sum.WriteString("\n*Image:* " + code(f.Image))
 	}
 	if line := statusLine(st); line != "" {
 		sum.WriteString("\n" + line)
@@ -169,7 +174,7 @@ func render(f *failure.Failure, d classify.Diagnosis, st status) Message {
 			blocks = append(blocks, contextLine(fmt.Sprintf("%d more commands omitted.", len(d.Commands)-i)))
 			break
 		}
-		text := codeBlock(c.Line, maxSection-maxField)
+		text := commandBlock(c.Line, maxSection-maxField)
 		if c.Purpose != "" {
 			text = "_" + esc(c.Purpose) + "_\n" + text
 		}
@@ -179,9 +184,11 @@ func render(f *failure.Failure, d classify.Diagnosis, st status) Message {
 		blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
 	}
 	if len(f.LogTail) > 0 {
-		lines := make([]string, len(f.LogTail))
-		for i, l := range f.LogTail {
-			lines[i] = esc(l)
+		// Redacted as one text, so a private key spanning lines goes
+		// whole; only the newest lines that can be shown are read.
+		lines := redact.Lines(newest(f.LogTail, 2*maxSection))
+		for i, l := range lines {
+			lines[i] = escClean(visible(l))
 		}
 		const head = "*Last log lines*\n"
 		kept, dropped := lastLines(lines, maxSection-len(head)-40)
@@ -209,6 +216,21 @@ func render(f *failure.Failure, d classify.Diagnosis, st status) Message {
 	return Message{Text: truncate(text, maxText), Blocks: blocks, Metadata: metadata(f, d.Cause)}
 }
 
+// newest returns the newest lines of a log tail that fit in limit
+// characters, each line cut to limit first.
+func newest(lines []string, limit int) []string {
+	n, i := 0, len(lines)
+	for i > 0 && n < limit {
+		i--
+		n += min(utf8.RuneCountInString(lines[i]), limit) + 1
+	}
+	out := make([]string, len(lines)-i)
+	for j, l := range lines[i:] {
+		out[j] = truncate(strings.ToValidUTF8(l, "\uFFFD"), limit)
+	}
+	return out
+}
+
 // statusLine says how an incident evolved since it was first posted.
 func statusLine(st status) string {
 	var parts []string
@@ -218,7 +240,7 @@ func statusLine(st status) string {
 	if st.TaskCount > 1 {
 		names := make([]string, len(st.Tasks))
 		for i, t := range st.Tasks {
-			names[i] = "`" + esc(t) + "`"
+			names[i] = code(t)
 		}
 		line := fmt.Sprintf("*Affected:* %d (%s", st.TaskCount, strings.Join(names, ", "))
 		if st.TaskCount > len(st.Tasks) {
@@ -282,7 +304,7 @@ func renderLinks(links []failure.Link) string {
 			continue
 		}
 		u.User = nil
-		href := strings.NewReplacer("&", "&amp;", "<", "%3C", ">", "%3E", "|", "%7C").Replace(Redact(u.String()))
+		href := strings.NewReplacer("&", "&amp;", "<", "%3C", ">", "%3E", "|", "%7C").Replace(clean(u.String()))
 		parts = append(parts, "<"+href+"|"+title+">")
 	}
 	return strings.Join(parts, " · ")

@@ -136,7 +136,7 @@ func (s *stormMsg) message() Message {
 	if s.Account != "" {
 		where += " " + s.Account
 	}
-	blocks := []slack.Block{header(fmt.Sprintf(":thunder_cloud_and_rain: Failure storm on %s: %s failing", Redact(where), workloads(open)))}
+	blocks := []slack.Block{header(fmt.Sprintf(":thunder_cloud_and_rain: Failure storm on %s: %s failing", clean(where), workloads(open)))}
 	for _, c := range causes {
 		if len(blocks) == maxBlocks-3 { // room for this note, the overflow and the context line
 			blocks = append(blocks, contextLine("More causes omitted."))
@@ -146,9 +146,9 @@ func (s *stormMsg) message() Message {
 		var b strings.Builder
 		fmt.Fprintf(&b, "*%s* `%s`: %s", esc(entries[0].Title), c, workloads(len(entries)))
 		for i, e := range entries {
-			line := fmt.Sprintf("\n• `%s` ×%d", esc(e.Resource), e.Count)
+			line := fmt.Sprintf("\n• %s ×%d", code(e.Resource), e.Count)
 			if e.Recovered {
-				line = fmt.Sprintf("\n• ~`%s`~ ×%d recovered", esc(e.Resource), e.Count)
+				line = fmt.Sprintf("\n• ~%s~ ×%d recovered", code(e.Resource), e.Count)
 			}
 			if b.Len()+len(line) > maxSection-40 {
 				fmt.Fprintf(&b, "\n…and %d more", len(entries)-i)

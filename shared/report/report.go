@@ -11,6 +11,7 @@ import (
 	"github.com/tracegrid/tracegrid/shared/classify"
 	"github.com/tracegrid/tracegrid/shared/failure"
 	"github.com/tracegrid/tracegrid/shared/notify"
+	"github.com/tracegrid/tracegrid/shared/redact"
 	"github.com/tracegrid/tracegrid/shared/verify"
 )
 
@@ -46,7 +47,7 @@ func (r *Reporter) Report(ctx context.Context, f *failure.Failure) (Outcome, err
 		slog.String("cause", string(d.Cause)),
 		slog.String("confidence", string(d.Confidence)),
 		slog.String("platform", string(f.Platform)),
-		slog.String("resource", notify.Redact(f.Resource())),
+		slog.String("resource", f.Resource()),
 		slog.String("event_id", f.EventID),
 	}
 	if check != verify.NotChecked {
@@ -61,7 +62,7 @@ func (r *Reporter) Report(ctx context.Context, f *failure.Failure) (Outcome, err
 	out.Result = res
 	attrs = append(attrs, slog.Bool("slack_accepted", res.Posted), slog.String("action", res.Action), slog.String("suppressed", res.Suppressed))
 	if err != nil {
-		attrs = append(attrs, slog.String("error", notify.Redact(err.Error())))
+		attrs = append(attrs, slog.String("error", err.Error()))
 		var perm *notify.PermanentError
 		if errors.As(err, &perm) {
 			r.logger().ErrorContext(ctx, "Slack refused the message permanently; fix the Slack token, channel or webhook", append(attrs, slog.String("slack_error", perm.Code))...)
@@ -74,9 +75,11 @@ func (r *Reporter) Report(ctx context.Context, f *failure.Failure) (Outcome, err
 	return out, nil
 }
 
+// logger is r.Log (or the default logger) with every line redacted.
 func (r *Reporter) logger() *slog.Logger {
-	if r.Log != nil {
-		return r.Log
+	l := r.Log
+	if l == nil {
+		l = slog.Default()
 	}
-	return slog.Default()
+	return slog.New(redact.Handler(l.Handler()))
 }

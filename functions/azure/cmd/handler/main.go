@@ -15,10 +15,12 @@ import (
 	"time"
 
 	"github.com/tracegrid/tracegrid/functions/azure"
+
+	"github.com/tracegrid/tracegrid/shared/redact"
 )
 
 func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	log := slog.New(redact.Handler(slog.NewJSONHandler(os.Stdout, nil)))
 	if err := run(log); err != nil {
 		log.Error("handler stopped", slog.String("error", err.Error()))
 		os.Exit(1)
