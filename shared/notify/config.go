@@ -36,6 +36,10 @@ type Config struct {
 	// (TRACEGRID_STORM, default "5/10m"; "off" or a zero threshold disables).
 	StormThreshold int
 	StormWindow    time.Duration
+	// UpdateGap is the least time between two edits of one Slack message
+	// (TRACEGRID_UPDATE_GAP, default 3s): repeats within it are shown by
+	// one later edit, which keeps a storm within Slack's rate limits.
+	UpdateGap time.Duration
 }
 
 // ConfigFromEnv reads a Config with getenv (os.Getenv in production).
@@ -60,6 +64,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if c.ReplyInterval, err = duration(getenv, "TRACEGRID_REPLY_INTERVAL"); err != nil {
 		return c, err
 	}
+	if c.UpdateGap, err = duration(getenv, "TRACEGRID_UPDATE_GAP"); err != nil {
+		return c, err
+	}
 	if s := strings.TrimSpace(getenv("TRACEGRID_STORM")); s != "" {
 		if c.StormThreshold, c.StormWindow, err = parseStorm(s); err != nil {
 			return c, err
@@ -76,6 +83,9 @@ func (c *Config) validate() error {
 	}
 	if c.ReplyInterval <= 0 {
 		c.ReplyInterval = 5 * time.Minute
+	}
+	if c.UpdateGap <= 0 {
+		c.UpdateGap = 3 * time.Second
 	}
 	if c.StormThreshold > 0 && c.StormWindow <= 0 {
 		c.StormWindow = 10 * time.Minute

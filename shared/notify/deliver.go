@@ -38,6 +38,11 @@ var ErrBudgetExhausted = errors.New("slack delivery ran out of time budget")
 // errMessageGone means chat.update found no message to update (deleted).
 var errMessageGone = errors.New("slack message to update no longer exists")
 
+// errEditRefused means Slack will not let this token edit the message any
+// more (another app's message after a token change, workspace edit limits):
+// a new message takes its place.
+var errEditRefused = errors.New("slack refuses to edit the message")
+
 // permanentCodes are Web API error codes that retrying cannot fix
 // (https://docs.slack.dev/reference/methods/chat.postMessage#errors).
 var permanentCodes = map[string]bool{
@@ -46,8 +51,7 @@ var permanentCodes = map[string]bool{
 	"channel_not_found": true, "not_in_channel": true, "is_archived": true, "restricted_action": true,
 	"invalid_blocks": true, "invalid_blocks_format": true, "invalid_metadata_format": true,
 	"invalid_metadata_schema": true, "msg_too_long": true, "too_many_attachments": true,
-	"team_access_not_granted": true, "ekm_access_denied": true, "cant_update_message": true,
-	"edit_window_closed": true, "invalid_arguments": true,
+	"team_access_not_granted": true, "ekm_access_denied": true, "invalid_arguments": true,
 }
 
 // transport posts and updates Slack messages.
@@ -57,7 +61,16 @@ type transport interface {
 	post(ctx context.Context, channel, threadTS string, m Message) (ts string, err error)
 	// update replaces the message at ts.
 	update(ctx context.Context, channel, ts string, m Message) error
+	// find returns the ts of the top-level message posted since about
+	// since whose metadata carries postID, or "" (always "" for webhooks,
+	// which cannot read a channel).
+	find(ctx context.Context, channel, postID string, since time.Time) (string, error)
+	// permalink returns a link to the message at ts.
+	permalink(ctx context.Context, channel, ts string) (string, error)
 }
+
+// postIDKey is the metadata event_payload key holding a post's intent id.
+const postIDKey = "post_id"
 
 // botTransport uses the Web API with a bot token.
 type botTransport struct{ api *slack.Client }
@@ -80,10 +93,36 @@ func (b botTransport) update(ctx context.Context, channel, ts string, m Message)
 	_, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText(m.Text, false),
 		slack.MsgOptionBlocks(m.Blocks...), slack.MsgOptionMetadata(m.Metadata))
 	var se slack.SlackErrorResponse
-	if errors.As(err, &se) && se.Err == "message_not_found" {
-		return errMessageGone
+	if errors.As(err, &se) {
+		switch se.Err {
+		case "message_not_found":
+			return errMessageGone
+		case "cant_update_message", "edit_window_closed":
+			return fmt.Errorf("%w (%s)", errEditRefused, se.Err)
+		}
 	}
 	return err
+}
+
+func (b botTransport) find(ctx context.Context, channel, postID string, since time.Time) (string, error) {
+	since = since.Add(-time.Minute) // clock skew between us and Slack
+	h, err := b.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+		ChannelID: channel, Oldest: fmt.Sprintf("%d.%06d", since.Unix(), since.Nanosecond()/1000),
+		Inclusive: true, Limit: 200, IncludeAllMetadata: true,
+	})
+	if err != nil {
+		return "", err
+	}
+	for _, m := range h.Messages {
+		if id, _ := m.Metadata.EventPayload[postIDKey].(string); id == postID && m.Metadata.EventType == MetadataEventType {
+			return m.Timestamp, nil
+		}
+	}
+	return "", nil
+}
+
+func (b botTransport) permalink(ctx context.Context, channel, ts string) (string, error) {
+	return b.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
 }
 
 // webhookTransport uses an incoming webhook: no threads, no updates.
@@ -109,6 +148,15 @@ func (w webhookTransport) update(context.Context, string, string, Message) error
 	return errors.New("incoming webhooks cannot update messages")
 }
 
+// find cannot look: webhook posts are at least once.
+func (w webhookTransport) find(context.Context, string, string, time.Time) (string, error) {
+	return "", nil
+}
+
+func (w webhookTransport) permalink(context.Context, string, string) (string, error) {
+	return "", errors.New("incoming webhooks have no permalinks")
+}
+
 // retry runs op until it succeeds, fails permanently, or the next wait would
 // not fit in ctx's deadline. Each attempt gets at most attemptTimeout.
 func (n *Notifier) retry(ctx context.Context, what string, op func(context.Context) error) error {
@@ -116,7 +164,7 @@ func (n *Notifier) retry(ctx context.Context, what string, op func(context.Conte
 		actx, cancel := context.WithTimeout(ctx, n.opts.attemptTimeout)
 		err := op(actx)
 		cancel()
-		if err == nil || errors.Is(err, errMessageGone) {
+		if err == nil || errors.Is(err, errMessageGone) || errors.Is(err, errEditRefused) {
 			return err
 		}
 		if ctx.Err() != nil {
@@ -136,6 +184,22 @@ func (n *Notifier) retry(ctx context.Context, what string, op func(context.Conte
 			return fmt.Errorf("%s: %w: %w", what, ErrBudgetExhausted, err)
 		}
 	}
+}
+
+// ambiguous reports whether a failed call may still have been carried out
+// by Slack: a timeout, a dropped connection or a 5xx from a proxy, as
+// opposed to an answer from Slack saying no (ok:false, 429, 4xx).
+func ambiguous(err error) bool {
+	var rl *slack.RateLimitedError
+	var sc slack.StatusCodeError
+	var se slack.SlackErrorResponse
+	switch {
+	case errors.As(err, &rl), errors.As(err, &se):
+		return false
+	case errors.As(err, &sc):
+		return sc.Code >= 500
+	}
+	return true
 }
 
 // classifyErr says how long to wait before the next attempt, or that the

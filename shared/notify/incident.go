@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tracegrid/tracegrid/shared/classify"
@@ -392,11 +394,13 @@ func syncRecord[T any, P interface {
 				res.Suppressed = "repeat" // Slack is current, or the holder makes it so
 				if P(rec).msg().TS == "" {
 					res.Suppressed = "pending"
+					n.log.InfoContext(ctx, "acknowledged while another invocation posts the message that will show this failure; if that post fails, it shows once the platform retries that event or the next failure arrives",
+						"lease_until", P(rec).msg().Lease)
 				}
 			}
 			return res, nil
 		}
-		err = writeSlack[T, P](ctx, n, key, ttl, holder, &res)
+		done, err := writeSlack[T, P](ctx, n, key, ttl, holder, &res)
 		// Release the lease, whatever happened, so another invocation can
 		// take over; then look again for changes made meanwhile.
 		rec, rerr := mutate(context.WithoutCancel(ctx), n.opts.store, key, ttl, func(cur *T) *T {
@@ -411,7 +415,7 @@ func syncRecord[T any, P interface {
 		if err != nil {
 			return res, err
 		}
-		if rerr != nil || rec == nil || !P(rec).msg().stale() {
+		if rerr != nil || rec == nil || !P(rec).msg().stale() || !done {
 			return res, rerr
 		}
 	}
@@ -419,39 +423,64 @@ func syncRecord[T any, P interface {
 }
 
 // writeSlack posts or updates the message until Slack shows the record's
-// latest revision; the caller holds the lease.
+// latest revision; the caller holds the lease. Updates are paced: at most
+// one per Config.UpdateGap, the holder waiting out the gap while it fits in
+// the time budget and then rendering the latest revision once, so a storm
+// of repeats costs a few edits, not one each. It returns done=false when it
+// stopped with Slack still behind because the budget ran low (after one
+// last write); the next event's invocation catches up.
 func writeSlack[T any, P interface {
 	*T
 	syncable
-}](ctx context.Context, n *Notifier, key string, ttl time.Duration, holder string, res *Result) error {
+}](ctx context.Context, n *Notifier, key string, ttl time.Duration, holder string, res *Result) (done bool, err error) {
+	paced := false
 	for {
 		rec, _, err := load[T](ctx, n.opts.store, key)
 		if err != nil || rec == nil {
-			return err
+			return true, err
 		}
 		sm := *P(rec).msg()
 		if sm.Holder != holder || !sm.stale() {
-			return nil
+			return true, nil
 		}
+		last := false
+		if sm.TS != "" && !paced {
+			if wait := sm.LastWrite.Add(n.cfg.UpdateGap).Sub(n.opts.now()); wait > 0 {
+				if fits(ctx, wait+n.opts.attemptTimeout) {
+					paced = true
+					if err := n.opts.sleep(ctx, wait); err != nil {
+						return false, fmt.Errorf("%w: %w", ErrBudgetExhausted, err)
+					}
+					continue // render the revision that is latest now
+				}
+				last = true
+			}
+		}
+		paced = false
 		m := P(rec).message()
+		if sm.Replaces != "" {
+			m = replacedNote(m, sm.Replaces)
+		}
 		var ts string
 		if sm.TS == "" {
-			err = n.retry(ctx, "chat.postMessage", func(ctx context.Context) (err error) {
-				ts, err = n.out.post(ctx, sm.Channel, "", m)
-				return err
-			})
-			if ts == "" {
-				ts = webhookTS
-			}
+			ts, err = postOnce[T, P](ctx, n, key, ttl, holder, sm, m)
 		} else {
 			ts = sm.TS
 			err = n.retry(ctx, "chat.update", func(ctx context.Context) error {
 				return n.out.update(ctx, sm.Channel, sm.TS, m)
 			})
 		}
-		gone := errors.Is(err, errMessageGone)
-		if err != nil && !gone {
-			return err
+		gone, refused := errors.Is(err, errMessageGone), errors.Is(err, errEditRefused)
+		if err != nil && !gone && !refused {
+			return true, err
+		}
+		replaces := sm.Replaces
+		if refused {
+			n.log.WarnContext(ctx, "Slack refuses to edit the incident message; posting a new one that links it", "error", err.Error())
+			replaces = noLink
+			if link, err := n.out.permalink(ctx, sm.Channel, sm.TS); err == nil && strings.HasPrefix(link, "https://") {
+				replaces = link
+			}
 		}
 		now := n.opts.now()
 		if _, err := mutate(ctx, n.opts.store, key, ttl, func(cur *T) *T {
@@ -463,24 +492,100 @@ func writeSlack[T any, P interface {
 			switch {
 			case gone: // deleted in Slack: post it again
 				m.TS = ""
+			case refused: // post a new message that links this one
+				m.TS, m.Replaces = "", replaces
 			case sm.TS == "":
-				m.TS, m.Rendered = ts, max(m.Rendered, sm.Rev)
+				m.TS, m.Rendered, m.Intent, m.LastWrite = ts, max(m.Rendered, sm.Rev), "", now
 				if in, ok := any(&next).(*incident); ok { // the post is the first note
 					in.LastReply, in.RepliedCount = now, in.Count
 				}
 			default:
-				m.Rendered = max(m.Rendered, sm.Rev)
+				m.Rendered, m.LastWrite = max(m.Rendered, sm.Rev), now
 			}
 			return &next
 		}); err != nil {
-			return err
+			return true, err
 		}
 		switch {
-		case gone:
+		case gone, refused:
 		case sm.TS == "":
 			*res = Result{Posted: true, Action: "post", Channel: sm.Channel, TS: ts}
 		case res.Action == "":
 			*res = Result{Posted: true, Action: "update", Channel: sm.Channel, TS: ts}
 		}
+		if last {
+			return false, nil
+		}
 	}
+}
+
+// fits reports whether d fits in what is left of ctx's deadline.
+func fits(ctx context.Context, d time.Duration) bool {
+	dl, ok := ctx.Deadline()
+	return !ok || time.Until(dl) > d
+}
+
+// postOnce posts the record's message so that Slack shows it once, even if
+// an earlier attempt was accepted but its answer lost: the post's intent id
+// goes into the record before the call and into the message metadata; a
+// record that already has one (an earlier invocation timed out), or an
+// attempt that failed ambiguously, first looks for the message in the
+// channel and adopts it when found. It returns the message ts (webhookTS
+// for a webhook).
+func postOnce[T any, P interface {
+	*T
+	syncable
+}](ctx context.Context, n *Notifier, key string, ttl time.Duration, holder string, sm slackMsg, m Message) (string, error) {
+	intent, since := sm.Intent, sm.IntentAt
+	lookup := intent != ""
+	if intent == "" {
+		intent, since = strconv.FormatUint(rand.Uint64(), 36), n.opts.now()
+		if _, err := mutate(ctx, n.opts.store, key, ttl, func(cur *T) *T {
+			if cur == nil || P(cur).msg().Holder != holder {
+				return nil
+			}
+			next := *cur
+			P(&next).msg().Intent, P(&next).msg().IntentAt = intent, since
+			return &next
+		}); err != nil {
+			return "", err
+		}
+	}
+	m.Metadata.EventPayload = maps.Clone(m.Metadata.EventPayload)
+	if m.Metadata.EventPayload == nil {
+		m.Metadata.EventPayload = map[string]any{}
+	}
+	m.Metadata.EventPayload[postIDKey] = intent
+	var ts string
+	err := n.retry(ctx, "chat.postMessage", func(ctx context.Context) (err error) {
+		if lookup {
+			found, err := n.out.find(ctx, sm.Channel, intent, since)
+			if err != nil {
+				n.log.WarnContext(ctx, "could not look for an earlier post in the channel (the bot needs channels:history); posting, which may repeat it", "error", err.Error())
+			} else if found != "" {
+				ts = found
+				return nil
+			}
+		}
+		ts, err = n.out.post(ctx, sm.Channel, "", m)
+		lookup = err != nil && ambiguous(err)
+		return err
+	})
+	if err == nil && ts == "" {
+		ts = webhookTS
+	}
+	return ts, err
+}
+
+// noLink marks a replaced message whose permalink Slack did not give.
+const noLink = "-"
+
+// replacedNote adds a context line to m linking the message it replaces.
+func replacedNote(m Message, link string) Message {
+	note := "Replaces an earlier message that Slack no longer lets Tracegrid edit."
+	if link != noLink {
+		note = "Replaces <" + strings.NewReplacer("|", "%7C", ">", "%3E").Replace(link) + "|an earlier message> that Slack no longer lets Tracegrid edit."
+	}
+	m.Blocks = append(slices.Clone(m.Blocks[:min(len(m.Blocks), maxBlocks-1)]), contextLine(note))
+	return m
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -89,6 +90,8 @@ func TestBotPostShape(t *testing.T) {
 		t.Fatalf("calls = %+v", calls)
 	}
 	v := calls[0].Values
+	// post_id is the post's intent id, random per post.
+	v.Set("metadata", regexp.MustCompile(`"post_id":"[0-9a-z]+",`).ReplaceAllString(v.Get("metadata"), ""))
 	for field, want := range map[string]string{
 		"token": testToken, "channel": "C0ALERTS", "unfurl_links": "false", "unfurl_media": "false",
 		"metadata": `{"event_type":"tracegrid_failure","event_payload":{"cause":"image_not_found","platform":"ecs","resource":"web (app)"}}`,

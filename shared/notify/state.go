@@ -86,6 +86,19 @@ type slackMsg struct {
 	// Rev counts changes; Rendered is the Rev Slack last showed.
 	Rev      int `json:"rev"`
 	Rendered int `json:"rendered"`
+	// Intent is the id of a post that may have reached Slack although its
+	// answer did not reach us (a timeout, a reset connection). The message
+	// carries it in its metadata (post_id), so a retry, in this invocation
+	// or another, looks it up before posting again.
+	Intent   string    `json:"intent,omitempty"`
+	IntentAt time.Time `json:"intent_at,omitzero"`
+	// LastWrite is when Slack last accepted a post or update of the
+	// message; updates are paced from it (Config.UpdateGap).
+	LastWrite time.Time `json:"last_write,omitzero"`
+	// Replaces is the permalink (or noLink) of a message Slack refused to
+	// let us edit any more (cant_update_message, edit_window_closed); the
+	// message posted in its place links it.
+	Replaces string `json:"replaces,omitempty"`
 }
 
 // stale reports whether Slack lags the record and could be brought up to

@@ -3,7 +3,9 @@
 // Web API shapes, checks what clients send against Slack's rules (form
 // encoding, token, channel, Block Kit limits, metadata JSON), records every
 // message, and can be told to fail (429 with Retry-After, 5xx, slow
-// responses, Web API errors such as invalid_auth).
+// responses, calls accepted but answered too late, Web API errors such as
+// invalid_auth or cant_update_message). conversations.history (with message
+// metadata) and chat.getPermalink answer from the messages it holds.
 package fakeslack
 
 import (
@@ -20,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
+	"golang.org/x/time/rate"
 )
 
 // Message is one message as the fake Slack holds it, after any updates.
@@ -48,6 +51,10 @@ type Fail struct {
 	RetryAfter string        // Retry-After header value
 	Error      string        // Web API error code for an {"ok":false} body
 	Delay      time.Duration // wait before answering (for client timeouts)
+	// Accept handles the call as usual (the message is posted or updated)
+	// and only then waits Delay before answering: Slack accepted it, but
+	// a client with a shorter timeout never learns so.
+	Accept bool
 }
 
 // Server is a fake Slack.
@@ -61,6 +68,35 @@ type Server struct {
 	calls    []Call
 	fails    map[string][]Fail
 	problems []string
+	limiter  *rate.Limiter // nil: no rate limit
+	limited  int           // calls answered 429 by the limiter
+}
+
+// RateLimit makes chat.postMessage and chat.update share a token bucket of
+// perSecond calls with burst, as Slack's per-app method tiers do; a call
+// over it is answered 429 with Retry-After: 1 and counted (RateLimited).
+func (s *Server) RateLimit(perSecond float64, burst int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limiter = rate.NewLimiter(rate.Limit(perSecond), burst)
+}
+
+// RateLimited is how many calls the rate limit refused.
+func (s *Server) RateLimited() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.limited
+}
+
+// overLimit takes a token for one call; false means answer 429.
+func (s *Server) overLimit() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.limiter == nil || s.limiter.Allow() {
+		return false
+	}
+	s.limited++
+	return true
 }
 
 // New starts a fake Slack that accepts token for the Web API.
@@ -69,6 +105,8 @@ func New(token string) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/chat.postMessage", s.chat("chat.postMessage"))
 	mux.HandleFunc("/api/chat.update", s.chat("chat.update"))
+	mux.HandleFunc("/api/conversations.history", s.history)
+	mux.HandleFunc("/api/chat.getPermalink", s.permalink)
 	mux.HandleFunc("/services/", s.webhook)
 	s.Server = httptest.NewServer(mux)
 	return s
@@ -188,9 +226,29 @@ func (s *Server) chat(method string) http.HandlerFunc {
 		s.mu.Lock()
 		s.calls = append(s.calls, Call{Method: method, Values: values})
 		s.mu.Unlock()
-		if f, ok := s.injected(method); ok {
+		f, failed := s.injected(method)
+		if !failed && s.overLimit() {
+			f, failed = Fail{Status: http.StatusTooManyRequests, RetryAfter: "1", Error: "ratelimited"}, true
+		}
+		if failed && !f.Accept {
 			s.serveFail(w, r, f)
 			return
+		}
+		if failed { // answer late, after handling the call
+			rec := httptest.NewRecorder()
+			defer func() {
+				select {
+				case <-time.After(f.Delay):
+				case <-r.Context().Done():
+					return
+				}
+				for k, v := range rec.Header() {
+					w.Header()[k] = v
+				}
+				w.WriteHeader(rec.Code)
+				_, _ = w.Write(rec.Body.Bytes())
+			}()
+			w = rec
 		}
 		if r.Method != http.MethodPost || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") || err != nil {
 			s.problem("%s: want a form POST, got %s %q", method, r.Method, r.Header.Get("Content-Type"))
@@ -250,6 +308,53 @@ func (s *Server) chat(method string) http.HandlerFunc {
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "channel": channel, "ts": m.TS,
 			"message": map[string]any{"type": "message", "text": m.Text, "ts": m.TS, "thread_ts": thread}})
 	}
+}
+
+// history serves conversations.history: the channel's top-level messages,
+// newest first, with their metadata when include_all_metadata is set. The
+// fake's ts are sequence numbers, not times, so oldest and latest are not
+// applied.
+func (s *Server) history(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	s.mu.Lock()
+	s.calls = append(s.calls, Call{Method: "conversations.history", Values: r.PostForm})
+	s.mu.Unlock()
+	if f, ok := s.injected("conversations.history"); ok {
+		s.serveFail(w, r, f)
+		return
+	}
+	if r.PostForm.Get("token") != s.token {
+		writeJSON(w, http.StatusOK, map[string]any{"ok": false, "error": "invalid_auth"})
+		return
+	}
+	channel := r.PostForm.Get("channel")
+	withMeta := r.PostForm.Get("include_all_metadata") == "1"
+	var out []map[string]any
+	for _, m := range slices.Backward(s.filter(func(m *Message) bool { return m.Channel == channel && m.ThreadTS == "" })) {
+		msg := map[string]any{"type": "message", "ts": m.TS, "text": m.Text}
+		if withMeta && m.Metadata != nil {
+			msg["metadata"] = m.Metadata
+		}
+		out = append(out, msg)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "messages": out, "has_more": false,
+		"response_metadata": map[string]any{"next_cursor": ""}})
+}
+
+// permalink serves chat.getPermalink for a message the fake holds.
+func (s *Server) permalink(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	channel, ts := r.Form.Get("channel"), r.Form.Get("message_ts")
+	s.mu.Lock()
+	s.calls = append(s.calls, Call{Method: "chat.getPermalink", Values: r.Form})
+	m := s.find(channel, ts)
+	s.mu.Unlock()
+	if m == nil {
+		writeJSON(w, http.StatusOK, map[string]any{"ok": false, "error": "message_not_found"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "channel": channel,
+		"permalink": "https://tracegrid-test.slack.com/archives/" + channel + "/p" + strings.ReplaceAll(ts, ".", "")})
 }
 
 // find returns the top-level message at ts in channel; s.mu must be held.
