@@ -142,3 +142,47 @@ func TestStorm330EventsWithinRateLimit(t *testing.T) {
 		t.Errorf("storm message counts %v, want %d events", c, events-5)
 	}
 }
+
+// Finding 5: a recovery resolves an incident only when it is newer than the
+// latest failure, about the failing container, and not an older revision
+// of the failing task definition.
+func TestRecoveryMustMatchFailure(t *testing.T) {
+	at := time.Date(2026, 12, 1, 20, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name     string
+		fail, up failure.Failure
+		resolves bool
+	}{
+		{"stale ECS RUNNING event",
+			failure.Failure{Platform: failure.ECS, Cluster: "ord", Workload: "ordsvc", Task: "newtask", TaskDefinition: "ordsvc:8", Time: at},
+			failure.Failure{Platform: failure.ECS, Cluster: "ord", Workload: "ordsvc", Task: "oldtask111", TaskDefinition: "ordsvc:8", Time: at.Add(-time.Hour)}, false},
+		{"old revision still running during a failed deployment",
+			failure.Failure{Platform: failure.ECS, Cluster: "ord", Workload: "ordsvc", Task: "newtask", TaskDefinition: "arn:aws:ecs:eu-west-1:1:task-definition/ordsvc:8", Time: at},
+			failure.Failure{Platform: failure.ECS, Cluster: "ord", Workload: "ordsvc", Task: "oldtask", TaskDefinition: "arn:aws:ecs:eu-west-1:1:task-definition/ordsvc:7", Time: at.Add(time.Minute)}, false},
+		{"fixed revision running",
+			failure.Failure{Platform: failure.ECS, Cluster: "ord", Workload: "ordsvc", Task: "newtask", TaskDefinition: "ordsvc:8", Time: at},
+			failure.Failure{Platform: failure.ECS, Cluster: "ord", Workload: "ordsvc", Task: "fixed", TaskDefinition: "ordsvc:9", Time: at.Add(time.Minute)}, true},
+		{"sidecar started",
+			failure.Failure{Platform: failure.Kubernetes, Namespace: "default", Workload: "api", Task: "api-6b9f8d7c5-q1w2e", Container: "api", Time: at},
+			failure.Failure{Platform: failure.Kubernetes, Namespace: "default", Workload: "api", Task: "api-6b9f8d7c5-q1w2e", Container: "istio-proxy", Time: at.Add(time.Minute)}, false},
+		{"main container started",
+			failure.Failure{Platform: failure.Kubernetes, Namespace: "default", Workload: "api", Task: "api-6b9f8d7c5-q1w2e", Container: "api", Time: at},
+			failure.Failure{Platform: failure.Kubernetes, Namespace: "default", Workload: "api", Task: "api-6b9f8d7c5-q1w2e", Container: "api", Time: at.Add(time.Minute)}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, Config{})
+			tc.fail.EventID, tc.up.EventID, tc.up.Recovered = "fail", "up", true
+			d := classify.Diagnosis{Cause: classify.ImageNotFound, Title: "Image not found", Confidence: classify.High}
+			if _, err := h.n.Notify(context.Background(), &tc.fail, d); err != nil {
+				t.Fatal(err)
+			}
+			res, err := h.n.Notify(context.Background(), &tc.up, classify.Diagnosis{Cause: classify.NotAFailure})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := res.Action == "resolve"; got != tc.resolves {
+				t.Errorf("recovery = %+v, want resolved %v", res, tc.resolves)
+			}
+		})
+	}
+}

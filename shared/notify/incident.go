@@ -32,6 +32,7 @@ type incident struct {
 	Count        int                `json:"count"`
 	FirstSeen    time.Time          `json:"first_seen"`
 	LastSeen     time.Time          `json:"last_seen"`
+	LastFailed   time.Time          `json:"last_failed,omitzero"` // newest failure's event time
 	Tasks        []string           `json:"tasks,omitempty"` // newest last
 	TaskCount    int                `json:"task_count"`
 	LastReply    time.Time          `json:"last_reply,omitzero"`
@@ -63,6 +64,34 @@ func (in *incident) restartsInPlace(r *failure.Failure) bool {
 	return false
 }
 
+// recoveredBy reports whether recovery r ends this incident: it must be
+// no older than the latest failure (events arrive out of order and retried
+// late), be about the failing container (a sidecar starting says nothing
+// about the main container), not be an older task definition revision of
+// the failing one still running (ECS, during a deployment that cannot
+// start), and not be a crash-looping pod starting again.
+func (in *incident) recoveredBy(r *failure.Failure) bool {
+	switch {
+	case !r.Time.IsZero() && r.Time.Before(in.LastFailed):
+		return false
+	case r.Container != "" && in.Failure.Container != "" && r.Container != in.Failure.Container && r.Platform == failure.Kubernetes:
+		return false
+	case in.restartsInPlace(r):
+		return false
+	}
+	fam, rev, ok := taskDefRevision(in.Failure.TaskDefinition)
+	rfam, rrev, rok := taskDefRevision(r.TaskDefinition)
+	return !(ok && rok && fam == rfam && rrev < rev)
+}
+
+// taskDefRevision splits an ECS task definition ARN or family:revision.
+func taskDefRevision(td string) (family string, rev int, ok bool) {
+	td = td[strings.LastIndexByte(td, '/')+1:]
+	family, r, found := strings.Cut(td, ":")
+	rev, err := strconv.Atoi(r)
+	return family, rev, found && err == nil
+}
+
 func (in *incident) message() Message {
 	shown := in.Tasks[max(len(in.Tasks)-maxTaskNames, 0):]
 	return render(&in.Failure, in.Diagnosis, status{
@@ -81,6 +110,9 @@ func (in *incident) add(f *failure.Failure, d classify.Diagnosis, now time.Time)
 	in.Count++
 	in.Rev++
 	in.LastSeen = now
+	if f.Time.After(in.LastFailed) {
+		in.LastFailed = f.Time
+	}
 	in.Failure, in.Diagnosis = trimFailure(f), d
 	if task := taskName(f); task != "" && !slices.Contains(in.Tasks, task) {
 		in.Tasks = append(slices.Clone(in.Tasks), task)
@@ -273,7 +305,7 @@ func (n *Notifier) recoverWorkload(ctx context.Context, f *failure.Failure) (Res
 		var resolved bool
 		in, err := mutate(ctx, n.opts.store, key, n.incidentTTL(), func(cur *incident) *incident {
 			resolved = cur != nil && (cur.open(now, n.cfg.IncidentWindow) || (cur.Resolved && !cur.RecoveryNote)) &&
-				!cur.restartsInPlace(f)
+				cur.recoveredBy(f)
 			if !resolved || cur.Resolved {
 				return nil
 			}

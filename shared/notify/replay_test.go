@@ -190,6 +190,7 @@ func TestReplayGKECrashLoopHour(t *testing.T) {
 	up := last
 	up.Task = "api-5b6c7d8e9-n3q7r"
 	up.Reason, up.Messages, up.Recovered, up.EventID = "Started", []string{"Started container api"}, true, "1xrecovered"
+	up.Time = now.Add(time.Minute)
 	out, err := r.reporter.Report(ctx, &up)
 	if err != nil || out.Result.Action != "resolve" {
 		t.Fatalf("recovery: %+v %v", out.Result, err)
