@@ -5,6 +5,7 @@
 package kube
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -118,13 +119,23 @@ type EventSeries struct {
 // Kubernetes Event.
 var ErrNotEvent = errors.New("kube: not a Kubernetes Event")
 
+// asJSON returns data as JSON: as it is when it is JSON already (YAML does
+// not read every JSON escape: \/ and surrogate pairs such as \ud83d\ude00
+// are JSON only), else converted from YAML.
+func asJSON(data []byte) ([]byte, error) {
+	if t := bytes.TrimSpace(data); len(t) > 0 && (t[0] == '{' || t[0] == '[') && json.Valid(t) {
+		return t, nil
+	}
+	return yaml.YAMLToJSON(data)
+}
+
 // ParseEvent reads one core/v1 or events.k8s.io/v1 Event written as JSON or
 // YAML. It also accepts
 // a list of events (a YAML or JSON sequence, or a v1 List/EventList with
 // items, as `kubectl get events -o yaml` prints) and then returns the first
 // Warning event, or the first event when none is a Warning.
 func ParseEvent(data []byte) (Event, error) {
-	js, err := yaml.YAMLToJSON(data)
+	js, err := asJSON(data)
 	if err != nil {
 		return Event{}, fmt.Errorf("kube: reading event: %w", err)
 	}
