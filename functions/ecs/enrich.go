@@ -90,7 +90,11 @@ func (e *enricher) enrich(ctx context.Context, d decoded) {
 		return // without a prefix the stream is named after the Docker container id
 	}
 	stream := prefix + "/" + f.Container + "/" + f.Task
-	f.Links = append(f.Links, logStreamLink(region, group, stream))
+	link, ok := logStreamLink(region, group, stream)
+	if !ok {
+		return // not a region: neither a link nor a call to its endpoint
+	}
+	f.Links = append(f.Links, link)
 	if d.ran {
 		f.LogTail = e.tail(ctx, region, group, stream)
 	}
