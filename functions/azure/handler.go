@@ -217,13 +217,15 @@ func (h *Handler) handleEvent(ctx context.Context, ev eventgrid.Event, resp *cus
 		resp.Logf("tracegrid: ignored event %s: %s", ev.ID, why)
 		return nil
 	}
-	if h.arm != nil && !h.enrichEvent(ctx, ev, f) {
-		// Nothing says why yet: the Activity Log lags the event. Fail the
-		// invocation so Event Grid redelivers (10s, 30s, 1m, 5m, ...); once
-		// the event is older than activityLogLag it is reported as is.
-		resp.Logf("tracegrid: %s %s: the Activity Log has no error for correlation id %s yet; asking Event Grid to redeliver",
-			ev.ID, f.Resource(), f.Details["correlation id"])
-		return errRetryLater
+	if h.arm != nil {
+		if wait := h.enrichEvent(ctx, ev, f); wait != "" {
+			// Nothing says why yet: the Activity Log lags the event, or
+			// ARM could not be read. Fail the invocation so Event Grid
+			// redelivers (10s, 30s, 1m, 5m, ...) and, in the end,
+			// dead-letters it.
+			resp.Logf("tracegrid: %s %s: %s; asking Event Grid to redeliver", ev.ID, f.Resource(), wait)
+			return errRetryLater
+		}
 	}
 	line, err := h.report(ctx, f)
 	resp.Logs = append(resp.Logs, line)
@@ -270,19 +272,28 @@ func (h *Handler) checkAfterSuccess(ctx context.Context, ev eventgrid.Event, res
 // enrichEvent adds what ARM knows to a resource failure event: the ARM error
 // from the Activity Log, and the container group's instance view. Each read
 // is best effort: the report goes out with what could be read. It returns
-// false when the event is young (activityLogLag) and neither read says why
-// the operation failed, so a redelivery is likely to learn more.
-func (h *Handler) enrichEvent(ctx context.Context, ev eventgrid.Event, f *failure.Failure) bool {
+// why to wait instead ("" to report now): the Activity Log could not be read
+// for a reason that passes (ARM down, throttled) and the instance view shows
+// no failure either, or the event is young (activityLogLag) and neither read
+// says why the operation failed. A cause that cannot be read yet is not
+// reported as unknown; one that can never be read (the identity lacks the
+// permission) is reported once, naming the permission.
+func (h *Handler) enrichEvent(ctx context.Context, ev eventgrid.Event, f *failure.Failure) (wait string) {
 	warn := func(what string, err error) {
 		h.logger(ctx).WarnContext(ctx, "enrichment failed", slog.String("event_id", ev.ID), slog.String("what", what), slog.String("error", err.Error()))
 	}
 	found, failed := false, false
+	transient := "" // why the Activity Log read should be tried again
 	if corr := f.Details["correlation id"]; corr != "" {
 		oe, err := h.arm.ActivityError(ctx, f.Account, corr, ev.Time)
 		switch {
-		case err != nil:
+		case err != nil && denied(err):
 			failed = true
 			warn("activity log", err)
+			f.Details["activity log"] = "could not be read: the function's identity needs Microsoft.Insights/eventtypes/values/read (the Reader or Monitoring Reader role) on the subscription"
+		case err != nil:
+			warn("activity log", err)
+			transient = "could not read the Activity Log (" + err.Error() + ")"
 		case oe == nil:
 			f.Details["activity log"] = "no error entry for the correlation id"
 		default:
@@ -303,20 +314,42 @@ func (h *Handler) enrichEvent(ctx context.Context, ev eventgrid.Event, f *failur
 		}
 	}
 	young := !ev.Time.IsZero() && h.now().Sub(ev.Time) < activityLogLag
+	lag := "the Activity Log has no error for correlation id " + f.Details["correlation id"] + " yet"
+	decide := func() string {
+		switch {
+		case found:
+			return ""
+		case transient != "":
+			return transient
+		case failed || !young:
+			return ""
+		}
+		return lag
+	}
 	g, err := h.arm.Group(ctx, f.Account, f.ResourceGroup, f.Task)
 	switch {
 	case errors.Is(err, arm.ErrNotFound):
 		f.Details["container group"] = "does not exist (the create failed before it was stored, or it was deleted)"
-		return found || failed || !young
+		return decide()
 	case err != nil:
 		warn("container group", err)
-		return true
+		if transient == "" { // the Activity Log said what it could
+			return ""
+		}
+		return transient
 	}
 	if mergeGroup(f, g, found) {
 		found = true
 	}
 	h.addLogs(ctx, f)
-	return found || failed || !young
+	return decide()
+}
+
+// denied reports whether an ARM read failed for want of permission, which
+// no retry fixes.
+func denied(err error) bool {
+	var re *azcore.ResponseError
+	return errors.As(err, &re) && (re.StatusCode == http.StatusForbidden || re.StatusCode == http.StatusUnauthorized)
 }
 
 // mergeGroup fills f from the container group: location, facts, and the

@@ -192,13 +192,30 @@ func TestEventSlackOutageAsksForRetry(t *testing.T) {
 	}
 }
 
-func TestEventEnrichmentFailureStillReports(t *testing.T) {
+// A cause that cannot be read yet is not a cause: with ARM down, the event
+// is not reported as unknown; Event Grid is asked to redeliver it.
+func TestEventARMDownAsksForRetry(t *testing.T) {
 	rec := &recorder{}
 	h, srv := newTestHandler(t, rec)
 	srv.FailPaths("/", http.StatusInternalServerError)
-	code, _ := post(t, h, EventRoute, envelope(resourceEvent(t, egFailure, "shop-batch", "2b7d4c1a-6f0e-4e4b-9a8d-1c2e3f4a5b6c"), false))
-	if code != http.StatusOK || len(rec.got) != 1 || rec.got[0].Reason != "ResourceWriteFailure" {
-		t.Fatalf("status %d reports %+v", code, rec.got)
+	code, resp := post(t, h, EventRoute, envelope(resourceEvent(t, egFailure, "shop-batch", "2b7d4c1a-6f0e-4e4b-9a8d-1c2e3f4a5b6c"), false))
+	if code != http.StatusInternalServerError || len(rec.got) != 0 || !strings.Contains(strings.Join(resp.Logs, "\n"), "could not read the Activity Log") {
+		t.Fatalf("status %d reports %+v logs %q", code, rec.got, resp.Logs)
+	}
+}
+
+// The identity may not read the Activity Log (403): no retry fixes that, so
+// the failure is reported once, saying which permission is missing.
+func TestEventActivityLogDeniedReportsOnce(t *testing.T) {
+	rec := &recorder{}
+	h, srv := newTestHandler(t, rec)
+	srv.FailPaths("/providers/Microsoft.Insights/", http.StatusForbidden)
+	code, resp := post(t, h, EventRoute, envelope(resourceEvent(t, egFailure, "shop-batch", "2b7d4c1a-6f0e-4e4b-9a8d-1c2e3f4a5b6c"), false))
+	if code != http.StatusOK || len(rec.got) != 1 {
+		t.Fatalf("status %d reports %+v logs %q", code, rec.got, resp.Logs)
+	}
+	if got := rec.got[0].Details["activity log"]; !strings.Contains(got, "Microsoft.Insights/eventtypes/values/read") {
+		t.Errorf("details do not name the permission: %q", got)
 	}
 }
 

@@ -27,9 +27,8 @@ import (
 	"github.com/tracegrid/tracegrid/functions/gke/gapi"
 	"github.com/tracegrid/tracegrid/functions/gke/gcsstate"
 	"github.com/tracegrid/tracegrid/shared/notify"
-	"github.com/tracegrid/tracegrid/shared/report"
-
 	"github.com/tracegrid/tracegrid/shared/redact"
+	"github.com/tracegrid/tracegrid/shared/report"
 )
 
 // FunctionTarget is the name Handler is registered under: the value of

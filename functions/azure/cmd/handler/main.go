@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/tracegrid/tracegrid/functions/azure"
-
 	"github.com/tracegrid/tracegrid/shared/redact"
 )
 

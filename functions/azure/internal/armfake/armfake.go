@@ -91,7 +91,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		armError(w, http.StatusUnauthorized, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.")
 		return
 	}
-	if fail != 0 {
+	switch fail {
+	case 0:
+	case http.StatusForbidden:
+		armError(w, fail, "AuthorizationFailed", "The client 'armfake-identity' with object id '00000000-0000-0000-0000-000000000000' does not have authorization to perform action 'Microsoft.Insights/eventtypes/values/read' over scope '"+r.URL.Path+"' or the scope is invalid. If access was recently granted, please refresh your credentials.")
+		return
+	default:
 		armError(w, fail, "InternalServerError", "Encountered internal server error.")
 		return
 	}
