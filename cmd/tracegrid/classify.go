@@ -50,7 +50,7 @@ func classifyCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	lines, bad := 0, 0
-	for {
+	for physical := 1; ; physical++ { // errors name the line an editor shows
 		line, tooLong, err := readLine(in)
 		if err == io.EOF && line == nil && !tooLong {
 			break
@@ -68,8 +68,8 @@ func classifyCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error
 		res, lineErr := classifyLine(line, tooLong)
 		if lineErr != nil {
 			bad++
-			res = classifyOutput{Line: lines, Error: lineErr.Error()}
-			fmt.Fprintf(stderr, "tracegrid classify: line %d: %v\n", lines, lineErr)
+			res = classifyOutput{Line: physical, Error: lineErr.Error()}
+			fmt.Fprintf(stderr, "tracegrid classify: line %d: %v\n", physical, lineErr)
 		}
 		if err := enc.Encode(res); err != nil {
 			return err

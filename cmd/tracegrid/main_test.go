@@ -276,3 +276,12 @@ func BenchmarkClassifyCommand(b *testing.B) {
 	}
 	b.ReportMetric(float64(lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 }
+
+// Finding 19 of the adversarial run: an error names the physical line, blank
+// lines included, as an editor shows it.
+func TestClassifyErrorNamesPhysicalLine(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "{\"message\":\"OOMKilled\"}\n\nnot json\n", "classify")
+	if code != 1 || !strings.Contains(stderr, "line 3:") || !strings.Contains(stdout, `"line":3`) {
+		t.Errorf("exit %d, stdout %q, stderr %q; want line 3", code, stdout, stderr)
+	}
+}
