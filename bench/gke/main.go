@@ -10,6 +10,7 @@
 // both with the local Slack and the GCS state store and with
 // TRACEGRID_DRY_RUN=1 (Slack excluded), the peak RSS of the warm process (GCS
 // state store on), and the size of the source bundle dist/gke.zip.
+// With -big N it then sends N concurrent big events (see bigBurst).
 // The target column holds issue 8's targets.
 package main
 
@@ -49,6 +50,9 @@ const (
 func main() {
 	coldRuns := flag.Int("cold", 10, "cold starts to time")
 	warmPosts := flag.Int("warm", 1000, "warm POSTs to time")
+	big := flag.Int("big", 0, "then send this many concurrent big events (issue 13: 200)")
+	bigMB := flag.Int("big-mb", 6, "message size of each big event, MB")
+	bigCap := flag.Int("big-cap", 12, "address-space cap while sending big events, GiB")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -134,6 +138,9 @@ func main() {
 	measure.Row(subject, "peak RSS after warm run (GCS state store on, local Slack)", fmt.Sprintf("%.1f MB", float64(rss)/1024), targetRSS)
 	measure.Row(subject, "source bundle dist/gke.zip", fmt.Sprintf("%.1f KB", float64(st.Size())/1024), "")
 	measure.Row(subject, "local binary (linux/"+goarch()+")", fmt.Sprintf("%.1f MB", float64(binSt.Size())/(1<<20)), "")
+	if *big > 0 {
+		bigBurst(bin, slack, entry, *big, *bigMB, *bigCap)
+	}
 }
 
 // distinct returns the LogEntry for pod n of a workload of its own
@@ -232,11 +239,7 @@ func (p *process) post(entry []byte, id string, retry bool) int {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		req, _ := http.NewRequest(http.MethodPost, p.url, bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("ce-id", id)
-		req.Header.Set("ce-source", "//pubsub.googleapis.com/projects/my-project/topics/gke-events")
-		req.Header.Set("ce-specversion", "1.0")
-		req.Header.Set("ce-type", "google.cloud.pubsub.topic.v1.messagePublished")
+		setPushHeaders(req, id)
 		resp, err := p.client.Do(req)
 		if err == nil {
 			resp.Body.Close()
@@ -247,4 +250,14 @@ func (p *process) post(entry []byte, id string, retry bool) int {
 		}
 		time.Sleep(time.Millisecond)
 	}
+}
+
+// setPushHeaders makes req a binary-mode Pub/Sub messagePublished
+// CloudEvent, as Eventarc sends it.
+func setPushHeaders(req *http.Request, id string) {
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("ce-id", id)
+	req.Header.Set("ce-source", "//pubsub.googleapis.com/projects/my-project/topics/gke-events")
+	req.Header.Set("ce-specversion", "1.0")
+	req.Header.Set("ce-type", "google.cloud.pubsub.topic.v1.messagePublished")
 }

@@ -32,19 +32,7 @@ var secrets = []string{"hunter2", "xoxb-1234567890"}
 // without a panic or a 5xx, and what reaches Slack and the logs is escaped
 // and redacted.
 func TestHostileInput(t *testing.T) {
-	slack := fakeslack.New("xoxb-test-token")
-	defer slack.Close()
-	t.Setenv("SLACK_API_URL", slack.APIURL())
-	t.Setenv("SLACK_BOT_TOKEN", "xoxb-test-token")
-	t.Setenv("SLACK_CHANNEL", "C0TRACEGRID")
-	t.Setenv("TRACEGRID_ENRICH", "off")
-	logs := captureOutput(t)
-	mux, err := serveMux()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
+	slack, srv, logs := startServe(t)
 
 	ecsEvent := hostileECSEvent(t)
 	gkeEvent := hostileGKEEvent(t)
@@ -108,6 +96,26 @@ func TestHostileInput(t *testing.T) {
 			t.Errorf("logs leak %q: %s", s, trunc(out))
 		}
 	}
+}
+
+// startServe mounts the three handlers as `tracegrid serve` does, posting to
+// a fake Slack with enrichment off; logs returns what they logged so far.
+// It ends with the test.
+func startServe(t *testing.T) (slack *fakeslack.Server, srv *httptest.Server, logs func() string) {
+	slack = fakeslack.New("xoxb-test-token")
+	t.Cleanup(slack.Close)
+	t.Setenv("SLACK_API_URL", slack.APIURL())
+	t.Setenv("SLACK_BOT_TOKEN", "xoxb-test-token")
+	t.Setenv("SLACK_CHANNEL", "C0TRACEGRID")
+	t.Setenv("TRACEGRID_ENRICH", "off")
+	logs = captureOutput(t)
+	mux, err := serveMux()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv = httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return slack, srv, logs
 }
 
 // hostileECSEvent is the real CannotPullContainerError envelope with the

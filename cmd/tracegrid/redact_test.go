@@ -4,13 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/tracegrid/tracegrid/shared/notify/fakeslack"
 )
 
 // redactCases reads the redaction fixtures of shared/redact: gitleaks-style
@@ -48,20 +45,8 @@ func TestRedactionEveryOutput(t *testing.T) {
 		}
 	}
 
-	slack := fakeslack.New("xoxb-test-token")
-	defer slack.Close()
-	t.Setenv("SLACK_API_URL", slack.APIURL())
-	t.Setenv("SLACK_BOT_TOKEN", "xoxb-test-token")
-	t.Setenv("SLACK_CHANNEL", "C0TRACEGRID")
-	t.Setenv("TRACEGRID_ENRICH", "off")
 	t.Setenv("TRACEGRID_STORM", "off")
-	logs := captureOutput(t)
-	mux, err := serveMux()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
+	slack, srv, logs := startServe(t)
 	var ev map[string]any
 	if err := json.Unmarshal(hostileECSEvent(t), &ev); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,15 @@
 // Refusals no retry can fix (invalid_auth, channel_not_found, ...) return a
 // *PermanentError.
 //
+// A post is made once even when Slack accepts it but answers too late: its
+// intent id is stored before the call and sent in the message metadata
+// (post_id); after a timeout, a reset or a 5xx, or in the platform's retry,
+// conversations.history is searched for it before posting again (this needs
+// channels:history; webhooks cannot look, so they are at least once). When
+// Slack refuses to edit a message (cant_update_message, edit_window_closed)
+// a new one is posted that links it. Edits of one message are paced
+// (TRACEGRID_UPDATE_GAP), so a storm costs a few edits, not one per event.
+//
 // State kept in a Store (exact redeliveries, open incidents, storms) makes
 // repeats update one message instead of posting again:
 //
@@ -46,4 +55,5 @@
 //	TRACEGRID_INCIDENT_WINDOW       how long repeats join an open incident, default 6h
 //	TRACEGRID_REPLY_INTERVAL        least time between thread replies, default 5m
 //	TRACEGRID_STORM                 storm threshold "N/window", default 5/10m, or "off"
+//	TRACEGRID_UPDATE_GAP            least time between two edits of one message, default 3s
 package notify
