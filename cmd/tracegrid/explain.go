@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unicode"
 
 	"github.com/tracegrid/tracegrid/shared/classify"
 	"github.com/tracegrid/tracegrid/shared/failure"
@@ -296,10 +297,12 @@ func clean(s string) string {
 	return terminalSafe(s)
 }
 
-// terminalSafe replaces control characters other than tab and newline.
+// terminalSafe replaces control characters other than tab and newline, and
+// invisible format characters (bidi overrides such as U+202E, zero-width
+// characters), which make what a reader sees differ from what a paste runs.
 func terminalSafe(s string) string {
 	return strings.Map(func(r rune) rune {
-		if (r < 0x20 && r != '\t' && r != '\n') || (r >= 0x7f && r < 0xa0) {
+		if (r < 0x20 && r != '\t' && r != '\n') || (r >= 0x7f && r < 0xa0) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
 			return '\uFFFD'
 		}
 		return r

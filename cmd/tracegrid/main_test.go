@@ -285,3 +285,18 @@ func TestClassifyErrorNamesPhysicalLine(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q; want line 3", code, stdout, stderr)
 	}
 }
+
+// Findings 12 and 17 of the adversarial run: bidi and zero-width characters
+// are neutralised in the text output, and --json writes C1 controls (U+009B
+// CSI) as escapes.
+func TestExplainNeutralisesInvisibleAndC1(t *testing.T) {
+	in := "Failed to pull image \"app\u202e\u2066\u200b\ufeff:latest\u009b2J\": not found"
+	_, stdout, _ := runCLI(t, in, "explain", "--platform", "kubernetes")
+	if strings.ContainsAny(stdout, "\u202e\u2066\u200b\ufeff\u009b") {
+		t.Errorf("text output holds invisible or C1 characters: %q", stdout)
+	}
+	_, stdout, _ = runCLI(t, in, "explain", "--json", "--platform", "kubernetes")
+	if strings.ContainsRune(stdout, '\u009b') || !strings.Contains(stdout, `\u009b`) {
+		t.Errorf("--json output does not escape U+009B: %q", stdout)
+	}
+}
