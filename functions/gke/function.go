@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -169,6 +170,10 @@ func (fn *Function) Handle(ctx context.Context, e cloudevents.Event) error {
 		log.WarnContext(ctx, "acknowledged: not a Pub/Sub messagePublished event")
 		return nil
 	}
+	if len(e.Data()) > bigEvent { // bound the copies big events make
+		bigSlots <- struct{}{}
+		defer func() { <-bigSlots }()
+	}
 	failures, err := Decode(e.Data())
 	if err != nil {
 		log.WarnContext(ctx, "acknowledged unreadable message", slog.String("error", err.Error()))
@@ -188,6 +193,14 @@ func (fn *Function) Handle(ctx context.Context, e cloudevents.Event) error {
 	}
 	return nil
 }
+
+// bigEvent is the size past which an event waits for one of bigSlots
+// before it is decoded and reported. Cloud Logging entries hold at most
+// 256 KB, but anyone who can publish to the topic can send 10 MB, and each
+// event in flight holds several copies of it.
+const bigEvent = 1 << 20
+
+var bigSlots = make(chan struct{}, 2*runtime.GOMAXPROCS(0))
 
 func (fn *Function) logger() *slog.Logger {
 	if fn.Reporter != nil && fn.Reporter.Log != nil {

@@ -20,8 +20,8 @@ var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 // as U+202E, zero-width characters, line and paragraph separators) shown
 // as their code points, so what a reader sees is what a paste runs.
 func clean(s string) string {
-	s, _ = redact.Truncated(strings.ToValidUTF8(s, "\uFFFD"), redact.Limit)
-	return visible(s)
+	s = truncate(s, redact.Limit) // before anything copies it
+	return visible(redact.String(strings.ToValidUTF8(s, "\uFFFD")))
 }
 
 // visible replaces Unicode format (Cf) and line/paragraph separator (Zl,
@@ -61,7 +61,7 @@ func escClean(s string) string {
 // code renders untrusted text as inline code on one line: a backtick in it
 // cannot close the code span, and a newline cannot start a fake section.
 func code(s string) string {
-	s = strings.Join(strings.Fields(strings.ReplaceAll(s, "`", "\u02CB")), " ")
+	s = strings.Join(strings.Fields(strings.ReplaceAll(truncate(s, redact.Limit), "`", "\u02CB")), " ")
 	return "`" + esc(s) + "`"
 }
 

@@ -226,7 +226,7 @@ func newest(lines []string, limit int) []string {
 	}
 	out := make([]string, len(lines)-i)
 	for j, l := range lines[i:] {
-		out[j] = truncate(strings.ToValidUTF8(l, "\uFFFD"), limit)
+		out[j] = strings.ToValidUTF8(truncate(l, limit), "\uFFFD")
 	}
 	return out
 }
