@@ -186,3 +186,32 @@ func TestRecoveryMustMatchFailure(t *testing.T) {
 		})
 	}
 }
+
+// Finding 10: an event acknowledged while another invocation is still
+// posting its incident's message says so in the log, and the holder shows
+// it once its post goes through.
+func TestPendingBehindHolderIsLogged(t *testing.T) {
+	h := newHarness(t, Config{}, WithAttemptTimeout(5*time.Second))
+	h.slack.FailNext("chat.postMessage", fakeslack.Fail{Status: 503, Delay: 300 * time.Millisecond})
+	first, d := crash("cart", 0)
+	done := make(chan error)
+	go func() {
+		_, err := h.n.Notify(context.Background(), first, d)
+		done <- err
+	}()
+	time.Sleep(100 * time.Millisecond) // the first holds the lease, its post unanswered
+	second, _ := crash("cart", 1)
+	res, err := h.n.Notify(context.Background(), second, d)
+	if err != nil || res.Suppressed != "pending" {
+		t.Fatalf("second = %+v, %v; want pending", res, err)
+	}
+	if !strings.Contains(h.logs.String(), "acknowledged while another invocation posts") {
+		t.Errorf("no log line for the pending event: %s", h.logs)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if m := h.slack.Messages(); len(m) != 1 || seenCount(m[0]) != 2 {
+		t.Errorf("messages = %d, want one showing 2", len(m))
+	}
+}
