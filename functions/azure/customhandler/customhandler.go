@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/tracegrid/tracegrid/shared/redact"
 )
 
 // Request is the payload the Functions host sends for one invocation.
@@ -79,13 +81,17 @@ func (r *Response) Logf(format string, args ...any) {
 	r.Logs = append(r.Logs, fmt.Sprintf(format, args...))
 }
 
-// Write sends the response with the given HTTP status.
+// Write sends the response with the given HTTP status, its log lines
+// redacted.
 func (r *Response) Write(w http.ResponseWriter, status int) {
 	if r.Outputs == nil {
 		r.Outputs = map[string]any{}
 	}
 	if r.Logs == nil {
 		r.Logs = []string{}
+	}
+	for i, l := range r.Logs { // the host writes them to Application Insights
+		r.Logs[i], _ = redact.Truncated(l, redact.Limit)
 	}
 	body, _ := json.Marshal(r)
 	w.Header().Set("Content-Type", "application/json")

@@ -97,3 +97,15 @@ func FuzzParseRequest(f *testing.F) {
 		}
 	})
 }
+
+// The invocation's log lines go to Application Insights: they are redacted
+// like every other log line (issue 13, finding 17).
+func TestWriteRedactsLogs(t *testing.T) {
+	var r Response
+	r.Logf("tracegrid: could not read https://acct.blob.core.windows.net/c?sig=Zm9vYmFyYmF6cXV4MTIz%%3D with AccountKey=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA==")
+	rec := httptest.NewRecorder()
+	r.Write(rec, 200)
+	if body := rec.Body.String(); strings.Contains(body, "Zm9vYmFyYmF6cXV4MTIz") || !strings.Contains(body, "could not read") {
+		t.Errorf("response body %s", body)
+	}
+}
