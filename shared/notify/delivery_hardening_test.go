@@ -215,3 +215,18 @@ func TestPendingBehindHolderIsLogged(t *testing.T) {
 		t.Errorf("messages = %d, want one showing 2", len(m))
 	}
 }
+
+// A lone repeat of an incident is shown at once: pacing waits only when
+// more changes queue up than one, or for a storm message.
+func TestLoneRepeatIsNotPaced(t *testing.T) {
+	h := newHarness(t, Config{})
+	for i := range 3 {
+		f, d := crash("cart", i)
+		if res, err := h.n.Notify(context.Background(), f, d); err != nil || (i > 0 && res.Action != "update") {
+			t.Fatalf("event %d: %+v, %v", i, res, err)
+		}
+	}
+	if w := h.waits.list(); len(w) != 0 {
+		t.Errorf("waited %v", w)
+	}
+}

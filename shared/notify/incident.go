@@ -458,7 +458,8 @@ func syncRecord[T any, P interface {
 // latest revision; the caller holds the lease. Updates are paced: at most
 // one per Config.UpdateGap, the holder waiting out the gap while it fits in
 // the time budget and then rendering the latest revision once, so a storm
-// of repeats costs a few edits, not one each. It returns done=false when it
+// of repeats costs a few edits, not one each (an incident whose only
+// change is one repeat is updated at once). It returns done=false when it
 // stopped with Slack still behind because the budget ran low (after one
 // last write); the next event's invocation catches up.
 func writeSlack[T any, P interface {
@@ -476,7 +477,11 @@ func writeSlack[T any, P interface {
 			return true, nil
 		}
 		last := false
-		if sm.TS != "" && !paced {
+		// A storm message is always paced; an incident's only when more
+		// than its latest failure waits (repeats are arriving faster than
+		// Slack is written), so a lone repeat is shown at once.
+		_, storm := any(rec).(*stormMsg)
+		if sm.TS != "" && !paced && (storm || sm.Rev-sm.Rendered > 1) {
 			if wait := sm.LastWrite.Add(n.cfg.UpdateGap).Sub(n.opts.now()); wait > 0 {
 				if fits(ctx, wait+n.opts.attemptTimeout) {
 					paced = true
