@@ -408,7 +408,10 @@ func TestE2ERoutedRecoveries(t *testing.T) {
 	fn := startFunction(t, EnrichEnv+"=off")
 	backOff := testevents.Read(t, backOffFile)
 	started := testevents.Read(t, "gcp-gke-k8s-event-logentry.k8s_pod.Normal-Started.DERIVED.json")
-	newPod := []byte(strings.ReplaceAll(strings.ReplaceAll(string(started), "kube-dns-56494768b7-544n6", "kube-dns-56494768b7-x7k2p"), "17ahw8eg29q74yc", "17ahw8eg29q74yz"))
+	// A pod of a new rollout, started after the failure (a Started event
+	// older than the failure resolves nothing: issue 13, finding 5).
+	newPod := []byte(strings.NewReplacer("kube-dns-56494768b7-544n6", "kube-dns-56494768b7-x7k2p", "17ahw8eg29q74yc", "17ahw8eg29q74yz",
+		"2022-06-01T14:05:33Z", "2022-06-01T14:10:33Z").Replace(string(started)))
 	for i, entry := range [][]byte{backOff, started} {
 		if code := fn.postStructured(t, structured(t, messagePublished(entry, "7000000000000000"+string(rune('1'+i))))); code/100 != 2 {
 			t.Fatalf("status %d", code)
