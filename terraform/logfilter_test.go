@@ -8,8 +8,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/tracegrid/tracegrid/internal/testevents"
-	"github.com/tracegrid/tracegrid/terraform/logquery"
 	"github.com/tracegrid/tracegrid/shared/kube"
+	"github.com/tracegrid/tracegrid/terraform/logquery"
 )
 
 // gkeLocal evaluates a local of the GCP module with cluster_names set.

@@ -33,7 +33,7 @@ type incident struct {
 	FirstSeen    time.Time          `json:"first_seen"`
 	LastSeen     time.Time          `json:"last_seen"`
 	LastFailed   time.Time          `json:"last_failed,omitzero"` // newest failure's event time
-	Tasks        []string           `json:"tasks,omitempty"` // newest last
+	Tasks        []string           `json:"tasks,omitempty"`      // newest last
 	TaskCount    int                `json:"task_count"`
 	LastReply    time.Time          `json:"last_reply,omitzero"`
 	RepliedCount int                `json:"replied_count"`

@@ -25,7 +25,7 @@ func TestMatch(t *testing.T) {
 		{`jsonPayload.message:"RESTARTING failed"`, true},
 		{`jsonPayload.count>2`, true},
 		{`jsonPayload.missing="x"`, false},
-		{`"restarting failed"`, true},        // global restriction
+		{`"restarting failed"`, true}, // global restriction
 		{`"no such text"`, false},
 		{`log_id("events") resource.type="k8s_node"`, false}, // juxtaposition is AND
 		{`log_id("kubelet") OR resource.type="k8s_pod"`, true},
