@@ -12,8 +12,13 @@ import mathbits "math/bits"
 // maxKeywords bounds the phrase table so a scan's hit set lives on the stack.
 const maxKeywords = 768
 
-// termBit marks a transition into a state where some phrase ends.
+// termBit marks a transition into a state where some phrase ends, while
+// the automaton is built; the table it scans with keeps the mark in
+// nextTerm.
 const termBit = 1 << 31
+
+// nextTerm marks an entry of the scan table whose next state ends a phrase.
+const nextTerm = 1 << 15
 
 // maxWraps bounds how many wrapper occurrences one scan remembers.
 const maxWraps = 16
@@ -59,10 +64,10 @@ func (h *hits) candidates() ruleSet {
 type automaton struct {
 	class [256]uint8 // byte -> alphabet class; 0 means "no phrase uses it"
 	width int        // number of classes
-	// delta maps row+class to the next state's row, where a state's row is
-	// its number times width (pre-multiplied so the scan loop only adds);
-	// termBit is set when a phrase ends in the next state.
-	delta  []uint32
+	// next maps state*width+class to the next state, with nextTerm set
+	// when a phrase ends there. Sixteen-bit entries keep the table about
+	// half the size of the last level-2 cache it must fit in.
+	next   []uint16
 	out    [][]kwID // by state: phrases ending there, fail-link outputs merged
 	phrase []string // lower-case phrase per id
 	wrap   []bool   // whether a phrase is an error wrapper
@@ -110,11 +115,12 @@ func newAutomaton(phrases []string, wrap []bool) *automaton {
 		}
 		nodes[s].out = append(nodes[s].out, kwID(id))
 	}
-	if len(nodes)*a.width >= termBit {
+	if len(nodes) >= nextTerm {
 		panic("classify: keyword automaton too large")
 	}
-	// Breadth-first: fail links and the dense transition table.
-	a.delta = make([]uint32, len(nodes)*a.width)
+	// Breadth-first: fail links and the dense transition table, with rows
+	// pre-multiplied by the width while building.
+	delta := make([]uint32, len(nodes)*a.width)
 	a.out = make([][]kwID, len(nodes))
 	queue := []int{0}
 	for len(queue) > 0 {
@@ -127,20 +133,23 @@ func newAutomaton(phrases []string, wrap []bool) *automaton {
 		for c := 0; c < a.width; c++ {
 			if n, ok := nodes[s].child[uint8(c)]; ok {
 				if s != 0 {
-					nodes[n].fail = int(a.delta[nodes[s].fail*a.width+c]&^termBit) / a.width
+					nodes[n].fail = int(delta[nodes[s].fail*a.width+c]&^termBit) / a.width
 				}
-				a.delta[s*a.width+c] = uint32(n * a.width)
+				delta[s*a.width+c] = uint32(n * a.width)
 				queue = append(queue, n)
 			} else if s != 0 {
-				a.delta[s*a.width+c] = a.delta[nodes[s].fail*a.width+c]
+				delta[s*a.width+c] = delta[nodes[s].fail*a.width+c]
 			}
 		}
 	}
-	// Mark transitions into states where a phrase ends (fail-link outputs
-	// are merged by now).
-	for i, v := range a.delta {
-		if len(a.out[int(v)/a.width]) > 0 {
-			a.delta[i] = v | termBit
+	// The scan table: next states by number, marked where a phrase ends
+	// (fail-link outputs are merged by now).
+	a.next = make([]uint16, len(delta))
+	for i, v := range delta {
+		n := int(v) / a.width
+		a.next[i] = uint16(n)
+		if len(a.out[n]) > 0 {
+			a.next[i] |= nextTerm
 		}
 	}
 	return a
@@ -148,15 +157,15 @@ func newAutomaton(phrases []string, wrap []bool) *automaton {
 
 // scan records every phrase occurring in msg into h (which must be empty).
 func (a *automaton) scan(msg string, h *hits) {
-	row := uint32(0)
-	w := uint32(a.width)
+	state := 0
+	w := a.width
 	for i := 0; i < len(msg); i++ {
-		v := a.delta[row+uint32(a.class[msg[i]])]
-		row = v &^ termBit
-		if v&termBit == 0 {
+		v := a.next[state*w+int(a.class[msg[i]])]
+		state = int(v &^ nextTerm)
+		if v&nextTerm == 0 {
 			continue
 		}
-		for _, id := range a.out[row/w] {
+		for _, id := range a.out[state] {
 			at := int32(i + 1 - len(a.phrase[id]))
 			if !h.has(id) {
 				h.bits[id>>6] |= 1 << (id & 63)
