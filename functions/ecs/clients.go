@@ -50,42 +50,30 @@ func (c *awsClients) config(ctx context.Context) (aws.Config, error) {
 }
 
 func (c *awsClients) ecsClient(ctx context.Context) (*ecssdk.Client, error) {
-	cfg, err := c.config(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.ecs == nil {
-		c.ecs = ecssdk.NewFromConfig(cfg)
-	}
-	return c.ecs, nil
+	return cached(ctx, c, &c.ecs, func(cfg aws.Config) *ecssdk.Client { return ecssdk.NewFromConfig(cfg) })
 }
 
 func (c *awsClients) logsClient(ctx context.Context) (*cloudwatchlogs.Client, error) {
-	cfg, err := c.config(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.logs == nil {
-		c.logs = cloudwatchlogs.NewFromConfig(cfg)
-	}
-	return c.logs, nil
+	return cached(ctx, c, &c.logs, func(cfg aws.Config) *cloudwatchlogs.Client { return cloudwatchlogs.NewFromConfig(cfg) })
 }
 
 func (c *awsClients) ecrClient(ctx context.Context) (*ecr.Client, error) {
+	return cached(ctx, c, &c.ecr, func(cfg aws.Config) *ecr.Client { return ecr.NewFromConfig(cfg) })
+}
+
+// cached returns the client in slot, creating it from the loaded config on
+// first use.
+func cached[T any](ctx context.Context, c *awsClients, slot **T, newClient func(aws.Config) *T) (*T, error) {
 	cfg, err := c.config(ctx)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.ecr == nil {
-		c.ecr = ecr.NewFromConfig(cfg)
+	if *slot == nil {
+		*slot = newClient(cfg)
 	}
-	return c.ecr, nil
+	return *slot, nil
 }
 
 // secretsClient and dynamoClient are used once per cold start, so they are
