@@ -93,6 +93,9 @@ func decide(p failure.Platform, reason string, msgs, logs []string, exit int, ha
 	}
 	var strong, weak pick
 	textExit, hasTextExit := 0, false
+	// worded: some message or the reason uses failure wording; ordinary:
+	// some message uses the wording of ordinary events.
+	worded, ordinary := reason != "" && failureWorded(reason), false
 	image := configured
 	for _, m := range msgs {
 		var h hits
@@ -103,6 +106,8 @@ func decide(p failure.Platform, reason string, msgs, logs []string, exit int, ha
 		if !hasTextExit {
 			textExit, hasTextExit = exitIn(m, &h)
 		}
+		worded = worded || anyHit(&h, eng.failureIDs)
+		ordinary = ordinary || anyHit(&h, eng.ordinaryIDs)
 		s, w := bestRules(m, &h, false, configured)
 		if s.ok && s.cause == RegistryAuth && (s.tier == generic || s.rule == "pull-access-denied") && expiringToken(p, m, &h, configured) {
 			s.cause, s.conf, s.runnerUp = RegistryTokenExpired, Medium, RegistryAuth
@@ -148,6 +153,10 @@ func decide(p failure.Platform, reason string, msgs, logs []string, exit int, ha
 	if rcFound {
 		return verdict{cause: rc.cause, conf: rc.conf, evidence: reason, image: image}
 	}
+	if ordinary && !worded {
+		// No rule knows the message and it names nothing that went wrong.
+		return verdict{cause: NotAFailure, conf: Low, runnerUp: Unknown, evidence: strings.TrimSpace(msgs[0]), image: image, rule: quietRule}
+	}
 	for _, m := range msgs {
 		if c, second, ok := fallback.predict(m); ok {
 			return verdict{cause: c, conf: Low, runnerUp: second, evidence: strings.TrimSpace(m), image: image, rule: modelRule}
@@ -169,7 +178,8 @@ func decide(p failure.Platform, reason string, msgs, logs []string, exit int, ha
 // config, and the registry hands out short-lived ones. A 401 counts on ECR
 // (12 h), Artifact Registry and GCR (about 1 h); Docker's "does not exist
 // or no pull access" only from a kubelet pulling from ECR, which answers
-// it to the stale token a pull secret or the kubelet's cache holds.
+// it to the stale token a pull secret or the kubelet's cache holds. ECR
+// Public answers 403 to a stale login (anonymous pulls need no token).
 func expiringToken(p failure.Platform, m string, h *hits, configured string) bool {
 	if p == failure.ECS {
 		return false
@@ -186,12 +196,27 @@ func expiringToken(p failure.Platform, m string, h *hits, configured string) boo
 	}
 	kind := kindOf(host)
 	switch {
+	case kind == publicECR:
+		// ECR Public answers 403 to the stale token a Docker or Helm
+		// login left behind (anonymous pulls need none).
+		return anyHit(h, eng.unauthorizedIDs) || strings.Contains(m, "403 Forbidden")
 	case anyHit(h, eng.unauthorizedIDs):
 		return kind == ecrRegistry || kind == garRegistry || kind == gcrRegistry
 	case anyHit(h, eng.pullDeniedIDs):
 		return kind == ecrRegistry && p == failure.Kubernetes
 	}
 	return false
+}
+
+// quietRule names the decision that a message without failure wording
+// (failureWords) is an ordinary event.
+const quietRule = "no-failure-wording"
+
+// failureWorded reports whether s uses any failure wording.
+func failureWorded(s string) bool {
+	var h hits
+	eng.ac.scan(s, &h)
+	return anyHit(&h, eng.failureIDs)
 }
 
 // anyHit reports whether any of ids occurred.

@@ -56,6 +56,11 @@ var familyCases = []struct {
 	{"pull-access-denied", "ecs", "CannotPullContainerError: API error (404): repository serverless-batch not found: does not exist or no pull access", "image_not_found", "https://github.com/RafalWilinski/deploy-with-serverless/issues/11"},
 	{"invalid-reference", "kubernetes", "Failed to apply default image tag \"/cloudfoundry/75f129a0-d8c9-415a-9a8a-f514002f1459:a28a05709747165a9c25c14f1b77d5c4db260d48\": couldn't parse image reference \"/cloudfoundry/75f129a0-d8c9-415a-9a8a-f514002f1459:a28a05709747165a9c25c14f1b77d5c4db260d48\": invalid reference format", "invalid_image_reference", "https://github.com/cloudfoundry-incubator/kubecf/issues/63"},
 	{"invalid-reference", "kubernetes", "Pod \"nginx-example-675cc5bc44-78dpt\" is invalid:\nspec.containers[0].image: Invalid value: \" \": must not have leading or trailing whitespace", "invalid_image_reference", "https://github.com/sclorg/nginx-ex/pull/37"},
+	// Normal events as kubectl describe prints them in public how-tos and threads.
+	{"k8s-normal-event", "kubernetes", "Node node01 status is now: NodeSchedulable", "not_a_failure", "github file (find_string index id 24486598992; kubectl describe node after uncordon)"},
+	{"k8s-normal-event", "kubernetes", "Ensured load balancer", "not_a_failure", "github file (find_string index id 40836083590; kubectl describe service Events)"},
+	{"k8s-normal-event", "kubernetes", "waiting for first consumer to be created before binding", "not_a_failure", "github file (find_string index id 1733479541; kubectl describe pvc Events)"},
+	{"k8s-normal-event", "kubernetes", "deleting pod for node scale down", "not_a_failure", "https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/core/scaledown/actuation/drain.go"},
 	{"k8s-normal-event", "kubernetes", "Successfully pulled image \"vanyarock01/test-app:0.1.0-1-g4577716\"", "not_a_failure", "https://github.com/tarantool/tarantool-operator/pull/88"},
 	{"k8s-normal-event", "kubernetes", "Container image \"localhost:5000/aegis-workload-demo-using-init-container:0.15.6\" already present on machine", "not_a_failure", "https://github.com/shieldworks/aegis/issues/293"},
 	{"k8s-secret-missing", "kubernetes", "Error: secret \"secretpostgresql\" not found", "secret_unavailable", "https://github.com/reportportal/kubernetes/issues/178"},

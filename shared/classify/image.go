@@ -15,6 +15,11 @@ const (
 	acrRegistry
 	garRegistry
 	gcrRegistry
+	// publicECR is ECR Public (public.ecr.aws), pulled anonymously.
+	publicECR
+	// publicOnly registries serve only public images (mcr.microsoft.com,
+	// registry.k8s.io): no credential can be missing there.
+	publicOnly
 	otherRegistry
 )
 
@@ -48,6 +53,10 @@ func kindOf(host string) registryKind {
 		return garRegistry
 	case h == "gcr.io" || strings.HasSuffix(h, ".gcr.io"):
 		return gcrRegistry
+	case h == "public.ecr.aws":
+		return publicECR
+	case h == "mcr.microsoft.com" || h == "registry.k8s.io":
+		return publicOnly
 	}
 	return otherRegistry
 }
@@ -70,7 +79,7 @@ func resolvePull(ref, msg string) (Cause, Cause) {
 	}
 	if ref == "" {
 		// A registry API URL names the host and proves a repository path.
-		if host, _, _ := registryURL(msg); host != "" && kindOf(host) != dockerHub {
+		if host, _, _ := registryURL(msg); host != "" && !anonymous(kindOf(host)) {
 			return RegistryAuth, ImageNotFound
 		}
 		return ImageNotFound, RegistryAuth
@@ -79,10 +88,17 @@ func resolvePull(ref, msg string) (Cause, Cause) {
 	if explicit && rest == "" {
 		return ImageNotFound, RegistryAuth
 	}
-	if kindOf(host) == dockerHub {
+	if anonymous(kindOf(host)) {
 		return ImageNotFound, RegistryAuth
 	}
 	return RegistryAuth, ImageNotFound
+}
+
+// anonymous reports whether a registry of kind k is mostly pulled without
+// credentials, so that a refused pull more likely names an image that is
+// not there.
+func anonymous(k registryKind) bool {
+	return k == dockerHub || k == publicECR || k == publicOnly
 }
 
 // malformedRef reports whether ref, as a message quotes it, cannot be an

@@ -80,7 +80,7 @@ var rules = []rule{
 		when: [][]string{oneOf("successfully set desired count to")}},
 	// A deployment or job that completed.
 	{name: "completed-notice", tier: frame, cause: NotAFailure, conf: High,
-		when: [][]string{oneOf("deployment ", "job "), oneOf(" completed")},
+		when: [][]string{oneOf("deployment ", "job "), oneOf(" completed", " in progress")},
 		not:  []string{"failed", "error", "backofflimitexceeded", "could not", "not completed", "exceed"}},
 	{name: "ecs-service-started-tasks", tier: frame, cause: NotAFailure, conf: High,
 		when: [][]string{oneOf(" has started "), oneOf(" tasks: ", "(task ")}},
@@ -93,7 +93,18 @@ var rules = []rule{
 			"pod triggered scale-up", "successfully provisioned volume", "attachvolume.attach succeeded", "job completed",
 			"saw completed job", "created job ", "became leader", "status is now: nodeready", "registered node ",
 			"starting kubelet", "updated computeddesiredcount", "in statefulset ", "scale-up: setting group",
-			"gracefully stopping", "definition changed", "need to kill pod")},
+			"gracefully stopping", "definition changed", "need to kill pod", "succeeded for volume", "setup succeeded",
+			"surge node", "updated node allocatable limit", "pod should schedule on", "exited (0)",
+			// cluster-autoscaler's Normal ScaleDown events (kubernetes/autoscaler).
+			"deleting pod for node scale down", "marked the node as tobedeleted", "scale-down: removing",
+			// The kubelet's Normal node conditions; Karpenter's node claims; compose.
+			"status is now: nodehassufficient", "status is now: nodehasno", "node synced successfully", "uncordoned",
+			"launched nodeclaim", "registered nodeclaim", "initialized nodeclaim", " ... done",
+			// The cloud node lifecycle controller's Normal DeletingNode event.
+			"not present according to cloud provider",
+			// Normal events of the node, service and volume controllers.
+			"status is now: nodeschedulable", "ensuring load balancer", "ensured load balancer",
+			"updated load balancer with new hosts", "waiting for first consumer to be created", "deleted job")},
 		not: []string{"back-off", "failed", "error", "oom", "unhealthy"}},
 
 	// Image-pull family: explicit evidence first.
@@ -132,13 +143,15 @@ var rules = []rule{
 			"must not have leading or trailing whitespace", "repository name must be lowercase",
 			"repository name must have at least one component", "invalid image name", "could not parse reference",
 			"invalid reference:", "failed to parse image reference", "not a valid repository/tag", "invalid image reference",
-			"both a tag and digest", "image should not be null", "error parsing reference", "repository can only contain the characters")}},
+			"both a tag and digest", "image should not be null", "error parsing reference", "repository can only contain the characters",
+			// CRI-O and Podman refuse a short name that several registries could serve.
+			"short name mode is enforcing", "short-name resolution", "returns ambiguous list")}},
 	{name: "platform-mismatch", tier: root, log: true, cause: ImagePlatformMismatch, conf: High,
 		when: [][]string{oneOf("exec format error", "no matching manifest for", "does not match the specified platform",
 			"descriptor matching platform", "no match for platform in manifest", "cannot be used on this platform",
 			"image operating system", "platform mismatch", "no matching manifest", "osversionnotsupported", "os version of image",
 			"imageostypenotmatch", "doesn't support specified os", "does not match the detected host platform",
-			"no image found in manifest list")}},
+			"no image found in manifest list", "based image is incompatible with")}},
 	{name: "image-format-unsupported", tier: root, cause: ImageUnsupported, conf: High,
 		when: [][]string{oneOf("diffids don't", "diffids do not match", "unsupported media type", "unsupported manifest",
 			"manifest version 2, schema 1", "schema 1 support", "unknown media type", "zstd", "unsupported image format",
@@ -148,12 +161,17 @@ var rules = []rule{
 	{name: "disk-full", tier: root, log: true, cause: DiskFull, conf: High,
 		when: [][]string{oneOf("no space left on device", "thin pool has", "ephemeral-storage", "ephemeral storage",
 			"diskpressure", "disk pressure", "out of disk", "disk quota exceeded", "applylayer exit status 1",
-			"failed to garbage collect", "freediskspacefailed")}},
+			"failed to garbage collect", "freediskspacefailed", "insufficient free space", "not enough free space",
+			"not enough space", "disk is full", "disk full", "no free space")}},
 	{name: "oom", tier: root, log: true, cause: OutOfMemory, conf: High,
 		when: [][]string{oneOf("outofmemoryerror", "oomkilled", "oomkilling", "oom-kill", "out of memory",
 			"killed due to memory usage", "low on resource: memory", "memory limit exceeded", "oom killed",
 			"exceeded its memory limit", "reason: oom", "vmalloc: allocation failure", "page allocation failure", "due to oom", "system oom", "oom encountered", "oom_kill", "oom-killer", "oom_reaper", "low on compute resources", "memoryerror",
-			"cannot allocate memory", "exceeded memory limit", "failcnt", "taskoom")}},
+			"cannot allocate memory", "exceeded memory limit", "failcnt", "taskoom", "allowed memory size of")}},
+	// SIGKILL by number: the kernel OOM killer's usual signal, or the
+	// orchestrator's after a grace period (as exit code 137 reads).
+	{name: "sigkill", tier: generic, log: true, cause: OutOfMemory, conf: Medium, runnerUp: HealthCheckFailed,
+		when: [][]string{oneOf("signal 9", "signal: killed", "killed by signal 9")}},
 	{name: "log-driver", tier: stage, cause: LogConfigError, conf: High,
 		when: [][]string{oneOf("failed to initialize logging driver", "failed to validate logger args", "logging driver",
 			"log driver", "failed to create cloudwatch log", "log group does not exist", "awslogs-group",
@@ -183,7 +201,7 @@ var rules = []rule{
 	{name: "aci-registry-credentials-shape", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("imageregistrycredentials", "image registry credentials"), oneOf("is not supported", "more image registry credentials")}},
 	{name: "aci-registry-credentials", tier: root, cause: RegistryAuth, conf: High,
-		when: [][]string{oneOf("imageregistrycredentials", "invalidimageregistrypassword")}},
+		when: [][]string{oneOf("imageregistrycredentials", "invalidimageregistrypassword", "valid registrycredential")}},
 	{name: "ecr-permission", tier: root, cause: RegistryAuth, conf: High,
 		when: [][]string{oneOf("ecr:batchgetimage", "ecr:getauthorizationtoken", "ecr:getdownloadurlforlayer",
 			"denied: user: arn:", "denied: user:", "private repository credentials are not a supported")}},
@@ -207,6 +225,10 @@ var rules = []rule{
 			"repository name not known", "no such image", "does not exist in repository", "code = notfound",
 			"requested image not found", "image not found", "not found: not found")},
 		not: []string{"pull access denied", "may require 'docker login'", "may require authorization", "no matching manifest"}},
+	// A manifest whose size differs from what its index declares: the image
+	// was built or pushed wrong, and containerd refuses what Docker tolerated.
+	{name: "manifest-size", tier: root, cause: ImageUnsupported, conf: Medium, runnerUp: RegistryUnreachable,
+		when: [][]string{oneOf("failed size validation"), oneOf("manifest-sha256")}},
 	// Old Docker clients answer "no such manifest" for an OCI index they cannot
 	// read (attestation manifests): the tag exists, in a format they cannot use.
 	{name: "no-such-manifest", tier: root, cause: ImageUnsupported, conf: Medium, runnerUp: ImageNotFound,
@@ -232,6 +254,10 @@ var rules = []rule{
 				"timed out", "timeout exceeded"),
 			pullContext},
 		not: []string{"probe failed", "health check"}},
+	// A registry's firewall refused the caller's address (ACR network rules):
+	// the network path, not the credentials.
+	{name: "registry-firewall", tier: root, cause: RegistryUnreachable, conf: High,
+		when: [][]string{oneOf("aka.ms/acr/firewall", "client with ip")}},
 	// A registry that answered with a server error is reachable but failing;
 	// an answer that names a cause (unauthorized, not found) decides over it.
 	{name: "registry-5xx", tier: generic, cause: RegistryUnreachable, conf: Medium,
@@ -246,16 +272,31 @@ var rules = []rule{
 	{name: "health-tool-missing", tier: root, cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
 		when: [][]string{oneOf(": curl: not found", ": wget: not found", ": nc: not found", "curl: command not found",
 			"wget: command not found")}},
+	// What a health check's own command prints when the app does not
+	// answer (the output Docker keeps in the container's health log).
+	{name: "health-command-output", tier: root, log: true, cause: HealthCheckFailed, conf: Medium, runnerUp: AppCrash,
+		when: [][]string{oneOf("curl: (7)", "curl: (22)", "curl: (28)", "curl: (52)", "curl: (56)",
+			"wget: can't connect to remote host", "wget: server returned error")}},
 	{name: "passwd-missing", tier: root, cause: ContainerConfigError, conf: Medium,
 		when: [][]string{oneOf("/etc/passwd", "unable to find user", "no users found", "chdir to cwd",
 			"error gathering device information", "no such device", "working directory")}},
 	{name: "security-context", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("runasnonroot", "non-numeric user", "run as non-root", "has no healthcheck configured",
 			"violates podsecurity", "security context constraint")}},
+	// A process without the privilege to bind a port below 1024 (a
+	// non-root user): the container's user or port is misconfigured.
+	{name: "privileged-port", tier: root, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: AppCrash,
+		when: [][]string{oneOf("bind: permission denied", "failed (13: permission denied)")}},
+	// Settings the host or the image's entrypoint requires: kernel
+	// parameters (sysctl, vm.max_map_count) and required environment.
+	{name: "host-sysctl", tier: root, log: true, cause: ContainerConfigError, conf: High,
+		when: [][]string{oneOf("vm.max_map_count", "sysctl")}},
+	{name: "env-missing", tier: generic, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: AppCrash,
+		when: [][]string{oneOf("is uninitialized and", "environment variable"), oneOf("not set", "is required", "must be set", "missing", "not specified")}},
 	// ARM validation codes for container group properties.
 	{name: "aci-invalid-properties", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("invalidostype", "resourcerequestsnotspecified", "resourcelimitslessthanrequests",
-			"containerlimitgreaterthan", "is greater than the total request", "cce policy")}},
+			"containerlimitgreaterthan", "is greater than the total request", "cce policy", "not allowed by policy")}},
 	// ECS API validation (RegisterTaskDefinition, RunTask): the task
 	// definition or its overrides; a more specific reason decides over it.
 	{name: "ecs-api-validation", tier: generic, cause: ContainerConfigError, conf: Medium,
@@ -285,7 +326,9 @@ var rules = []rule{
 		not: []string{"exec format error"}},
 	{name: "exec-not-found", tier: root, log: true, cause: CommandNotFound, conf: High,
 		when: [][]string{oneOf("executable file not found", "exec user process caused", "command not found",
-			"starting container process caused: exec:", "starting container process caused \"exec:", "exec: \"")},
+			"starting container process caused: exec:", "starting container process caused \"exec:", "exec: \"",
+			// An interpreter or supervisor whose entry file or program is missing.
+			"can't open file", "can't find command")},
 		not: []string{"exec format error"}},
 
 	// Volumes.
@@ -297,7 +340,7 @@ var rules = []rule{
 			"failed to attach volume", "unable to mount volumes", "attachvolume.attach failed", "efs utils", "efs volume", "mount.nfs",
 			"unbound immediate persistentvolumeclaims", "persistentvolumeclaim", "multi-attach error", "azurefilevolume",
 			"azure file", "to rootfs at", "mount through procfd", "mounting volume", "error mounting", "failed to mount",
-			"mount failed", "volume mount")}},
+			"mount failed", "volume mount", "volume driver", "in driver '", "found reference to volume")}},
 
 	// Probes and load balancers.
 	{name: "probe", tier: frame, cause: HealthCheckFailed, conf: High,
@@ -314,11 +357,14 @@ var rules = []rule{
 		when: [][]string{oneOf("exceeded quota", "failed quota", "you've reached the limit", "exceeds limit",
 			"exceeds the maximum limit", "quota exceeded", "quotaexceeded", "containergroupquotareached",
 			"exceeding approved", "above your limit", "insufficient regional quota", "insufficient quota", "limitexceededexception", "servicequotaexceeded", "quota limit", "limit on the number of", "resource quota", "vcpu limit",
-			"container group quota", "exceeds the limit")}},
+			"container group quota", "exceeds the limit")},
+		// A registry's request quota (Artifact Registry's "toomanyrequests:
+		// Quota exceeded for quota metric") is a rate limit.
+		not: []string{"toomanyrequests", "too many requests"}},
 	// A named quota, however it is worded ("Quota 'CPUS' exceeded").
 	{name: "quota-named", tier: generic, cause: QuotaExceeded, conf: High,
 		when: [][]string{oneOf("quota"), oneOf("exceeded", "exceed", "reached")},
-		not:  []string{"disk quota"}},
+		not:  []string{"disk quota", "toomanyrequests", "too many requests"}},
 	{name: "api-throttled", tier: generic, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("requestlimitexceeded", "request limit exceeded", "throttlingexception", "rate exceeded",
 			"throttled", "too many concurrent attempts")}},
@@ -345,7 +391,8 @@ var rules = []rule{
 			"nodeshutdown", "deletionbygcpcontrollermanager", "node was drained", "noexecutetaintmanager", "taintmanagereviction",
 			"evict pod: ", "lifecycle termination", "instance will be interrupted", "disrupting node", "failed to drain node",
 			"flagging node as dead", "retire any tasks", "scheduled for retirement", "being retired", "removing node",
-			"has been rebooted", "performing maintenance on the underlying infrastructure", "interruption message")}},
+			"has been rebooted", "performing maintenance on the underlying infrastructure", "interruption message",
+			"platform initiated", "draining node", "drained node")}},
 
 	// Platform.
 	{name: "platform", tier: stage, cause: PlatformError, conf: High,
@@ -357,7 +404,8 @@ var rules = []rule{
 			"service linked role", "service-linked role", "reason: internal error", "pleg is not healthy",
 			"container runtime is down", "runtime network not ready", "networkpluginnotready", "cni plugin not initialized",
 			"no suitable node", "cannot connect to the docker daemon", "failed to create shim", "unable to apply cgroup configuration",
-			"shim version", "failed to start shim", "runtime spec devices")}},
+			"shim version", "failed to start shim", "runtime spec devices", "cni config", "/etc/cni/net.d",
+			"still transitioning", "\"reason\":\"agent\"")}},
 
 	// Application.
 	{name: "app-error", tier: generic, log: true, cause: AppCrash, conf: Medium,
@@ -368,7 +416,8 @@ var rules = []rule{
 			"unable to connect to the database", "keyerror:", "valueerror:", "typeerror:", "attributeerror:",
 			"nameerror:", "importerror:", "nullpointerexception", "illegalstateexception", "illegalargumentexception",
 			"uncaught exception", "unhandledpromiserejection", "sigsegv", "sigabrt", "core dumped", "npm err!",
-			"econnrefused", "syntaxerror:", "hosting failed to start", "exception starting", "application crashed")}},
+			"econnrefused", "syntaxerror:", "hosting failed to start", "exception starting", "application crashed",
+			"panicked at", "a server is already running")}},
 
 	// Weak: wrappers and symptoms that do not name the cause themselves.
 	{name: "crash-loop", cause: AppCrash, conf: Medium, tier: symptom,
@@ -437,6 +486,45 @@ var imageMarkers = []struct {
 	{"image '", '\''},
 }
 
+// failureWords are the words any failure report uses somewhere: errors,
+// refusals, absences, limits, kills, terminations. A message no rule
+// recognises that holds none of them ("Successfully rotated the
+// certificate", "Saw completed job") reports something that happened, not
+// something that went wrong, and is an ordinary event. The list is plain
+// English and platform jargon, not corpus wording: it must hold for
+// messages nobody has seen, so it errs towards a failure.
+var failureWords = []string{
+	"error", "err=", "fail", "unable", "cannot", "can't", "could not", "couldn't", "denied", "refused",
+	"invalid", "not found", "notfound", "no such", "missing", "timeout", "timed out", "exceed", "insufficient",
+	"unhealthy", "kill", "crash", "panic", "exception", "backoff", "back-off", "oom", "unauthori", "forbidden",
+	"evict", "unreachable", "unavailable", "not available", "no available", "not exist", "n't exist",
+	"no space", "not ready", "notready", "mismatch", "exec format", "reject", "abort", "fatal", "expired",
+	"throttl", "too many", "quota", "limit", "not supported", "unsupported", "unknown", "exited", "exit code",
+	"exit status", "terminat", "interrupt", "preempt", "shutdown", "shutting down", "not allowed", "violat",
+	"broken", "corrupt", "deadline", "warning", "inaccessible", "unexpected", "not valid", "not permitted",
+	"permission", "conflict", "unschedulable", "didn't", "did not", "pressure", "lost", "segmentation",
+	"sigsegv", "sigkill", "signal", "retry", "retries", "not enough", "enough resources", "capacity",
+	"out of", "blocked", "disallow", "exhausted", "no longer", "don't match", "do not match", "deprecat",
+	"no basic auth", "no username", "low on", "no suitable", "reboot", "is not ", "isn't", "are not ",
+	"was not ", "has not ", "not be ", "try again", "must ", "problem", "issue", "wrong", "bad ",
+	"resource:", "unsatisfied", "nodes are available", "not running", "dead", "died", "exhaust",
+	"no registered", "not registered", "threshold", "drain", "already running", "already in use", "already exists",
+	"already allocated",
+}
+
+// ordinaryWords are the words ordinary events use: something succeeded,
+// started, scaled or became ready. A message that no rule recognises is
+// read as an ordinary event only when it holds one of them and no
+// failureWords, so a terse failure code ("ATTRIBUTE") or a state change
+// in words of its own ("Kubelet stopped posting node status") is not
+// silenced.
+var ordinaryWords = []string{
+	"success", "started", "starting", "created", "creating", "scheduled", "assigned", "pulled", "pulling",
+	"scaled", "scaling", "scale", "completed", "complete", "ready", "registered", "steady state", "desired",
+	"normal", "healthy", "running", "provisioned", "attached", "leader", "rotated", "updated", "deleted",
+	"removed", "added", "stopping", "present on machine", "finished", "succeeded", "replicas", "new size",
+}
+
 // Phrases used to read an exit code from text such as "Exit Code: 137".
 var exitMarkers = []string{"exit code:", "exitcode:", "exit code ", "exited with code "}
 
@@ -451,6 +539,8 @@ type engine struct {
 	// unauthorizedIDs are a registry's 401 wording (not a 403's);
 	// pullDeniedIDs the wording Docker gives for a refused pull.
 	unauthorizedIDs, pullDeniedIDs []kwID
+	// failureIDs are failureWords; ordinaryIDs ordinaryWords.
+	failureIDs, ordinaryIDs []kwID
 	// rulesOf maps a phrase id to the rules whose first group holds it:
 	// only those rules can match a message the phrase occurs in.
 	rulesOf [maxKeywords]ruleSet
@@ -520,6 +610,12 @@ func compile() *engine {
 	}
 	for _, p := range []string{"no pull access", "may require 'docker login'", "may require authorization"} {
 		e.pullDeniedIDs = append(e.pullDeniedIDs, add(p, false))
+	}
+	for _, p := range failureWords {
+		e.failureIDs = append(e.failureIDs, add(p, false))
+	}
+	for _, p := range ordinaryWords {
+		e.ordinaryIDs = append(e.ordinaryIDs, add(p, false))
 	}
 	e.ac = newAutomaton(phrases, wrap)
 	if len(rules) > maxRules {
