@@ -171,7 +171,7 @@ func TestBlindAccuracy(t *testing.T) {
 // raised after a change made without reading the blind split.
 const (
 	corpusFloor          = 0.95
-	blindFloor           = 0.55
-	blindPostedCeiling   = 8
-	blindSilencedCeiling = 1
+	blindFloor           = 0.72
+	blindPostedCeiling   = 15
+	blindSilencedCeiling = 3
 )

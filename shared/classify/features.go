@@ -1,42 +1,84 @@
 package classify
 
-// This file turns a message into hashed word features for the fallback
-// model (model.go): words are runs of ASCII letters, digits and '_', folded
-// to lower case; a feature is a word or a pair of adjacent words. Numbers
-// other than three-digit codes (exit and status codes) and long hex-like
-// runs (ids, digests) carry no meaning across messages and are skipped.
-// Nothing here allocates.
+// This file turns a message into hashed features for the fallback model
+// (model.go). Words are runs of ASCII letters, digits and '_', folded to
+// lower case. Numbers other than three-digit codes (exit and status codes)
+// and long hex-like runs (ids, digests) carry no meaning across messages and
+// are skipped. A feature is a kept word, or four consecutive bytes of the
+// kept words joined by single spaces: the four-byte pieces let the model
+// see a word it never met through its parts ("unreachable" shares "reac"
+// and "each" with "reach"; "ImagePullBackOff" shares "pull" with "pull
+// access denied"), which counted words alone cannot. Nothing here
+// allocates.
 
 // maxFeatures bounds the features read from one message.
-const maxFeatures = 192
+const maxFeatures = 1024
 
-// featureSet is the distinct features of one message.
+// featureSlots is the size of featureSet's hash table: a power of two,
+// twice maxFeatures, so lookups stay short.
+const featureSlots = 2 * maxFeatures
+
+// featureSet is the distinct features of one message, in the order met,
+// with an open-addressing table to keep them distinct.
 type featureSet struct {
-	h [maxFeatures]uint32
-	n int
+	h     [maxFeatures]uint32
+	word  [maxFeatures]bool // whether h[i] is a word (not a four-byte piece)
+	n     int
+	slots [featureSlots]uint32 // 0 is empty; a feature hashing to 0 is stored as 1
 }
 
 // add records h unless it is already present or the set is full.
-func (s *featureSet) add(h uint32) {
+func (s *featureSet) add(h uint32, word bool) {
 	if s.n == maxFeatures {
 		return
 	}
-	for _, x := range s.h[:s.n] {
-		if x == h {
+	if h == 0 {
+		h = 1
+	}
+	for i := h & (featureSlots - 1); ; i = (i + 1) & (featureSlots - 1) {
+		switch s.slots[i] {
+		case h:
+			return
+		case 0:
+			s.slots[i] = h
+			s.h[s.n], s.word[s.n] = h, word
+			s.n++
 			return
 		}
 	}
-	s.h[s.n] = h
-	s.n++
 }
 
 const (
 	fnvOffset = 2166136261
 	fnvPrime  = 16777619
+	// gramSeed starts the hash of a four-byte piece, so that a piece and a
+	// four-letter word hash apart.
+	gramSeed = 0x260c9112 // (fnvOffset ^ '#') * fnvPrime, mod 2^32
 )
+
+// grams feeds the stream of kept words, joined by single spaces, into
+// four-byte pieces.
+type grams struct {
+	win uint32 // the last four bytes fed
+	n   int    // bytes fed
+}
+
+func (g *grams) feed(c byte, s *featureSet) {
+	g.win = g.win<<8 | uint32(c)
+	g.n++
+	if g.n < 4 {
+		return
+	}
+	h := uint32(gramSeed)
+	for shift := 24; shift >= 0; shift -= 8 {
+		h = (h ^ (g.win >> shift & 0xff)) * fnvPrime
+	}
+	s.add(h, false)
+}
 
 // features fills s with the features of msg.
 func features(msg string, s *featureSet) {
+	var g grams
 	for i := 0; i < len(msg) && s.n < maxFeatures; {
 		if !wordByte(msg[i]) {
 			i++
@@ -56,12 +98,18 @@ func features(msg string, s *featureSet) {
 			h = (h ^ uint32(c)) * fnvPrime
 			j++
 		}
-		n := j - i
+		start, n := i, j-i
 		i = j
 		if n < 2 || n > 32 || digits == n && n != 3 || digits > 0 && hex == n && n >= 8 || digits > 3 && n > 6 {
 			continue
 		}
-		s.add(h)
+		s.add(h, true)
+		if g.n > 0 {
+			g.feed(' ', s)
+		}
+		for k := start; k < j; k++ {
+			g.feed(lower(msg[k]), s)
+		}
 	}
 }
 

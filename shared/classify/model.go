@@ -1,10 +1,16 @@
 package classify
 
-import "math"
+import (
+	_ "embed"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
 
 // The fallback model decides what no rule does. It is a naive Bayes model
-// over the word features of features.go, counted on the labelled corpus
-// (testdata/corpus/messages.jsonl) into model_counts.go, which
+// over the features of features.go, counted on the labelled corpus
+// (testdata/corpus/messages.jsonl) into model_counts.txt, which
 // TestModelCountsAreCurrent regenerates. Rules stay first: they name the
 // exact evidence and carry high confidence; the model only turns an
 // `unknown` into a low-confidence cause, with the runner-up, when the
@@ -21,24 +27,85 @@ type featureCount struct {
 	n     uint16
 }
 
-// minModelFeatures is how many known features a message must share with
-// the corpus before the model answers.
-const minModelFeatures = 2
+// minModelWords is how many known words (not four-byte pieces, which
+// any text shares with the corpus) a message must share with the corpus
+// before the model answers.
+const minModelWords = 2
 
 // smoothing is the additive (Laplace) smoothing of feature counts.
-const smoothing = 0.2
+const smoothing = 0.1
 
-// model holds log P(feature | cause) for every counted feature and log
-// P(cause), indexed like modelCauses.
+// model holds log P(cause), and log P(feature | cause) for every counted
+// feature, indexed like modelCauses. A feature's row is sparse: a cause that
+// never had the feature scores unseen[cause] for it, so a row keeps only
+// the causes that had it, as the difference from unseen; predict adds
+// unseen once per known feature. That keeps the rows a fifth of dense ones,
+// which is what keeps prediction fast.
 type model struct {
-	hashes  []uint32  // sorted, distinct
-	weights []float32 // row per hash, column per cause
-	unseen  []float32 // log P(feature | cause) of a feature the cause never had
-	prior   []float32
-	causes  []Cause
+	hashes []uint32 // distinct, in count order; row i is hashes[i]
+	index  []int32  // open-addressing table: hash -> row+1 (0: empty)
+	// Row i's entries are rowCause[rowStart[i]:rowStart[i+1]], with
+	// rowDelta the weight less unseen.
+	rowStart []uint32
+	rowCause []uint8
+	rowDelta []float32
+	unseen   []float32 // log P(feature | cause) of a feature the cause never had
+	prior    []float32
+	causes   []Cause
 }
 
-var fallback = newModel(modelCauses, modelDocs, modelCounts)
+// modelCounts is the generated count file: a comment line, then
+//
+//	causes <cause> <cause> ...   the causes the model answers, in column order
+//	docs <n> <n> ...             corpus messages per cause
+//	<hash> <col>:<n> ...         per feature (hex hash, ascending): messages per cause carrying it
+//
+//go:embed model_counts.txt
+var modelCounts string
+
+var fallback = newModel(parseCounts(modelCounts))
+
+// parseCounts reads the count file. It is generated and checked by
+// TestModelCountsAreCurrent, so a malformed file is a build defect and
+// panics at start.
+func parseCounts(text string) ([]Cause, []uint16, []featureCount) {
+	var causes []Cause
+	var docs []uint16
+	var counts []featureCount
+	for n, line := range strings.Split(strings.TrimSpace(text), "\n") {
+		fields := strings.Fields(line)
+		switch {
+		case len(fields) == 0 || strings.HasPrefix(line, "#"):
+		case fields[0] == "causes":
+			for _, c := range fields[1:] {
+				causes = append(causes, Cause(c))
+			}
+		case fields[0] == "docs":
+			for _, d := range fields[1:] {
+				docs = append(docs, uint16(mustUint(d, 16, n)))
+			}
+		default:
+			h := uint32(mustUint(fields[0], 32, n))
+			for _, f := range fields[1:] {
+				col, cnt, _ := strings.Cut(f, ":")
+				counts = append(counts, featureCount{h: h, cause: uint8(mustUint(col, 8, n)), n: uint16(mustUint(cnt, 16, n))})
+			}
+		}
+	}
+	return causes, docs, counts
+}
+
+func mustUint(s string, bits, line int) uint64 {
+	base := 10
+	if bits == 32 {
+		base = 16
+	}
+	v, err := strconv.ParseUint(s, base, bits)
+	if err != nil {
+		panic(fmt.Sprintf("classify: model_counts.txt line %d: %v", line+1, err))
+	}
+	return v
+}
 
 // newModel turns corpus counts into log probabilities. counts must be
 // sorted by hash.
@@ -57,21 +124,22 @@ func newModel(causes []Cause, docs []uint16, counts []featureCount) *model {
 	for _, d := range docs {
 		allDocs += float64(d)
 	}
-	m.weights = make([]float32, len(m.hashes)*nc)
 	for c := range causes {
 		m.prior[c] = float32(math.Log((float64(docs[c]) + 1) / (allDocs + float64(nc))))
 		m.unseen[c] = float32(math.Log(smoothing / (totals[c] + smoothing*vocab)))
 	}
-	for row := range m.hashes {
-		copy(m.weights[row*nc:(row+1)*nc], m.unseen)
-	}
-	row := -1
+	m.rowStart = make([]uint32, 0, len(m.hashes)+1)
+	m.rowCause = make([]uint8, len(counts))
+	m.rowDelta = make([]float32, len(counts))
 	for i, c := range counts {
 		if i == 0 || c.h != counts[i-1].h {
-			row++
+			m.rowStart = append(m.rowStart, uint32(i))
 		}
-		m.weights[row*nc+int(c.cause)] = float32(math.Log((float64(c.n) + smoothing) / (totals[c.cause] + smoothing*vocab)))
+		w := float32(math.Log((float64(c.n) + smoothing) / (totals[c.cause] + smoothing*vocab)))
+		m.rowCause[i], m.rowDelta[i] = c.cause, w-m.unseen[c.cause]
 	}
+	m.rowStart = append(m.rowStart, uint32(len(counts)))
+	m.buildIndex()
 	return m
 }
 
@@ -80,7 +148,7 @@ func newModel(causes []Cause, docs []uint16, counts []featureCount) *model {
 const maxModelCauses = 32
 
 // predict returns the likeliest cause of msg and the runner-up, or ok
-// false when msg shares fewer than minModelFeatures features with the
+// false when msg shares fewer than minModelWords words with the
 // corpus.
 func (m *model) predict(msg string) (best, second Cause, ok bool) {
 	var fs featureSet
@@ -88,19 +156,26 @@ func (m *model) predict(msg string) (best, second Cause, ok bool) {
 	var score [maxModelCauses]float32
 	nc := len(m.causes)
 	copy(score[:nc], m.prior)
-	known := 0
-	for _, h := range fs.h[:fs.n] {
+	known, words := 0, 0
+	for i, h := range fs.h[:fs.n] {
 		row := m.row(h)
 		if row < 0 {
 			continue
 		}
 		known++
-		for c, w := range m.weights[row*nc : (row+1)*nc] {
-			score[c] += w
+		if fs.word[i] {
+			words++
+		}
+		causes, deltas := m.rowCause[m.rowStart[row]:m.rowStart[row+1]], m.rowDelta[m.rowStart[row]:m.rowStart[row+1]]
+		for k, c := range causes {
+			score[c&(maxModelCauses-1)] += deltas[k]
 		}
 	}
-	if known < minModelFeatures {
+	if words < minModelWords {
 		return "", "", false
+	}
+	for c := 0; c < nc; c++ {
+		score[c] += float32(known) * m.unseen[c]
 	}
 	b, s := -1, -1
 	for c := 0; c < nc; c++ {
@@ -116,17 +191,39 @@ func (m *model) predict(msg string) (best, second Cause, ok bool) {
 
 // row returns the weights row of feature h, or -1.
 func (m *model) row(h uint32) int {
-	lo, hi := 0, len(m.hashes)
-	for lo < hi {
-		mid := int(uint(lo+hi) >> 1)
-		if m.hashes[mid] < h {
-			lo = mid + 1
-		} else {
-			hi = mid
+	mask := uint32(len(m.index) - 1)
+	for i := mix(h) & mask; ; i = (i + 1) & mask {
+		r := m.index[i]
+		if r == 0 {
+			return -1
+		}
+		if m.hashes[r-1] == h {
+			return int(r - 1)
 		}
 	}
-	if lo < len(m.hashes) && m.hashes[lo] == h {
-		return lo
+}
+
+// buildIndex fills the table row reads, at most half full.
+func (m *model) buildIndex() {
+	size := 1
+	for size < 2*len(m.hashes)+1 {
+		size <<= 1
 	}
-	return -1
+	m.index = make([]int32, size)
+	mask := uint32(size - 1)
+	for r, h := range m.hashes {
+		i := mix(h) & mask
+		for m.index[i] != 0 {
+			i = (i + 1) & mask
+		}
+		m.index[i] = int32(r + 1)
+	}
+}
+
+// mix spreads a feature hash's bits over the table's low bits.
+func mix(h uint32) uint32 {
+	h ^= h >> 16
+	h *= 0x7feb352d
+	h ^= h >> 15
+	return h
 }
