@@ -63,15 +63,21 @@ type naiveRule struct {
 	re     *regexp.Regexp
 }
 
+// alt compiles phrases into one case-insensitive alternation.
+func alt(phrases []string) *regexp.Regexp {
+	q := make([]string, len(phrases))
+	for i, p := range phrases {
+		q[i] = regexp.QuoteMeta(p)
+	}
+	return regexp.MustCompile(`(?i)(?:` + strings.Join(q, "|") + `)`)
+}
+
+// naiveFailureWords is failureWords as a regexp, for the baseline's
+// ordinary-event check.
+var naiveFailureWords = alt(failureWords)
+
 // naiveRules compiles the same rule table into case-insensitive regexps.
 func naiveRules() []naiveRule {
-	alt := func(phrases []string) *regexp.Regexp {
-		q := make([]string, len(phrases))
-		for i, p := range phrases {
-			q[i] = regexp.QuoteMeta(p)
-		}
-		return regexp.MustCompile(`(?i)(?:` + strings.Join(q, "|") + `)`)
-	}
 	out := make([]naiveRule, len(rules))
 	for i, r := range rules {
 		n := naiveRule{cause: r.cause, re: r.re}
@@ -86,7 +92,8 @@ func naiveRules() []naiveRule {
 	return out
 }
 
-// naiveClassify runs every rule's regexps one after another, first match wins.
+// naiveClassify runs every rule's regexps one after another, first match
+// wins; a message no rule matches and without failure wording is ordinary.
 func naiveClassify(nr []naiveRule, msg string) Cause {
 next:
 	for _, r := range nr {
@@ -102,6 +109,9 @@ next:
 			continue
 		}
 		return r.cause
+	}
+	if strings.TrimSpace(msg) != "" && !naiveFailureWords.MatchString(msg) {
+		return NotAFailure
 	}
 	return Unknown
 }

@@ -78,7 +78,9 @@ func (v verdict) diagnosis() Diagnosis {
 // containers write themselves, on the newest log line it holds for (so a log
 // line can neither silence a failure nor pass for a platform error); the
 // exit code; a symptom rule (a wrapper such as CrashLoopBackOff); a weak
-// reason code; otherwise unknown with the raw message as evidence.
+// reason code; not_a_failure (low) when neither the messages nor the reason
+// use any failure wording (failureWords) and they are not a bare code; the
+// fallback model; otherwise unknown with the raw message as evidence.
 //
 // render asks for the image the messages name (for commands); the CLI's
 // Text path skips that work.
@@ -93,9 +95,9 @@ func decide(p failure.Platform, reason string, msgs, logs []string, exit int, ha
 	}
 	var strong, weak pick
 	textExit, hasTextExit := 0, false
-	// worded: some message or the reason uses failure wording; ordinary:
-	// some message uses the wording of ordinary events.
-	worded, ordinary := reason != "" && failureWorded(reason), false
+	// said: some message has text; worded: some message or the reason
+	// uses failure wording.
+	said, worded := false, reason != "" && failureWorded(reason)
 	image := configured
 	for _, m := range msgs {
 		var h hits
@@ -107,7 +109,7 @@ func decide(p failure.Platform, reason string, msgs, logs []string, exit int, ha
 			textExit, hasTextExit = exitIn(m, &h)
 		}
 		worded = worded || anyHit(&h, eng.failureIDs)
-		ordinary = ordinary || anyHit(&h, eng.ordinaryIDs)
+		said = said || strings.TrimSpace(m) != ""
 		s, w := bestRules(m, &h, false, configured)
 		if s.ok && s.cause == RegistryAuth && (s.tier == generic || s.rule == "pull-access-denied") && expiringToken(p, m, &h, configured) {
 			s.cause, s.conf, s.runnerUp = RegistryTokenExpired, Medium, RegistryAuth
@@ -153,7 +155,7 @@ func decide(p failure.Platform, reason string, msgs, logs []string, exit int, ha
 	if rcFound {
 		return verdict{cause: rc.cause, conf: rc.conf, evidence: reason, image: image}
 	}
-	if ordinary && !worded {
+	if said && !worded && !bareCode(msgs) {
 		// No rule knows the message and it names nothing that went wrong.
 		return verdict{cause: NotAFailure, conf: Low, runnerUp: Unknown, evidence: strings.TrimSpace(msgs[0]), image: image, rule: quietRule}
 	}
@@ -206,6 +208,21 @@ func expiringToken(p failure.Platform, m string, h *hits, configured string) boo
 		return kind == ecrRegistry && p == failure.Kubernetes
 	}
 	return false
+}
+
+// bareCode reports whether msgs is one upper-case code ("ATTRIBUTE",
+// "MISSING"): a reason code no table knows says nothing either way.
+func bareCode(msgs []string) bool {
+	if len(msgs) != 1 {
+		return false
+	}
+	code := strings.TrimSpace(msgs[0])
+	for i := 0; i < len(code); i++ {
+		if c := code[i]; !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == ':') {
+			return false
+		}
+	}
+	return code != ""
 }
 
 // quietRule names the decision that a message without failure wording

@@ -137,10 +137,17 @@ func TestClassifyFailures(t *testing.T) {
 			source:   "https://github.com/jacobalberty/unifi-docker/issues/641 (corpus)"},
 		{name: "unknown-keeps-message",
 			f: failure.Failure{Platform: failure.Kubernetes, Namespace: "shop", Task: "api-1",
-				Messages: []string{"  Zork: frobnication quux  "}},
-			want: Unknown, conf: Low, evidence: "Zork: frobnication quux",
+				Messages: []string{"  Zork: frobnication quux failed  "}},
+			want: Unknown, conf: Low, evidence: "Zork: frobnication quux failed",
 			commands: []string{"kubectl describe pod api-1 --namespace shop"},
-			source:   "no wording the rules or the corpus know"},
+			source:   "failure wording the rules and the corpus do not know"},
+		// The same with no failure wording at all is not a failure: what
+		// happened, not what went wrong (failureWords).
+		{name: "no-failure-wording-is-ordinary",
+			f: failure.Failure{Platform: failure.Kubernetes, Namespace: "shop", Task: "api-1",
+				Messages: []string{"ClusterIP -> LoadBalancer"}},
+			want: NotAFailure, conf: Low, evidence: "ClusterIP -> LoadBalancer",
+			source: "https://kubernetes.github.io/ingress-nginx/examples/PREREQUISITES/ (corpus; a Service's Type event)"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -77,7 +77,9 @@ var rules = []rule{
 	{name: "aci-group-stopped", tier: frame, cause: NotAFailure, conf: Medium,
 		when: [][]string{oneOf("container group "), oneOf(" is stopped")}},
 	{name: "ecs-scaling-notice", tier: frame, cause: NotAFailure, conf: High,
-		when: [][]string{oneOf("successfully set desired count to")}},
+		when: [][]string{oneOf("successfully set desired count to", "triggered policy",
+			// Application Auto Scaling's NotScaledReasons codes.
+			"alreadyatmaxcapacity", "alreadyatmincapacity", "alreadyatdesiredcapacity")}},
 	// A deployment or job that completed.
 	{name: "completed-notice", tier: frame, cause: NotAFailure, conf: High,
 		when: [][]string{oneOf("deployment ", "job "), oneOf(" completed", " in progress")},
@@ -104,7 +106,20 @@ var rules = []rule{
 			"not present according to cloud provider",
 			// Normal events of the node, service and volume controllers.
 			"status is now: nodeschedulable", "ensuring load balancer", "ensured load balancer",
-			"updated load balancer with new hosts", "waiting for first consumer to be created", "deleted job")},
+			"updated load balancer with new hosts", "waiting for first consumer to be created", "deleted job",
+			// Routine consolidation and voluntary evictions (Karpenter, the
+			// VPA updater, AKS upgrades) and volume resizes.
+			"disrupting nodeclaim", "launching nodeclaim", "can't replace with a", "prevents pod evictions",
+			"status condition transitioned", "to apply resource recommendation", "soak duration",
+			"managed by vpc resource controller", "have been applied to the selected clusters",
+			"resizing volume", "file system resize", "issuing certificate", "certificate issued", "issuer verified",
+			// docker pull, docker events and compose progress (v2 marks lines with ⠿).
+			"image is up to date for", "downloaded newer image for", "using default tag:", "container create ",
+			"container attach ", "container start ", "attaching to ", "removing network ", "creating network ", "⠿",
+			// The daemon or a server stopping because it was asked to.
+			"processing signal 'terminated'", "start clean shutdown", "shutdown initiated", "shutdown complete",
+			// The volume controller waiting on an external provisioner.
+			"expecting that a volume for the claim is provisioned")},
 		not: []string{"back-off", "failed", "error", "oom", "unhealthy"}},
 
 	// Image-pull family: explicit evidence first.
@@ -302,7 +317,8 @@ var rules = []rule{
 	{name: "ecs-api-validation", tier: generic, cause: ContainerConfigError, conf: Medium,
 		when: [][]string{oneOf("clientexception", "invalidparameterexception")}},
 	{name: "ecs-task-size", tier: root, cause: ContainerConfigError, conf: High,
-		when: [][]string{oneOf("setting for container", "no fargate configuration exists", "unable to assume the role")}},
+		when: [][]string{oneOf("setting for container", "no fargate configuration exists", "unable to assume the role",
+			"cluster not found", "clusternotfoundexception")}},
 	// The kubelet's object cache has not registered a secret or configmap
 	// it mounts (a kubelet bug, not a missing object).
 	{name: "kubelet-object-not-registered", tier: root, cause: PlatformError, conf: Medium, runnerUp: SecretUnavailable,
@@ -340,7 +356,8 @@ var rules = []rule{
 			"failed to attach volume", "unable to mount volumes", "attachvolume.attach failed", "efs utils", "efs volume", "mount.nfs",
 			"unbound immediate persistentvolumeclaims", "persistentvolumeclaim", "multi-attach error", "azurefilevolume",
 			"azure file", "to rootfs at", "mount through procfd", "mounting volume", "error mounting", "failed to mount",
-			"mount failed", "volume mount", "volume driver", "in driver '", "found reference to volume")}},
+			"mount failed", "volume mount", "volume driver", "in driver '", "found reference to volume", "volume plugin",
+			"rootfs_linux.go")}},
 
 	// Probes and load balancers.
 	{name: "probe", tier: frame, cause: HealthCheckFailed, conf: High,
@@ -405,7 +422,7 @@ var rules = []rule{
 			"container runtime is down", "runtime network not ready", "networkpluginnotready", "cni plugin not initialized",
 			"no suitable node", "cannot connect to the docker daemon", "failed to create shim", "unable to apply cgroup configuration",
 			"shim version", "failed to start shim", "runtime spec devices", "cni config", "/etc/cni/net.d",
-			"still transitioning", "\"reason\":\"agent\"")}},
+			"still transitioning", "\"reason\":\"agent\"", "pod allocate failed", "unexpectedadmissionerror")}},
 
 	// Application.
 	{name: "app-error", tier: generic, log: true, cause: AppCrash, conf: Medium,
@@ -417,7 +434,10 @@ var rules = []rule{
 			"nameerror:", "importerror:", "nullpointerexception", "illegalstateexception", "illegalargumentexception",
 			"uncaught exception", "unhandledpromiserejection", "sigsegv", "sigabrt", "core dumped", "npm err!",
 			"econnrefused", "syntaxerror:", "hosting failed to start", "exception starting", "application crashed",
-			"panicked at", "a server is already running")}},
+			"panicked at", "a server is already running", "didn't complete successfully")}},
+	// The shell reporting a job it ran was killed (SIGKILL): "line 28: 7 Killed".
+	{name: "shell-killed", tier: generic, log: true, cause: OutOfMemory, conf: Medium, runnerUp: HealthCheckFailed,
+		when: [][]string{oneOf(" killed ")}, re: regexp.MustCompile(`(?:^|\s)\d+\s+Killed\s`)},
 
 	// Weak: wrappers and symptoms that do not name the cause themselves.
 	{name: "crash-loop", cause: AppCrash, conf: Medium, tier: symptom,
@@ -508,21 +528,14 @@ var failureWords = []string{
 	"no basic auth", "no username", "low on", "no suitable", "reboot", "is not ", "isn't", "are not ",
 	"was not ", "has not ", "not be ", "try again", "must ", "problem", "issue", "wrong", "bad ",
 	"resource:", "unsatisfied", "nodes are available", "not running", "dead", "died", "exhaust",
-	"no registered", "not registered", "threshold", "drain", "already running", "already in use", "already exists",
-	"already allocated",
-}
-
-// ordinaryWords are the words ordinary events use: something succeeded,
-// started, scaled or became ready. A message that no rule recognises is
-// read as an ordinary event only when it holds one of them and no
-// failureWords, so a terse failure code ("ATTRIBUTE") or a state change
-// in words of its own ("Kubelet stopped posting node status") is not
-// silenced.
-var ordinaryWords = []string{
-	"success", "started", "starting", "created", "creating", "scheduled", "assigned", "pulled", "pulling",
-	"scaled", "scaling", "scale", "completed", "complete", "ready", "registered", "steady state", "desired",
-	"normal", "healthy", "running", "provisioned", "attached", "leader", "rotated", "updated", "deleted",
-	"removed", "added", "stopping", "present on machine", "finished", "succeeded", "replicas", "new size",
+	"no registered", "not registered", "threshold", "drain", "already in use", "already exists",
+	"already allocated", "retire", "cancel", "not a ", "stopped posting", "stopped responding", "not responding",
+	"stuck", "hung", "hang", "degraded", "stale", "orphan", "no progress", "pending", "prohibit", "illegal",
+	"incorrect", "incompatible", "unrecogni", "undefined", "null", "nil pointer", "overflow", "overload",
+	"malformed", "doesn't", "does not", "don't", "do not", "won't", "will not", " no ", " not ", "none",
+	"empty", " full", " low ", " critical", "severe", "emerg", "alert", "warn", " fault", "segfault", "errno", "eof",
+	"disconnect", "offline", "is down", "went down", " reset", "closed", "segv", "core dump", "assert",
+	"traceback", "please", "check ", "ensure", "make sure", "required", "expected", "too ",
 }
 
 // Phrases used to read an exit code from text such as "Exit Code: 137".
@@ -539,8 +552,8 @@ type engine struct {
 	// unauthorizedIDs are a registry's 401 wording (not a 403's);
 	// pullDeniedIDs the wording Docker gives for a refused pull.
 	unauthorizedIDs, pullDeniedIDs []kwID
-	// failureIDs are failureWords; ordinaryIDs ordinaryWords.
-	failureIDs, ordinaryIDs []kwID
+	// failureIDs are failureWords.
+	failureIDs []kwID
 	// rulesOf maps a phrase id to the rules whose first group holds it:
 	// only those rules can match a message the phrase occurs in.
 	rulesOf [maxKeywords]ruleSet
@@ -613,9 +626,6 @@ func compile() *engine {
 	}
 	for _, p := range failureWords {
 		e.failureIDs = append(e.failureIDs, add(p, false))
-	}
-	for _, p := range ordinaryWords {
-		e.ordinaryIDs = append(e.ordinaryIDs, add(p, false))
 	}
 	e.ac = newAutomaton(phrases, wrap)
 	if len(rules) > maxRules {
