@@ -39,19 +39,27 @@ const smoothing = 0.1
 // feature, indexed like modelCauses. A feature's row is sparse: a cause that
 // never had the feature scores unseen[cause] for it, so a row keeps only
 // the causes that had it, as the difference from unseen; predict adds
-// unseen once per known feature. That keeps the rows a fifth of dense ones,
-// which is what keeps prediction fast.
+// unseen once per known feature. Rows are a fifth the size of dense ones,
+// and a feature costs two memory reads: its slot, then its row.
 type model struct {
-	hashes []uint32 // distinct, in count order; row i is hashes[i]
-	index  []int32  // open-addressing table: hash -> row+1 (0: empty)
-	// Row i's entries are rowCause[rowStart[i]:rowStart[i+1]], with
-	// rowDelta the weight less unseen.
-	rowStart []uint32
-	rowCause []uint8
-	rowDelta []float32
-	unseen   []float32 // log P(feature | cause) of a feature the cause never had
-	prior    []float32
-	causes   []Cause
+	slots   []featureSlot // open-addressing table by feature hash, at most half full
+	entries []entry       // rows, one after another
+	unseen  []float32
+	prior   []float32
+	causes  []Cause
+	rows    int // distinct features
+}
+
+// featureSlot locates one feature's row: entries[start:start+n]. n == 0 marks an
+// empty slot.
+type featureSlot struct {
+	h, start, n uint32
+}
+
+// entry is one cause's weight in a row, less unseen[cause].
+type entry struct {
+	delta float32
+	cause uint8
 }
 
 // modelCounts is the generated count file: a comment line, then
@@ -115,11 +123,11 @@ func newModel(causes []Cause, docs []uint16, counts []featureCount) *model {
 	totals := make([]float64, nc)
 	for i, c := range counts {
 		if i == 0 || c.h != counts[i-1].h {
-			m.hashes = append(m.hashes, c.h)
+			m.rows++
 		}
 		totals[c.cause] += float64(c.n)
 	}
-	vocab := float64(len(m.hashes))
+	vocab := float64(m.rows)
 	allDocs := 0.0
 	for _, d := range docs {
 		allDocs += float64(d)
@@ -128,19 +136,33 @@ func newModel(causes []Cause, docs []uint16, counts []featureCount) *model {
 		m.prior[c] = float32(math.Log((float64(docs[c]) + 1) / (allDocs + float64(nc))))
 		m.unseen[c] = float32(math.Log(smoothing / (totals[c] + smoothing*vocab)))
 	}
-	m.rowStart = make([]uint32, 0, len(m.hashes)+1)
-	m.rowCause = make([]uint8, len(counts))
-	m.rowDelta = make([]float32, len(counts))
-	for i, c := range counts {
-		if i == 0 || c.h != counts[i-1].h {
-			m.rowStart = append(m.rowStart, uint32(i))
-		}
-		w := float32(math.Log((float64(c.n) + smoothing) / (totals[c.cause] + smoothing*vocab)))
-		m.rowCause[i], m.rowDelta[i] = c.cause, w-m.unseen[c.cause]
+	size := 1
+	for size < 2*m.rows+1 {
+		size <<= 1
 	}
-	m.rowStart = append(m.rowStart, uint32(len(counts)))
-	m.buildIndex()
+	m.slots = make([]featureSlot, size)
+	m.entries = make([]entry, len(counts))
+	var at *featureSlot
+	for i, c := range counts {
+		if at == nil || c.h != at.h {
+			at = m.place(c.h)
+			at.h, at.start = c.h, uint32(i)
+		}
+		at.n++
+		w := float32(math.Log((float64(c.n) + smoothing) / (totals[c.cause] + smoothing*vocab)))
+		m.entries[i] = entry{delta: w - m.unseen[c.cause], cause: c.cause}
+	}
 	return m
+}
+
+// place returns the empty slot where feature h goes.
+func (m *model) place(h uint32) *featureSlot {
+	mask := uint32(len(m.slots) - 1)
+	i := mix(h) & mask
+	for m.slots[i].n != 0 {
+		i = (i + 1) & mask
+	}
+	return &m.slots[i]
 }
 
 // maxModelCauses bounds the causes the model scores, so scores live on
@@ -158,17 +180,16 @@ func (m *model) predict(msg string) (best, second Cause, ok bool) {
 	copy(score[:nc], m.prior)
 	known, words := 0, 0
 	for i, h := range fs.h[:fs.n] {
-		row := m.row(h)
-		if row < 0 {
+		sl := m.find(h)
+		if sl == nil {
 			continue
 		}
 		known++
 		if fs.word[i] {
 			words++
 		}
-		causes, deltas := m.rowCause[m.rowStart[row]:m.rowStart[row+1]], m.rowDelta[m.rowStart[row]:m.rowStart[row+1]]
-		for k, c := range causes {
-			score[c&(maxModelCauses-1)] += deltas[k]
+		for _, e := range m.entries[sl.start : sl.start+sl.n] {
+			score[e.cause&(maxModelCauses-1)] += e.delta
 		}
 	}
 	if words < minModelWords {
@@ -189,34 +210,17 @@ func (m *model) predict(msg string) (best, second Cause, ok bool) {
 	return m.causes[b], m.causes[s], true
 }
 
-// row returns the weights row of feature h, or -1.
-func (m *model) row(h uint32) int {
-	mask := uint32(len(m.index) - 1)
+// find returns the slot of feature h, or nil.
+func (m *model) find(h uint32) *featureSlot {
+	mask := uint32(len(m.slots) - 1)
 	for i := mix(h) & mask; ; i = (i + 1) & mask {
-		r := m.index[i]
-		if r == 0 {
-			return -1
+		sl := &m.slots[i]
+		if sl.n == 0 {
+			return nil
 		}
-		if m.hashes[r-1] == h {
-			return int(r - 1)
+		if sl.h == h {
+			return sl
 		}
-	}
-}
-
-// buildIndex fills the table row reads, at most half full.
-func (m *model) buildIndex() {
-	size := 1
-	for size < 2*len(m.hashes)+1 {
-		size <<= 1
-	}
-	m.index = make([]int32, size)
-	mask := uint32(size - 1)
-	for r, h := range m.hashes {
-		i := mix(h) & mask
-		for m.index[i] != 0 {
-			i = (i + 1) & mask
-		}
-		m.index[i] = int32(r + 1)
 	}
 }
 
