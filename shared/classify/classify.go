@@ -108,7 +108,7 @@ func decide(p failure.Platform, reason string, msgs, logs []string, exit int, ha
 		if !hasTextExit {
 			textExit, hasTextExit = exitIn(m, &h)
 		}
-		worded = worded || anyHit(&h, eng.failureIDs)
+		worded = worded || anyHit(&h, eng.failureIDs) || negated(m)
 		said = said || strings.TrimSpace(m) != ""
 		s, w := bestRules(m, &h, false, configured)
 		if s.ok && s.cause == RegistryAuth && (s.tier == generic || s.rule == "pull-access-denied") && expiringToken(p, m, &h, configured) {
@@ -208,6 +208,14 @@ func expiringToken(p failure.Platform, m string, h *hits, configured string) boo
 		return kind == ecrRegistry && p == failure.Kubernetes
 	}
 	return false
+}
+
+// negated reports whether m opens with a negation ("no supported platform
+// found", "not enough ..."), which failureWords, matched with a space
+// before, cannot see.
+func negated(m string) bool {
+	m = strings.TrimLeft(m, " \t\"'")
+	return len(m) > 3 && m[0]|0x20 == 'n' && m[1]|0x20 == 'o' && (m[2] == ' ' || m[2]|0x20 == 't' && m[3] == ' ')
 }
 
 // bareCode reports whether msgs is one upper-case code ("ATTRIBUTE",
