@@ -95,9 +95,7 @@ func decide(p failure.Platform, reason string, msgs, logs []string, exit int, ha
 	}
 	var strong, weak pick
 	textExit, hasTextExit := 0, false
-	// said: some message has text; worded: some message or the reason
-	// uses failure wording.
-	said, worded := false, reason != "" && failureWorded(reason)
+	said := false // some message has text
 	image := configured
 	for _, m := range msgs {
 		var h hits
@@ -108,7 +106,6 @@ func decide(p failure.Platform, reason string, msgs, logs []string, exit int, ha
 		if !hasTextExit {
 			textExit, hasTextExit = exitIn(m, &h)
 		}
-		worded = worded || anyHit(&h, eng.failureIDs) || negated(m)
 		said = said || strings.TrimSpace(m) != ""
 		s, w := bestRules(m, &h, false, configured)
 		if s.ok && s.cause == RegistryAuth && (s.tier == generic || s.rule == "pull-access-denied") && expiringToken(p, m, &h, configured) {
@@ -155,7 +152,7 @@ func decide(p failure.Platform, reason string, msgs, logs []string, exit int, ha
 	if rcFound {
 		return verdict{cause: rc.cause, conf: rc.conf, evidence: reason, image: image}
 	}
-	if said && !worded && !bareCode(msgs) {
+	if said && !bareCode(msgs) && !failureWorded(reason, msgs) {
 		// No rule knows the message and it names nothing that went wrong.
 		return verdict{cause: NotAFailure, conf: Low, runnerUp: Unknown, evidence: strings.TrimSpace(msgs[0]), image: image, rule: quietRule}
 	}
@@ -237,11 +234,18 @@ func bareCode(msgs []string) bool {
 // (failureWords) is an ordinary event.
 const quietRule = "no-failure-wording"
 
-// failureWorded reports whether s uses any failure wording.
-func failureWorded(s string) bool {
-	var h hits
-	eng.ac.scan(s, &h)
-	return anyHit(&h, eng.failureIDs)
+// failureWorded reports whether the reason or any message uses failure
+// wording (failureWords, or an opening negation).
+func failureWorded(reason string, msgs []string) bool {
+	if eng.failure.found(reason) {
+		return true
+	}
+	for _, m := range msgs {
+		if eng.failure.found(m) || negated(m) {
+			return true
+		}
+	}
+	return false
 }
 
 // anyHit reports whether any of ids occurred.

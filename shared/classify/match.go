@@ -155,6 +155,19 @@ func newAutomaton(phrases []string, wrap []bool) *automaton {
 	return a
 }
 
+// found reports whether any phrase occurs in msg.
+func (a *automaton) found(msg string) bool {
+	state := 0
+	for i := 0; i < len(msg); i++ {
+		v := a.next[state*a.width+int(a.class[msg[i]])]
+		if v&nextTerm != 0 {
+			return true
+		}
+		state = int(v)
+	}
+	return false
+}
+
 // scan records every phrase occurring in msg into h (which must be empty).
 func (a *automaton) scan(msg string, h *hits) {
 	state := 0

@@ -554,8 +554,10 @@ type engine struct {
 	// unauthorizedIDs are a registry's 401 wording (not a 403's);
 	// pullDeniedIDs the wording Docker gives for a refused pull.
 	unauthorizedIDs, pullDeniedIDs []kwID
-	// failureIDs are failureWords.
-	failureIDs []kwID
+	// failure matches failureWords. It is its own small automaton, run
+	// only on messages no rule decided, so the common phrases it holds
+	// ("error", "fail") do not slow every scan.
+	failure *automaton
 	// rulesOf maps a phrase id to the rules whose first group holds it:
 	// only those rules can match a message the phrase occurs in.
 	rulesOf [maxKeywords]ruleSet
@@ -626,9 +628,15 @@ func compile() *engine {
 	for _, p := range []string{"no pull access", "may require 'docker login'", "may require authorization"} {
 		e.pullDeniedIDs = append(e.pullDeniedIDs, add(p, false))
 	}
+	lower := make([]string, 0, len(failureWords))
+	seen := map[string]bool{}
 	for _, p := range failureWords {
-		e.failureIDs = append(e.failureIDs, add(p, false))
+		if p = strings.ToLower(p); !seen[p] {
+			seen[p] = true
+			lower = append(lower, p)
+		}
 	}
+	e.failure = newAutomaton(lower, make([]bool, len(lower)))
 	e.ac = newAutomaton(phrases, wrap)
 	if len(rules) > maxRules {
 		panic("classify: too many rules; raise maxRules")
