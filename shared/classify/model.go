@@ -98,27 +98,24 @@ func parseCounts(text string) ([]Cause, []uint16, []featureCount) {
 			}
 		case fields[0] == "docs":
 			for _, d := range fields[1:] {
-				docs = append(docs, uint16(mustUint(d, 16, n)))
+				docs = append(docs, uint16(mustUint(d, 10, 16, n)))
 			}
 		default:
-			h := uint32(mustUint(fields[0], 32, n))
+			h := uint32(mustUint(fields[0], 16, 32, n))
 			for _, f := range fields[1:] {
 				col, cnt, _ := strings.Cut(f, ":")
-				counts = append(counts, featureCount{h: h, cause: uint8(mustUint(col, 8, n)), n: uint16(mustUint(cnt, 16, n))})
+				counts = append(counts, featureCount{h: h, cause: uint8(mustUint(col, 10, 8, n)), n: uint16(mustUint(cnt, 10, 16, n))})
 			}
 		}
 	}
 	return causes, docs, counts
 }
 
-func mustUint(s string, bits, line int) uint64 {
-	base := 10
-	if bits == 32 {
-		base = 16
-	}
+// mustUint parses a field of the count file's line n (from 0).
+func mustUint(s string, base, bits, n int) uint64 {
 	v, err := strconv.ParseUint(s, base, bits)
 	if err != nil {
-		panic(fmt.Sprintf("classify: model_counts.txt line %d: %v", line+1, err))
+		panic(fmt.Sprintf("classify: model_counts.txt line %d: %v", n+1, err))
 	}
 	return v
 }
