@@ -304,3 +304,32 @@ func TestEveryCauseHasTitleAndFix(t *testing.T) {
 		}
 	}
 }
+
+// TestFailureWording pins the ordinary-event check: with no rule deciding,
+// a message is ordinary only when it uses no failure wording at all.
+func TestFailureWording(t *testing.T) {
+	cases := []struct {
+		message string
+		worded  bool
+		source  string
+	}{
+		{"Started scalers watch", false, "https://learn.microsoft.com/en-us/azure/aks/keda-workload-identity"},
+		{"ClusterIP -> LoadBalancer", false, "https://kubernetes.github.io/ingress-nginx/examples/PREREQUISITES/"},
+		// An opening negation is failure wording, though the words are
+		// matched with a space before them.
+		{"no supported platform found in manifest list", true, "https://github.com/docker-library/official-images/issues/3835"},
+		{"Kubelet stopped posting node status.", true, "https://github.com/kubernetes/kubernetes/issues/94020"},
+		// "default" holds "fault", "successfully" holds "full": neither is failure wording.
+		{"Node synced successfully", false, "https://github.com/aws/karpenter-provider-aws/issues/4341"},
+		{"Deactivated apps/v1.Deployment default/my-event-based-deployment from 1 to 0", false, "https://keda.sh/troubleshooting/aws-keda-operator-iam/"},
+	}
+	for _, tc := range cases {
+		if got := failureWorded("", []string{tc.message}); got != tc.worded {
+			t.Errorf("failureWorded(%q) = %v, want %v [%s]", tc.message, got, tc.worded, tc.source)
+		}
+	}
+	// A bare upper-case code says nothing either way: it stays unknown.
+	if d := Text(failure.ECS, "ATTRIBUTE"); d.Cause == NotAFailure {
+		t.Errorf("ATTRIBUTE (https://github.com/aws/amazon-ecs-agent/issues/1423) read as %s", d.Cause)
+	}
+}
