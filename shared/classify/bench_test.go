@@ -60,7 +60,7 @@ type naiveRule struct {
 	cause  Cause
 	groups []*regexp.Regexp
 	not    *regexp.Regexp
-	re     *regexp.Regexp
+	re     matcher
 }
 
 // alt compiles phrases into one case-insensitive alternation.

@@ -26,11 +26,21 @@ type rule struct {
 	log  bool
 	when [][]string
 	not  []string
-	re   *regexp.Regexp
+	re   matcher
 
 	groups [][]kwID
 	notIDs []kwID
 }
+
+// matcher confirms a rule on the whole message: a regexp, or a function
+// where a regexp would be slow on long messages.
+type matcher interface{ MatchString(string) bool }
+
+// matchFunc is a function as a matcher.
+type matchFunc func(string) bool
+
+// MatchString calls f.
+func (f matchFunc) MatchString(s string) bool { return f(s) }
 
 // tier orders the kinds of evidence a rule reads. A higher tier decides over
 // a lower one wherever it stands in the message; within a tier the innermost
@@ -253,7 +263,7 @@ var rules = []rule{
 	{name: "image-x-not-found", tier: root, cause: ImageNotFound, conf: High,
 		when: [][]string{oneOf(" not found"), oneOf("image ", "repository ", "failed to resolve ref")},
 		not:  []string{"no pull access"},
-		re:   regexp.MustCompile(`(?i)(?:image|repository) "?[^\s"]+"? not found|failed to resolve ref(?:erence)? "?[^"\s]*"?: [^\s]+: not found`)},
+		re:   matchFunc(namedNotFound)},
 	{name: "pull-access-denied", tier: root, cause: ImageNotFound, conf: Medium, runnerUp: RegistryAuth, pull: true,
 		when: [][]string{oneOf("pull access denied", "may require 'docker login'", "may require authorization",
 			"insufficient_scope", "requested access to the resource is denied", "please check the image and registry credential",
@@ -680,3 +690,94 @@ func (r *rule) matches(msg string, h *hits) (depth, from int, ok bool) {
 	}
 	return depth, from, true
 }
+
+// namedNotFound reports whether msg says that a named image, repository or
+// reference is not found, ASCII case-insensitively: `image "REF" not
+// found`, `repository REF not found`, or `failed to resolve ref(erence)
+// "REF": X: not found`. It reads back from each " not found"; it is the
+// regexp `(?i)(?:image|repository) "?[^\s"]+"? not found|failed to resolve
+// ref(?:erence)? "?[^"\s]*"?: [^\s]+: not found` (TestNamedNotFound holds
+// them equal), without the regexp's backtracking over long messages.
+func namedNotFound(msg string) bool {
+	const nf = " not found"
+	for i := 0; i+len(nf) <= len(msg); i++ {
+		if msg[i] == ' ' && foldedSuffix(msg[:i+len(nf)], nf) && (quotedNameBefore(msg[:i]) || resolvedRefBefore(msg[:i])) {
+			return true
+		}
+	}
+	return false
+}
+
+// quotedNameBefore reports whether s ends in `image "?NAME"?` or
+// `repository "?NAME"?`, NAME being one or more bytes other than space and
+// quote.
+func quotedNameBefore(s string) bool {
+	j := len(s)
+	if j > 0 && s[j-1] == '"' {
+		j--
+	}
+	k := j
+	for k > 0 && !isSpace(s[k-1]) && s[k-1] != '"' {
+		k--
+	}
+	if k == j {
+		return false
+	}
+	if k > 0 && s[k-1] == '"' {
+		k--
+	}
+	if k == 0 || s[k-1] != ' ' {
+		return false
+	}
+	return foldedSuffix(s[:k-1], "image") || foldedSuffix(s[:k-1], "repository")
+}
+
+// resolvedRefBefore reports whether s ends in `failed to resolve
+// ref(erence) "?REF"?: X:`, REF being bytes other than space and quote
+// (possibly none), X one or more bytes other than space.
+func resolvedRefBefore(s string) bool {
+	j := len(s)
+	if j == 0 || s[j-1] != ':' {
+		return false
+	}
+	j--
+	k := j
+	for k > 0 && !isSpace(s[k-1]) {
+		k--
+	}
+	if k == j || k < 2 || s[k-1] != ' ' || s[k-2] != ':' {
+		return false
+	}
+	m := k - 2
+	if m > 0 && s[m-1] == '"' {
+		m--
+	}
+	for m > 0 && s[m-1] != '"' && !isSpace(s[m-1]) {
+		m--
+	}
+	if m > 0 && s[m-1] == '"' {
+		m--
+	}
+	if m == 0 || s[m-1] != ' ' {
+		return false
+	}
+	return foldedSuffix(s[:m-1], "failed to resolve ref") || foldedSuffix(s[:m-1], "failed to resolve reference")
+}
+
+// foldedSuffix reports whether s ends in suffix (lower case), ASCII
+// case-insensitively.
+func foldedSuffix(s, suffix string) bool {
+	if len(s) < len(suffix) {
+		return false
+	}
+	s = s[len(s)-len(suffix):]
+	for i := 0; i < len(suffix); i++ {
+		if lower(s[i]) != suffix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// isSpace is the regexp class \s: space, tab, newline, form feed, return.
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
