@@ -764,19 +764,9 @@ func resolvedRefBefore(s string) bool {
 	return foldedSuffix(s[:m-1], "failed to resolve ref") || foldedSuffix(s[:m-1], "failed to resolve reference")
 }
 
-// foldedSuffix reports whether s ends in suffix (lower case), ASCII
-// case-insensitively.
+// foldedSuffix reports whether s ends in suffix, case-insensitively.
 func foldedSuffix(s, suffix string) bool {
-	if len(s) < len(suffix) {
-		return false
-	}
-	s = s[len(s)-len(suffix):]
-	for i := 0; i < len(suffix); i++ {
-		if lower(s[i]) != suffix[i] {
-			return false
-		}
-	}
-	return true
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
 }
 
 // isSpace is the regexp class \s: space, tab, newline, form feed, return.
