@@ -692,11 +692,11 @@ func (r *rule) matches(msg string, h *hits) (depth, from int, ok bool) {
 }
 
 // namedNotFound reports whether msg says that a named image, repository or
-// reference is not found, ASCII case-insensitively: `image "REF" not
+// reference is not found, case-insensitively: `image "REF" not
 // found`, `repository REF not found`, or `failed to resolve ref(erence)
 // "REF": X: not found`. It reads back from each " not found"; it is the
 // regexp `(?i)(?:image|repository) "?[^\s"]+"? not found|failed to resolve
-// ref(?:erence)? "?[^"\s]*"?: [^\s]+: not found` (TestNamedNotFound holds
+// ref(?:erence)? "?[^"\s]*"?: [^\s]+: not found` (FuzzNamedNotFound holds
 // them equal), without the regexp's backtracking over long messages.
 func namedNotFound(msg string) bool {
 	const nf = " not found"
