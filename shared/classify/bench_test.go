@@ -151,17 +151,21 @@ func TestHotPathAllocations(t *testing.T) {
 
 // TestNaiveBaselineAgrees checks the baseline decides like the engine where
 // no reason, exit code or registry is involved, so the benchmark compares
-// like with like.
+// like with like. Messages the fallback model decides are left out: the
+// baseline has no model.
 func TestNaiveBaselineAgrees(t *testing.T) {
 	nr := naiveRules()
 	same, total := 0, 0
 	for _, s := range corpusMessages(t) {
+		if decide(s.Platform, "", []string{s.Message}, nil, 0, false, "", false).rule == modelRule {
+			continue
+		}
 		total++
 		if naiveClassify(nr, s.Message) == Text(s.Platform, s.Message).Cause {
 			same++
 		}
 	}
-	t.Logf("baseline agrees on %d of %d corpus messages", same, total)
+	t.Logf("baseline agrees on %d of %d corpus messages the rules decide", same, total)
 	if same*10 < total*8 {
 		t.Errorf("baseline agrees on only %d of %d", same, total)
 	}

@@ -94,6 +94,19 @@ var rules = []rule{
 	{name: "completed-notice", tier: frame, cause: NotAFailure, conf: High,
 		when: [][]string{oneOf("deployment ", "job "), oneOf(" completed", " in progress")},
 		not:  []string{"failed", "error", "backofflimitexceeded", "could not", "not completed", "exceed"}},
+	// Knative surfaces a revision scaled to zero as a failure with an
+	// empty message (knative/serving#1668): nothing failed.
+	{name: "knative-empty-failure", tier: frame, cause: NotAFailure, conf: Low,
+		when: [][]string{oneOf("failed with message: \"\".")}},
+	// The INFO events ECS sends to EventBridge for services, by name.
+	{name: "ecs-service-info-event", tier: frame, cause: NotAFailure, conf: High,
+		when: [][]string{oneOf("service_steady_state", "service_desired_count_updated", "service_deployment_in_progress",
+			"service_deployment_completed", "taskset_steady_state", "capacity_provider_steady_state")}},
+	// docker pull's per-layer progress lines ("511136ea3c5a: Already exists").
+	{name: "docker-pull-progress", tier: frame, cause: NotAFailure, conf: High,
+		when: [][]string{oneOf(": already exists", ": pull complete", ": download complete", ": pulling fs layer",
+			": verifying checksum", ": waiting", "layer already being pulled by another client")},
+		re: regexp.MustCompile(`^\s*[0-9a-f]{12}: (?i:already exists|pull complete|download complete|pulling fs layer|verifying checksum|waiting|layer already being pulled by another client\. waiting\.)\s*$`)},
 	{name: "ecs-service-started-tasks", tier: frame, cause: NotAFailure, conf: High,
 		when: [][]string{oneOf(" has started "), oneOf(" tasks: ", "(task ")}},
 	// Normal Kubernetes events (kubelet, controllers, autoscalers) and ACI's
@@ -128,6 +141,7 @@ var rules = []rule{
 			"container attach ", "container start ", "attaching to ", "removing network ", "creating network ", "⠿",
 			// The daemon or a server stopping because it was asked to.
 			"processing signal 'terminated'", "start clean shutdown", "shutdown initiated", "shutdown complete",
+			"sent interrupt. waiting",
 			// The volume controller waiting on an external provisioner.
 			"expecting that a volume for the claim is provisioned")},
 		not: []string{"back-off", "failed", "error", "oom", "unhealthy"}},
@@ -157,7 +171,13 @@ var rules = []rule{
 		when: [][]string{oneOf("throttlingexception", "rate exceeded"), oneOf("cannotpullecrcontainererror", "ecr:", "ecr ")}},
 	{name: "rate-limited", tier: root, cause: RegistryRateLimited, conf: High,
 		when: [][]string{oneOf("toomanyrequests", "too many requests", "pull rate limit", "pull qps exceeded",
-			"429 too many", "rate limit exceeded for", "you have reached your pull rate limit", "status 429", "error 429")}},
+			"429 too many", "rate limit exceeded for", "you have reached your pull rate limit", "status 429", "error 429")},
+		not: []string{"failed login attempts"}},
+	// A registry locking out a user or address after repeated failed
+	// logins answers with its rate-limit code; the stored credentials are
+	// what is wrong.
+	{name: "login-lockout", tier: root, cause: RegistryAuth, conf: High,
+		when: [][]string{oneOf("failed login attempts")}},
 	{name: "aci-registry-error-response", tier: generic, cause: RegistryRateLimited, conf: Medium, runnerUp: RegistryUnreachable,
 		when: [][]string{oneOf("registryerrorresponse", "an error response is received from the docker registry")}},
 	{name: "docker-hub-unexpected-status", tier: root, cause: RegistryRateLimited, conf: Medium, runnerUp: RegistryUnreachable,
@@ -170,7 +190,8 @@ var rules = []rule{
 			"invalid reference:", "failed to parse image reference", "not a valid repository/tag", "invalid image reference",
 			"both a tag and digest", "image should not be null", "error parsing reference", "repository can only contain the characters",
 			// CRI-O and Podman refuse a short name that several registries could serve.
-			"short name mode is enforcing", "short-name resolution", "returns ambiguous list")}},
+			"short name mode is enforcing", "short-name resolution", "returns ambiguous list",
+			"did not resolve to an alias")}},
 	{name: "platform-mismatch", tier: root, log: true, cause: ImagePlatformMismatch, conf: High,
 		when: [][]string{oneOf("exec format error", "no matching manifest for", "does not match the specified platform",
 			"descriptor matching platform", "no match for platform in manifest", "cannot be used on this platform",
@@ -188,7 +209,10 @@ var rules = []rule{
 		when: [][]string{oneOf("no space left on device", "thin pool has", "ephemeral-storage", "ephemeral storage",
 			"diskpressure", "disk pressure", "out of disk", "disk quota exceeded", "applylayer exit status 1",
 			"failed to garbage collect", "freediskspacefailed", "insufficient free space", "not enough free space",
-			"not enough space", "disk is full", "disk full", "no free space")}},
+			"not enough space", "disk is full", "disk full", "no free space", "disk-pressure",
+			// A pod status after the kubelet evicted it (usually for
+			// ephemeral storage) and lost track of its containers.
+			"containerstatusunknown")}},
 	{name: "oom", tier: root, log: true, cause: OutOfMemory, conf: High,
 		when: [][]string{oneOf("outofmemoryerror", "oomkilled", "oomkilling", "oom-kill", "out of memory",
 			"killed due to memory usage", "low on resource: memory", "memory limit exceeded", "oom killed",
@@ -209,7 +233,9 @@ var rules = []rule{
 			"secretsmanager", "secrets manager", "parameter store", "parameternotfound", "invalidparameters",
 			"key vault", "keyvault", "cannot retrieve secret", "unable to fetch secret", "failed to fetch secret",
 			"kms:decrypt", "ssm:", "failed to get secret", "error getting secret", "could not get secret", "secretnotfound",
-			"non-existent secret key")}},
+			"non-existent secret key",
+			// ECS environment files (S3) and compose env files.
+			"env files", "env file:", "environment files")}},
 	{name: "ecs-secrets-or-auth", tier: stage, cause: SecretUnavailable, conf: Medium, runnerUp: RegistryUnreachable,
 		when: [][]string{oneOf("unable to pull secrets or registry auth")}},
 	{name: "k8s-secret-missing", tier: root, cause: SecretUnavailable, conf: High,
@@ -237,6 +263,11 @@ var rules = []rule{
 			"failed to authorize")}},
 	// A credential helper mints short-lived tokens; when it fails, the
 	// login or refresh token behind it has usually lapsed.
+	// A credential helper that is not installed: the credentials
+	// configuration names a program the host does not have.
+	{name: "credential-helper-missing", tier: root, cause: RegistryAuth, conf: Medium, runnerUp: RegistryTokenExpired,
+		when: [][]string{oneOf("error getting credentials", "credentials store", "docker-credential-"),
+			oneOf("executable file not found", "not found in $path", "not found in %path%")}},
 	{name: "credential-helper", tier: stage, cause: RegistryTokenExpired, conf: Medium, runnerUp: RegistryAuth,
 		when: [][]string{oneOf("error getting credentials", "docker-credential-")}},
 	{name: "auth-required", tier: generic, cause: RegistryAuth, conf: High,
@@ -293,7 +324,10 @@ var rules = []rule{
 
 	// Container start. A sandbox failure is the runtime's, not the app's.
 	{name: "pod-sandbox", tier: frame, cause: PlatformError, conf: High,
-		when: [][]string{oneOf("failed to create pod sandbox", "failed create pod sandbox", "failedcreatepodsandbox")}},
+		when: [][]string{oneOf("failed to create pod sandbox", "failed create pod sandbox", "failedcreatepodsandbox")},
+		// The sandbox's pause image could not be pulled: a pull failure,
+		// decided by the pull rules.
+		not: []string{"failed to get sandbox image"}},
 	{name: "health-check-exec", tier: frame, cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
 		when: [][]string{oneOf("oci runtime exec failed")}},
 	{name: "health-tool-missing", tier: root, cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
@@ -314,6 +348,18 @@ var rules = []rule{
 	// non-root user): the container's user or port is misconfigured.
 	{name: "privileged-port", tier: root, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: AppCrash,
 		when: [][]string{oneOf("bind: permission denied", "failed (13: permission denied)")}},
+	// The app could not take ownership of or create its data directory:
+	// the volume's owner does not match the container's user (fsGroup,
+	// runAsUser). A mount failure (stage) decides over it.
+	{name: "data-dir-permission", tier: generic, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: VolumeMountFailed,
+		when: [][]string{oneOf("chown", "mkdir"), oneOf("permission denied", "operation not permitted")}},
+	// A GPU workload on a host or group without the GPU driver: the group
+	// or pod did not request a GPU.
+	{name: "gpu-driver-absent", tier: root, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
+		when: [][]string{oneOf("kernel driver does not appear to be running", "/proc/driver/nvidia/version does not exist")}},
+	// Docker's refusal to reuse a container name.
+	{name: "container-name-conflict", tier: root, cause: ContainerConfigError, conf: High,
+		when: [][]string{oneOf("is already in use by"), oneOf("container name", "the name ")}},
 	// Settings the host or the image's entrypoint requires: kernel
 	// parameters (sysctl, vm.max_map_count) and required environment.
 	{name: "host-sysctl", tier: root, log: true, cause: ContainerConfigError, conf: High,
@@ -357,7 +403,9 @@ var rules = []rule{
 			"starting container process caused: exec:", "starting container process caused \"exec:", "exec: \"",
 			// An interpreter or supervisor whose entry file or program is missing.
 			"can't open file", "can't find command")},
-		not: []string{"exec format error"}},
+		// A credential helper or a volume plugin's tool missing on the
+		// host is not the container's command.
+		not: []string{"exec format error", "error getting credentials", "credentials store", "mountvolume."}},
 
 	// Volumes.
 	{name: "volume-mount", tier: stage, cause: VolumeMountFailed, conf: High,
@@ -369,14 +417,16 @@ var rules = []rule{
 			"unbound immediate persistentvolumeclaims", "persistentvolumeclaim", "multi-attach error", "azurefilevolume",
 			"azure file", "to rootfs at", "mount through procfd", "mounting volume", "error mounting", "failed to mount",
 			"mount failed", "volume mount", "volume driver", "in driver '", "found reference to volume", "volume plugin",
-			"rootfs_linux.go")}},
+			"rootfs_linux.go", "iscsiadm: ", "iscsi driver")}},
 
 	// Probes and load balancers.
 	{name: "probe", tier: frame, cause: HealthCheckFailed, conf: High,
 		when: [][]string{oneOf("liveness probe failed", "readiness probe failed", "startup probe failed", "failed liveness probe",
 			"failed startup probe", "failed readiness probe", "health checks failed", "failed elb health checks",
 			"failed container health checks", "is unhealthy in", "health check failed", "healthcheck failed",
-			"unhealthy container", "probe failed", "unhealthythreshold", " is unhealthy", "probe errored")}},
+			"unhealthy container", "probe failed", "unhealthythreshold", " is unhealthy", "probe errored",
+			// istio-proxy's readiness check output.
+			"envoy proxy is not ready")}},
 
 	{name: "probe-kubelet", tier: frame, cause: HealthCheckFailed, conf: High,
 		when: [][]string{oneOf("liveness probe for", "readiness probe for", "startup probe for"), oneOf("failed")}},
@@ -386,7 +436,7 @@ var rules = []rule{
 		when: [][]string{oneOf("exceeded quota", "failed quota", "you've reached the limit", "exceeds limit",
 			"exceeds the maximum limit", "quota exceeded", "quotaexceeded", "containergroupquotareached",
 			"exceeding approved", "above your limit", "insufficient regional quota", "insufficient quota", "limitexceededexception", "servicequotaexceeded", "quota limit", "limit on the number of", "resource quota", "vcpu limit",
-			"container group quota", "exceeds the limit")},
+			"container group quota", "exceeds the limit", "maxspotinstancecountexceeded")},
 		// A registry's request quota (Artifact Registry's "toomanyrequests:
 		// Quota exceeded for quota metric") is a rate limit.
 		not: []string{"toomanyrequests", "too many requests"}},
@@ -409,7 +459,10 @@ var rules = []rule{
 			"no container instances", "no capacity", "resource_pool_exhausted", "too many pods",
 			"didn't have free ports", "node(s) were unschedulable", "not have enough resources available",
 			"host ports unavailable", "taints that the pod didn't tolerate", "max node group size reached",
-			"no spot capacity", "out of resources")}},
+			"no spot capacity", "out of resources", "ips available", "insufficientsubnetsize")},
+		// A node whose disk is under pressure cannot take the pod: the
+		// disk is what needs freeing.
+		not: []string{"disk-pressure"}},
 
 	// Nodes.
 	{name: "node-gone", tier: root, cause: NodeInterrupted, conf: High,
@@ -421,7 +474,12 @@ var rules = []rule{
 			"evict pod: ", "lifecycle termination", "instance will be interrupted", "disrupting node", "failed to drain node",
 			"flagging node as dead", "retire any tasks", "scheduled for retirement", "being retired", "removing node",
 			"has been rebooted", "performing maintenance on the underlying infrastructure", "interruption message",
-			"platform initiated", "draining node", "drained node")}},
+			"platform initiated", "draining node", "drained node", "nodelost")}},
+	// The kubelet rejects a pod whose node affinity no longer matches: the
+	// node was recreated (preemption, repair) without the labels the pod
+	// was bound for.
+	{name: "node-recreated", tier: root, cause: NodeInterrupted, conf: Medium, runnerUp: InsufficientCapacity,
+		when: [][]string{oneOf("predicate nodeaffinity failed")}},
 
 	// Platform.
 	{name: "platform", tier: stage, cause: PlatformError, conf: High,
@@ -434,7 +492,10 @@ var rules = []rule{
 			"container runtime is down", "runtime network not ready", "networkpluginnotready", "cni plugin not initialized",
 			"no suitable node", "cannot connect to the docker daemon", "failed to create shim", "unable to apply cgroup configuration",
 			"shim version", "failed to start shim", "runtime spec devices", "cni config", "/etc/cni/net.d",
-			"still transitioning", "\"reason\":\"agent\"", "pod allocate failed", "unexpectedadmissionerror")}},
+			"still transitioning", "\"reason\":\"agent\"", "pod allocate failed", "unexpectedadmissionerror",
+			// The docker client could not reach its daemon; the kubelet could not
+			// read the image filesystem's size.
+			"error during connect", "invalid capacity 0 on image filesystem")}},
 
 	// Application.
 	{name: "app-error", tier: generic, log: true, cause: AppCrash, conf: Medium,
