@@ -98,6 +98,14 @@ var rules = []rule{
 	// empty message (knative/serving#1668): nothing failed.
 	{name: "knative-empty-failure", tier: frame, cause: NotAFailure, conf: Low,
 		when: [][]string{oneOf("failed with message: \"\".")}},
+	// Knative's condition for a revision scaled to zero (NoTraffic).
+	{name: "knative-no-traffic", tier: frame, cause: NotAFailure, conf: High,
+		when: [][]string{oneOf("the target is not receiving traffic")}},
+	// Warnings of the docker and compose CLIs that stop nothing: logs kept
+	// by a remote log driver, containers left from an older compose file,
+	// compose file attributes it ignores.
+	{name: "docker-cli-notice", tier: frame, cause: NotAFailure, conf: High,
+		when: [][]string{oneOf("no logs are available with the", "found orphan containers", "is obsolete, it will be ignored")}},
 	// The INFO events ECS sends to EventBridge for services, by name.
 	{name: "ecs-service-info-event", tier: frame, cause: NotAFailure, conf: High,
 		when: [][]string{oneOf("service_steady_state", "service_desired_count_updated", "service_deployment_in_progress",
@@ -141,7 +149,7 @@ var rules = []rule{
 			"container attach ", "container start ", "attaching to ", "removing network ", "creating network ", "⠿",
 			// The daemon or a server stopping because it was asked to.
 			"processing signal 'terminated'", "start clean shutdown", "shutdown initiated", "shutdown complete",
-			"sent interrupt. waiting",
+			"sent interrupt. waiting", "exited successfully",
 			// The volume controller waiting on an external provisioner.
 			"expecting that a volume for the claim is provisioned")},
 		not: []string{"back-off", "failed", "error", "oom", "unhealthy"}},
@@ -197,7 +205,9 @@ var rules = []rule{
 			"descriptor matching platform", "no match for platform in manifest", "cannot be used on this platform",
 			"image operating system", "platform mismatch", "no matching manifest", "osversionnotsupported", "os version of image",
 			"imageostypenotmatch", "doesn't support specified os", "does not match the detected host platform",
-			"no image found in manifest list", "based image is incompatible with", "no supported platform found")}},
+			"no image found in manifest list", "based image is incompatible with", "no supported platform found",
+			// An image of another architecture run under QEMU emulation.
+			"qemu: uncaught target signal")}},
 	{name: "image-format-unsupported", tier: root, cause: ImageUnsupported, conf: High,
 		when: [][]string{oneOf("diffids don't", "diffids do not match", "unsupported media type", "unsupported manifest",
 			"manifest version 2, schema 1", "schema 1 support", "unknown media type", "zstd", "unsupported image format",
@@ -357,6 +367,9 @@ var rules = []rule{
 	// or pod did not request a GPU.
 	{name: "gpu-driver-absent", tier: root, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
 		when: [][]string{oneOf("kernel driver does not appear to be running", "/proc/driver/nvidia/version does not exist")}},
+	// virtual-kubelet's ACI provider refusing a pod spec field ACI lacks.
+	{name: "aci-unsupported-field", tier: root, cause: ContainerConfigError, conf: High,
+		when: [][]string{oneOf("aci does not support")}},
 	// Docker's refusal to reuse a container name.
 	{name: "container-name-conflict", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("is already in use by"), oneOf("container name", "the name ")}},
@@ -417,7 +430,9 @@ var rules = []rule{
 			"unbound immediate persistentvolumeclaims", "persistentvolumeclaim", "multi-attach error", "azurefilevolume",
 			"azure file", "to rootfs at", "mount through procfd", "mounting volume", "error mounting", "failed to mount",
 			"mount failed", "volume mount", "volume driver", "in driver '", "found reference to volume", "volume plugin",
-			"rootfs_linux.go", "iscsiadm: ", "iscsi driver")}},
+			"rootfs_linux.go", "iscsiadm: ", "iscsi driver",
+			// virtual-kubelet's ACI provider refusing a pod's volume.
+			"which is of an unsupported type")}},
 
 	// Probes and load balancers.
 	{name: "probe", tier: frame, cause: HealthCheckFailed, conf: High,
@@ -495,7 +510,9 @@ var rules = []rule{
 			"still transitioning", "\"reason\":\"agent\"", "pod allocate failed", "unexpectedadmissionerror",
 			// The docker client could not reach its daemon; the kubelet could not
 			// read the image filesystem's size.
-			"error during connect", "invalid capacity 0 on image filesystem")}},
+			"error during connect", "invalid capacity 0 on image filesystem",
+			// The NVIDIA runtime hook could not load the host's driver.
+			"nvidia-container-cli: ")}},
 
 	// Application.
 	{name: "app-error", tier: generic, log: true, cause: AppCrash, conf: Medium,
@@ -508,6 +525,9 @@ var rules = []rule{
 			"uncaught exception", "unhandledpromiserejection", "sigsegv", "sigabrt", "core dumped", "npm err!",
 			"econnrefused", "syntaxerror:", "hosting failed to start", "exception starting", "application crashed",
 			"panicked at", "a server is already running", "didn't complete successfully")}},
+	// The daemon refusing exec or attach: the container has already exited.
+	{name: "container-not-running", tier: generic, cause: AppCrash, conf: Medium, runnerUp: OutOfMemory,
+		when: [][]string{oneOf("error response from daemon: container "), oneOf(" is not running")}},
 	// The shell reporting a job it ran was killed (SIGKILL): "line 28: 7 Killed".
 	{name: "shell-killed", tier: generic, log: true, cause: OutOfMemory, conf: Medium, runnerUp: HealthCheckFailed,
 		when: [][]string{oneOf(" killed ")}, re: regexp.MustCompile(`(?:^|\s)\d+\s+Killed\s`)},
