@@ -219,10 +219,11 @@ var rules = []rule{
 		when: [][]string{oneOf("no space left on device", "thin pool has", "ephemeral-storage", "ephemeral storage",
 			"diskpressure", "disk pressure", "out of disk", "disk quota exceeded", "applylayer exit status 1",
 			"failed to garbage collect", "freediskspacefailed", "insufficient free space", "not enough free space",
-			"not enough space", "disk is full", "disk full", "no free space", "disk-pressure",
-			// A pod status after the kubelet evicted it (usually for
-			// ephemeral storage) and lost track of its containers.
-			"containerstatusunknown")}},
+			"not enough space", "disk is full", "disk full", "no free space", "disk-pressure")}},
+	// A pod status after the kubelet evicted it, most often for ephemeral
+	// storage, and lost track of its containers; a lost node reads the same.
+	{name: "container-status-unknown", tier: generic, cause: DiskFull, conf: Medium, runnerUp: NodeInterrupted,
+		when: [][]string{oneOf("containerstatusunknown")}},
 	{name: "oom", tier: root, log: true, cause: OutOfMemory, conf: High,
 		when: [][]string{oneOf("outofmemoryerror", "oomkilled", "oomkilling", "oom-kill", "out of memory",
 			"killed due to memory usage", "low on resource: memory", "memory limit exceeded", "oom killed",
@@ -362,7 +363,9 @@ var rules = []rule{
 	// the volume's owner does not match the container's user (fsGroup,
 	// runAsUser). A mount failure (stage) decides over it.
 	{name: "data-dir-permission", tier: generic, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: VolumeMountFailed,
-		when: [][]string{oneOf("chown", "mkdir"), oneOf("permission denied", "operation not permitted")}},
+		when: [][]string{oneOf("chown", "mkdir"), oneOf("permission denied", "operation not permitted")},
+		// The runtime's own directories on the host are the host's problem.
+		not: []string{"/var/lib/docker", "/var/lib/containerd", "/var/lib/kubelet", "failed to register layer"}},
 	// A GPU workload on a host or group without the GPU driver: the group
 	// or pod did not request a GPU.
 	{name: "gpu-driver-absent", tier: root, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
