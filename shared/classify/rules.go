@@ -632,6 +632,11 @@ var failureWords = []string{
 	"empty", " full", " low ", " critical", "severe", "emerg", "alert", "warn", " fault", "segfault", "errno", "eof",
 	"disconnect", "offline", "is down", "went down", " reset", "closed", "segv", "core dump", "assert",
 	"traceback", "please", "check ", "ensure", "make sure", "required", "expected", "too ",
+	// Outcomes, refusals and absences in other words; errno names.
+	"unsuccess", "non-zero", "nonzero", "giving up", "gave up", "misconfigur", "unhandled", "refus",
+	"unauthenticated", "can not", "err:", "stack trace", "goroutine ", "unrecoverable", "unresolv", "unmet",
+	"stalled", "nonexist", "non-exist", " lack", "requires", "enoent", "eacces", "eperm", "etimedout",
+	"enospc", "enomem", "eaddrinuse", "ehostunreach",
 }
 
 // Phrases used to read an exit code from text such as "Exit Code: 137".
