@@ -98,6 +98,9 @@ var rules = []rule{
 	// empty message (knative/serving#1668): nothing failed.
 	{name: "knative-empty-failure", tier: frame, cause: NotAFailure, conf: Low,
 		when: [][]string{oneOf("failed with message: \"\".")}},
+	// az aks check-acr's advice on a registry in another region.
+	{name: "acr-location-notice", tier: frame, cause: NotAFailure, conf: High,
+		when: [][]string{oneOf("may result in slow image pulls")}},
 	// Knative's condition for a revision scaled to zero (NoTraffic).
 	{name: "knative-no-traffic", tier: frame, cause: NotAFailure, conf: High,
 		when: [][]string{oneOf("the target is not receiving traffic")}},
@@ -246,7 +249,7 @@ var rules = []rule{
 			"kms:decrypt", "ssm:", "failed to get secret", "error getting secret", "could not get secret", "secretnotfound",
 			"non-existent secret key",
 			// ECS environment files (S3) and compose env files.
-			"env files", "env file:", "environment files")}},
+			"env files", "env file:", "environment files", "couldn't get secret")}},
 	{name: "ecs-secrets-or-auth", tier: stage, cause: SecretUnavailable, conf: Medium, runnerUp: RegistryUnreachable,
 		when: [][]string{oneOf("unable to pull secrets or registry auth")}},
 	{name: "k8s-secret-missing", tier: root, cause: SecretUnavailable, conf: High,
@@ -286,14 +289,14 @@ var rules = []rule{
 			"incorrect username or password", "unauthorized: ", "401 unauthorized", "status 401",
 			"artifactregistry.repositories.downloadartifacts", "storage.objects.get", "denied: permission", "authentication is required",
 			"you have permission to access it", "403 forbidden", "status 403", "access denied", "denied: access forbidden",
-			"imagepullsecret", "unauthorized")},
+			"imagepullsecret", "unauthorized", "rejected token exchange", "admin user is disabled")},
 		not: []string{"pull access denied", "may require 'docker login'", "may require authorization", "insufficient_scope"}},
 	{name: "tag-not-found", tier: root, cause: ImageNotFound, conf: High,
 		when: [][]string{oneOf("manifest unknown", "name unknown", "manifest_unknown", "name_unknown", "not known to the registry", "not found in repository", "manifest for ",
 			"repository name not known", "no such image", "does not exist in repository", "code = notfound",
 			"requested image not found", "image not found", "not found: not found")},
 		not: []string{"pull access denied", "may require 'docker login'", "may require authorization", "no matching manifest",
-			"manifest list instead of"}},
+			"manifest list instead of", "attachvolume.", "mountvolume."}},
 	// A manifest whose size differs from what its index declares: the image
 	// was built or pushed wrong, and containerd refuses what Docker tolerated.
 	{name: "manifest-size", tier: root, cause: ImageUnsupported, conf: Medium, runnerUp: RegistryUnreachable,
@@ -391,7 +394,7 @@ var rules = []rule{
 	{name: "ecs-api-validation", tier: generic, cause: ContainerConfigError, conf: Medium,
 		when: [][]string{oneOf("clientexception", "invalidparameterexception")}},
 	{name: "ecs-task-size", tier: root, cause: ContainerConfigError, conf: High,
-		when: [][]string{oneOf("setting for container", "no fargate configuration exists", "unable to assume the role",
+		when: [][]string{oneOf("setting for container", "no fargate configuration exists", "unable to assume the role", "sts:assumerole",
 			"cluster not found", "clusternotfoundexception")}},
 	// The kubelet's object cache has not registered a secret or configmap
 	// it mounts (a kubelet bug, not a missing object).
@@ -418,7 +421,7 @@ var rules = []rule{
 		when: [][]string{oneOf("executable file not found", "exec user process caused", "command not found",
 			"starting container process caused: exec:", "starting container process caused \"exec:", "exec: \"",
 			// An interpreter or supervisor whose entry file or program is missing.
-			"can't open file", "can't find command")},
+			"can't open file", "can't find command", "container command '")},
 		// A credential helper or a volume plugin's tool missing on the
 		// host is not the container's command.
 		not: []string{"exec format error", "error getting credentials", "credentials store", "mountvolume."}},
@@ -435,7 +438,11 @@ var rules = []rule{
 			"mount failed", "volume mount", "volume driver", "in driver '", "found reference to volume", "volume plugin",
 			"rootfs_linux.go", "iscsiadm: ", "iscsi driver",
 			// virtual-kubelet's ACI provider refusing a pod's volume.
-			"which is of an unsupported type")}},
+			"which is of an unsupported type", "mount error(")}},
+	// A CSI driver the node has not registered (not installed, or its
+	// node plugin not running): the volume cannot mount, whatever it holds.
+	{name: "csi-driver-not-registered", tier: root, cause: VolumeMountFailed, conf: High,
+		when: [][]string{oneOf("not found in the list of registered csi drivers")}},
 
 	// Probes and load balancers.
 	{name: "probe", tier: frame, cause: HealthCheckFailed, conf: High,
@@ -454,17 +461,20 @@ var rules = []rule{
 		when: [][]string{oneOf("exceeded quota", "failed quota", "you've reached the limit", "exceeds limit",
 			"exceeds the maximum limit", "quota exceeded", "quotaexceeded", "containergroupquotareached",
 			"exceeding approved", "above your limit", "insufficient regional quota", "insufficient quota", "limitexceededexception", "servicequotaexceeded", "quota limit", "limit on the number of", "resource quota", "vcpu limit",
-			"container group quota", "exceeds the limit", "maxspotinstancecountexceeded")},
+			"container group quota", "exceeds the limit", "maxspotinstancecountexceeded",
+			// EC2's limit codes (VpcLimitExceeded) and wording, ARM's per-region caps.
+			"limitexceeded", "instance(s) are already running", "cannot create more than")},
 		// A registry's request quota (Artifact Registry's "toomanyrequests:
-		// Quota exceeded for quota metric") is a rate limit.
-		not: []string{"toomanyrequests", "too many requests"}},
+		// Quota exceeded for quota metric") is a rate limit; an API's request
+		// limit is throttling.
+		not: []string{"toomanyrequests", "too many requests", "requestlimitexceeded"}},
 	// A named quota, however it is worded ("Quota 'CPUS' exceeded").
 	{name: "quota-named", tier: generic, cause: QuotaExceeded, conf: High,
 		when: [][]string{oneOf("quota"), oneOf("exceeded", "exceed", "reached")},
 		not:  []string{"disk quota", "toomanyrequests", "too many requests"}},
 	{name: "api-throttled", tier: generic, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("requestlimitexceeded", "request limit exceeded", "throttlingexception", "rate exceeded",
-			"throttled", "too many concurrent attempts")}},
+			"throttled", "too many concurrent attempts", "number of requests for subscription")}},
 	{name: "capacity", tier: root, cause: InsufficientCapacity, conf: High,
 		when: [][]string{oneOf("insufficient cpu", "insufficient memory", "insufficient pods", "insufficient nvidia",
 			"insufficient ephemeral", "resource:cpu", "resource:memory", "resource:gpu", "resource:eni", "resource:ports",
@@ -477,10 +487,16 @@ var rules = []rule{
 			"no container instances", "no capacity", "resource_pool_exhausted", "too many pods",
 			"didn't have free ports", "node(s) were unschedulable", "not have enough resources available",
 			"host ports unavailable", "taints that the pod didn't tolerate", "max node group size reached",
-			"no spot capacity", "out of resources", "ips available", "insufficientsubnetsize")},
+			"no spot capacity", "out of resources", "ips available", "insufficientsubnetsize",
+			"is already full", "subnetisfull", "podexceedsfree")},
 		// A node whose disk is under pressure cannot take the pod: the
 		// disk is what needs freeing.
 		not: []string{"disk-pressure"}},
+
+	// ECS placement that names the agent: the instance's agent is
+	// disconnected, not short of resources.
+	{name: "ecs-agent-disconnected", tier: root, cause: PlatformError, conf: High,
+		when: [][]string{oneOf("encountered error \"agent\"")}},
 
 	// Nodes.
 	{name: "node-gone", tier: root, cause: NodeInterrupted, conf: High,
@@ -515,7 +531,9 @@ var rules = []rule{
 			// read the image filesystem's size.
 			"error during connect", "invalid capacity 0 on image filesystem",
 			// The NVIDIA runtime hook could not load the host's driver.
-			"nvidia-container-cli: ")}},
+			"nvidia-container-cli: ",
+			// Host networking and kernel faults; a snapshotter the host cannot serve.
+			"iptables", "cpu stuck for", "soft lockup", "failed to create containerd container")}},
 
 	// Application.
 	{name: "app-error", tier: generic, log: true, cause: AppCrash, conf: Medium,
