@@ -130,7 +130,7 @@ var rules = []rule{
 			"saw completed job", "created job ", "became leader", "status is now: nodeready", "registered node ",
 			"starting kubelet", "updated computeddesiredcount", "in statefulset ", "scale-up: setting group",
 			"gracefully stopping", "definition changed", "need to kill pod", "succeeded for volume", "setup succeeded",
-			"surge node", "updated node allocatable limit", "pod should schedule on", "exited (0)",
+			"surge node", "updated node allocatable limit", "pod should schedule on",
 			// cluster-autoscaler's Normal ScaleDown events (kubernetes/autoscaler).
 			"deleting pod for node scale down", "marked the node as tobedeleted", "scale-down: removing",
 			// The kubelet's Normal node conditions; Karpenter's node claims; compose.
@@ -152,10 +152,36 @@ var rules = []rule{
 			"container attach ", "container start ", "attaching to ", "removing network ", "creating network ", "⠿",
 			// The daemon or a server stopping because it was asked to.
 			"processing signal 'terminated'", "start clean shutdown", "shutdown initiated", "shutdown complete",
-			"sent interrupt. waiting", "exited successfully",
+			"sent interrupt. waiting", "exited successfully", "aborting on container exit",
+			"signal handled: terminated", "cleaning up after shim disconnected", "cleaning up dead shim",
+			// Volumes mounted or being provisioned; cert-manager and GKE
+			// multi-cluster services at work.
+			"successfully mounted", "waiting for a volume to be created", "preparing certificate",
+			"was ensured in cluster",
 			// The volume controller waiting on an external provisioner.
 			"expecting that a volume for the claim is provisioned")},
-		not: []string{"back-off", "failed", "error", "oom", "unhealthy"}},
+		not: []string{"back-off", "failed", "error", "oom", "unhealthy", "is not present with pull policy"}},
+	// cert-manager re-issuing a certificate whose secret is gone: its
+	// ordinary path, not a failure.
+	{name: "cert-manager-reissue", tier: frame, cause: NotAFailure, conf: High,
+		when: [][]string{oneOf("will re-issue")}},
+	// A stop that ran past its grace period: docker kills what SIGTERM did
+	// not end ("Container failed to exit within 10s of signal 15 - using
+	// the force").
+	{name: "docker-stop-timeout", tier: frame, cause: NotAFailure, conf: High,
+		when: [][]string{oneOf("using the force")}},
+	// A container (a one-shot init or job container, often) that exited
+	// with 0: it finished.
+	{name: "exit-zero", tier: frame, cause: NotAFailure, conf: Medium, runnerUp: AppCrash,
+		when: [][]string{oneOf("exited (0)", "exited with code 0")},
+		re:   regexp.MustCompile(`(?i)exited (?:\(0\)|with code 0\b)`)},
+	// Karpenter's voluntary disruption (consolidation of empty or
+	// underused nodes, expiry, drift): scale-in, its pods rescheduled.
+	{name: "karpenter-disruption", tier: frame, cause: NotAFailure, conf: Medium, runnerUp: NodeInterrupted,
+		when: [][]string{oneOf("disrupting node: ", "disrupting nodeclaim: ")}},
+	// docker events: a stop's SIGTERM.
+	{name: "docker-event-stop", tier: frame, cause: NotAFailure, conf: High,
+		when: [][]string{oneOf("container kill "), oneOf("signal=15")}},
 
 	// Image-pull family: explicit evidence first.
 	{name: "token-expired", tier: root, cause: RegistryTokenExpired, conf: High,
@@ -202,7 +228,7 @@ var rules = []rule{
 			"both a tag and digest", "image should not be null", "error parsing reference", "repository can only contain the characters",
 			// CRI-O and Podman refuse a short name that several registries could serve.
 			"short name mode is enforcing", "short-name resolution", "returns ambiguous list",
-			"did not resolve to an alias")}},
+			"did not resolve to an alias", "failed to normalize image reference")}},
 	{name: "platform-mismatch", tier: root, log: true, cause: ImagePlatformMismatch, conf: High,
 		when: [][]string{oneOf("exec format error", "no matching manifest for", "does not match the specified platform",
 			"descriptor matching platform", "no match for platform in manifest", "cannot be used on this platform",
@@ -215,14 +241,24 @@ var rules = []rule{
 		when: [][]string{oneOf("diffids don't", "diffids do not match", "unsupported media type", "unsupported manifest",
 			"manifest version 2, schema 1", "schema 1 support", "unknown media type", "zstd", "unsupported image format",
 			"application/vnd.in-toto", "unsupported layer", "missing signature key", "does not support oci index", "invalid tar header", "schema 1 image",
-			"received a manifest list instead of")}},
+			"received a manifest list instead of", "max depth exceeded")}},
 	{name: "media-type-unsupported", tier: root, cause: ImageUnsupported, conf: High,
-		when: [][]string{oneOf("media type", "mediatype"), oneOf("unsupported", "unknown", "not supported", "invalid", "should be")}},
+		when: [][]string{oneOf("media type", "mediatype"), oneOf("unsupported", "unknown", "not supported", "invalid", "should be")},
+		not:  []string{"text/html"}},
+	// An HTML page where a manifest or blob was expected: a proxy, captive
+	// portal or login page answered instead of the registry.
+	{name: "registry-html", tier: root, cause: RegistryUnreachable, conf: Medium, runnerUp: ImageUnsupported,
+		when: [][]string{oneOf("media type text/html", "mediatype text/html")}},
 	{name: "disk-full", tier: root, log: true, cause: DiskFull, conf: High,
 		when: [][]string{oneOf("no space left on device", "thin pool has", "ephemeral-storage", "ephemeral storage",
 			"diskpressure", "disk pressure", "out of disk", "disk quota exceeded", "applylayer exit status 1",
 			"failed to garbage collect", "freediskspacefailed", "insufficient free space", "not enough free space",
-			"not enough space", "disk is full", "disk full", "no free space", "disk-pressure")}},
+			"not enough space", "disk is full", "disk full", "no free space", "disk-pressure",
+			// MySQL's storage engine reporting errno 28 (ENOSPC).
+			"got error 28 from storage engine")},
+		// A pod asking more ephemeral storage than any node offers is a
+		// placement problem, not a full disk.
+		not: []string{"insufficient ephemeral", "enough resource: ephemeral"}},
 	// A pod status after the kubelet evicted it, most often for ephemeral
 	// storage, and lost track of its containers; a lost node reads the same.
 	{name: "container-status-unknown", tier: generic, cause: DiskFull, conf: Medium, runnerUp: NodeInterrupted,
@@ -249,7 +285,7 @@ var rules = []rule{
 			"kms:decrypt", "ssm:", "failed to get secret", "error getting secret", "could not get secret", "secretnotfound",
 			"non-existent secret key",
 			// ECS environment files (S3) and compose env files.
-			"env files", "env file:", "environment files", "couldn't get secret")}},
+			"env files", "env file:", "environment files", "couldn't get secret", "secretstore")}},
 	{name: "ecs-secrets-or-auth", tier: stage, cause: SecretUnavailable, conf: Medium, runnerUp: RegistryUnreachable,
 		when: [][]string{oneOf("unable to pull secrets or registry auth")}},
 	{name: "k8s-secret-missing", tier: root, cause: SecretUnavailable, conf: High,
@@ -271,6 +307,10 @@ var rules = []rule{
 	{name: "ecr-permission", tier: root, cause: RegistryAuth, conf: High,
 		when: [][]string{oneOf("ecr:batchgetimage", "ecr:getauthorizationtoken", "ecr:getdownloadurlforlayer",
 			"denied: user: arn:", "denied: user:", "private repository credentials are not a supported")}},
+	// The kubelet could not read the pod's image pull secrets; a public
+	// image may still pull.
+	{name: "pull-secret-unreadable", tier: root, cause: RegistryAuth, conf: Medium, runnerUp: NotAFailure,
+		when: [][]string{oneOf("image pull secrets", "pull secret "), oneOf("may not succeed")}},
 	{name: "credential-provider", tier: stage, cause: RegistryAuth, conf: High,
 		when: [][]string{oneOf("credential provider plugin", "registry credential provider", "failed getting credential",
 			"unable to retrieve auth token", "failed to fetch anonymous token", "failed to fetch oauth token",
@@ -289,8 +329,13 @@ var rules = []rule{
 			"incorrect username or password", "unauthorized: ", "401 unauthorized", "status 401",
 			"artifactregistry.repositories.downloadartifacts", "storage.objects.get", "denied: permission", "authentication is required",
 			"you have permission to access it", "403 forbidden", "status 403", "access denied", "denied: access forbidden",
-			"imagepullsecret", "unauthorized", "rejected token exchange", "admin user is disabled")},
+			"imagepullsecret", "unauthorized", "rejected token exchange", "admin user is disabled",
+			"anonymous users are only allowed")},
 		not: []string{"pull access denied", "may require 'docker login'", "may require authorization", "insufficient_scope"}},
+	// Quay answers a repository that does not exist as it answers one the
+	// caller may not read.
+	{name: "quay-unauthorized", tier: root, cause: ImageNotFound, conf: Medium, runnerUp: RegistryAuth,
+		when: [][]string{oneOf("access to the requested resource is not authorized")}},
 	{name: "tag-not-found", tier: root, cause: ImageNotFound, conf: High,
 		when: [][]string{oneOf("manifest unknown", "name unknown", "manifest_unknown", "name_unknown", "not known to the registry", "not found in repository", "manifest for ",
 			"repository name not known", "no such image", "does not exist in repository", "code = notfound",
@@ -341,7 +386,7 @@ var rules = []rule{
 		when: [][]string{oneOf("failed to create pod sandbox", "failed create pod sandbox", "failedcreatepodsandbox")},
 		// The sandbox's pause image could not be pulled: a pull failure,
 		// decided by the pull rules.
-		not: []string{"failed to get sandbox image"}},
+		not: []string{"failed to get sandbox image", "failed pulling image"}},
 	{name: "health-check-exec", tier: frame, cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
 		when: [][]string{oneOf("oci runtime exec failed")}},
 	{name: "health-tool-missing", tier: root, cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
@@ -373,6 +418,25 @@ var rules = []rule{
 	// or pod did not request a GPU.
 	{name: "gpu-driver-absent", tier: root, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
 		when: [][]string{oneOf("kernel driver does not appear to be running", "/proc/driver/nvidia/version does not exist")}},
+	// An image the node does not have, with pull policy Never.
+	{name: "pull-policy-never", tier: root, cause: ContainerConfigError, conf: High,
+		when: [][]string{oneOf("is not present with pull policy of never")}},
+	// A CLI naming the flag a command needs ("Please specify --secrets
+	// --secrets-mount-path to enable secrets volume mount.").
+	{name: "cli-flag-required", tier: root, cause: ContainerConfigError, conf: Medium,
+		when: [][]string{oneOf("please specify --")}},
+	// A seccomp profile the pod names but the node lacks.
+	{name: "seccomp-profile", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
+		when: [][]string{oneOf("seccomp profile")}},
+	// AppArmor missing or its profile failing to load: the host's.
+	{name: "apparmor", tier: root, cause: PlatformError, conf: Medium, runnerUp: ContainerConfigError,
+		when: [][]string{oneOf("apparmor")}},
+	// The runtime could not place the process in its cgroup.
+	{name: "cgroup-config", tier: root, cause: PlatformError, conf: High,
+		when: [][]string{oneOf("applying cgroup configuration", "unable to apply cgroup configuration")}},
+	// docker run's -p flag in a form it cannot parse.
+	{name: "publish-format", tier: root, cause: ContainerConfigError, conf: High,
+		when: [][]string{oneOf("invalid publish opts")}},
 	// virtual-kubelet's ACI provider refusing a pod spec field ACI lacks.
 	{name: "aci-unsupported-field", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("aci does not support")}},
@@ -388,7 +452,8 @@ var rules = []rule{
 	// ARM validation codes for container group properties.
 	{name: "aci-invalid-properties", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("invalidostype", "resourcerequestsnotspecified", "resourcelimitslessthanrequests",
-			"containerlimitgreaterthan", "is greater than the total request", "cce policy", "not allowed by policy")}},
+			"containerlimitgreaterthan", "is greater than the total request", "cce policy", "not allowed by policy",
+			"denied due to policy", "can only have one container")}},
 	// ECS API validation (RegisterTaskDefinition, RunTask): the task
 	// definition or its overrides; a more specific reason decides over it.
 	{name: "ecs-api-validation", tier: generic, cause: ContainerConfigError, conf: Medium,
@@ -409,7 +474,11 @@ var rules = []rule{
 	// The host's runtime binary is missing, not the container's command.
 	{name: "host-runtime-missing", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("executable file not found", "no such file or directory", "invalid runtime name", "unknown runtime"),
-			oneOf("\"runc\"", "runc:", "/runc", "nvidia-container-runtime", "containerd-shim", "runtime name")}},
+			oneOf("\"runc\"", "runc:", "/runc", "nvidia-container-runtime", "containerd-shim", "runtime name",
+				"oci runtime command not found")},
+		// Once runc is starting the container's process, runc is there: what
+		// is missing is the container's command.
+		not: []string{"error during container init", "starting container process"}},
 	// The shell or the runtime could not run the entrypoint file itself
 	// ("exec /docker-entrypoint.sh: no such file or directory" from CRLF
 	// line ends, "/bin/sh: 1: ./start.sh: not found").
@@ -421,10 +490,12 @@ var rules = []rule{
 		when: [][]string{oneOf("executable file not found", "exec user process caused", "command not found",
 			"starting container process caused: exec:", "starting container process caused \"exec:", "exec: \"",
 			// An interpreter or supervisor whose entry file or program is missing.
-			"can't open file", "can't find command", "container command '")},
+			"can't open file", "can't find command", "container command '",
+			"unable to access jarfile")},
 		// A credential helper or a volume plugin's tool missing on the
 		// host is not the container's command.
-		not: []string{"exec format error", "error getting credentials", "credentials store", "mountvolume."}},
+		not: []string{"exec format error", "error getting credentials", "credentials store", "mountvolume.", "apparmor",
+			"oci runtime command not found"}},
 
 	// Volumes.
 	{name: "volume-mount", tier: stage, cause: VolumeMountFailed, conf: High,
@@ -467,14 +538,15 @@ var rules = []rule{
 		// A registry's request quota (Artifact Registry's "toomanyrequests:
 		// Quota exceeded for quota metric") is a rate limit; an API's request
 		// limit is throttling.
-		not: []string{"toomanyrequests", "too many requests", "requestlimitexceeded"}},
+		not: []string{"toomanyrequests", "too many requests", "requestlimitexceeded", "internal error occurred"}},
 	// A named quota, however it is worded ("Quota 'CPUS' exceeded").
 	{name: "quota-named", tier: generic, cause: QuotaExceeded, conf: High,
 		when: [][]string{oneOf("quota"), oneOf("exceeded", "exceed", "reached")},
 		not:  []string{"disk quota", "toomanyrequests", "too many requests"}},
 	{name: "api-throttled", tier: generic, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("requestlimitexceeded", "request limit exceeded", "throttlingexception", "rate exceeded",
-			"throttled", "too many concurrent attempts", "number of requests for subscription")}},
+			"throttled", "too many concurrent attempts", "number of requests for subscription",
+			"request limit has been exceeded")}},
 	{name: "capacity", tier: root, cause: InsufficientCapacity, conf: High,
 		when: [][]string{oneOf("insufficient cpu", "insufficient memory", "insufficient pods", "insufficient nvidia",
 			"insufficient ephemeral", "resource:cpu", "resource:memory", "resource:gpu", "resource:eni", "resource:ports",
@@ -488,7 +560,9 @@ var rules = []rule{
 			"didn't have free ports", "node(s) were unschedulable", "not have enough resources available",
 			"host ports unavailable", "taints that the pod didn't tolerate", "max node group size reached",
 			"no spot capacity", "out of resources", "ips available", "insufficientsubnetsize",
-			"is already full", "subnetisfull", "podexceedsfree")},
+			"is already full", "subnetisfull", "podexceedsfree",
+			// A host port another container or process holds.
+			"port is already allocated", "ports are not available")},
 		// A node whose disk is under pressure cannot take the pod: the
 		// disk is what needs freeing.
 		not: []string{"disk-pressure"}},
@@ -505,10 +579,10 @@ var rules = []rule{
 			"was preempted", "preempted by", "node is shutting down", "nodenotready", "node not ready", "shutting down node",
 			"spot task was interrupted", "was interrupted", "node shutdown", "instance terminated", "is disrupted",
 			"nodeshutdown", "deletionbygcpcontrollermanager", "node was drained", "noexecutetaintmanager", "taintmanagereviction",
-			"evict pod: ", "lifecycle termination", "instance will be interrupted", "disrupting node", "failed to drain node",
+			"evict pod: ", "lifecycle termination", "instance will be interrupted", "failed to drain node",
 			"flagging node as dead", "retire any tasks", "scheduled for retirement", "being retired", "removing node",
 			"has been rebooted", "performing maintenance on the underlying infrastructure", "interruption message",
-			"platform initiated", "draining node", "drained node", "nodelost")}},
+			"platform initiated", "draining node", "drained node", "nodelost", "nodenotschedulable", "nodes are not-ready")}},
 	// The kubelet rejects a pod whose node affinity no longer matches: the
 	// node was recreated (preemption, repair) without the labels the pod
 	// was bound for.
@@ -533,7 +607,9 @@ var rules = []rule{
 			// The NVIDIA runtime hook could not load the host's driver.
 			"nvidia-container-cli: ",
 			// Host networking and kernel faults; a snapshotter the host cannot serve.
-			"iptables", "cpu stuck for", "soft lockup", "failed to create containerd container")}},
+			"iptables", "cpu stuck for", "soft lockup", "failed to create containerd container",
+			"noregisteredproviderfound", "no registered resource provider", "enableservicelinks",
+			"is not available for resource type")}},
 
 	// Application.
 	{name: "app-error", tier: generic, log: true, cause: AppCrash, conf: Medium,
@@ -545,7 +621,7 @@ var rules = []rule{
 			"nameerror:", "importerror:", "nullpointerexception", "illegalstateexception", "illegalargumentexception",
 			"uncaught exception", "unhandledpromiserejection", "sigsegv", "sigabrt", "core dumped", "npm err!",
 			"econnrefused", "syntaxerror:", "hosting failed to start", "exception starting", "application crashed",
-			"panicked at", "a server is already running", "didn't complete successfully")}},
+			"panicked at", "a server is already running", "didn't complete successfully", "unbound variable", "httperror:")}},
 	// The daemon refusing exec or attach: the container has already exited.
 	{name: "container-not-running", tier: generic, cause: AppCrash, conf: Medium, runnerUp: OutOfMemory,
 		when: [][]string{oneOf("error response from daemon: container "), oneOf(" is not running")}},
@@ -653,12 +729,14 @@ var failureWords = []string{
 	// Outcomes, refusals and absences in other words; errno names.
 	"unsuccess", "non-zero", "nonzero", "giving up", "gave up", "misconfigur", "unhandled", "refus",
 	"unauthenticated", "can not", "err:", "stack trace", "goroutine ", "unrecoverable", "unresolv", "unmet",
-	"stalled", "nonexist", "non-exist", " lack", "requires", "enoent", "eacces", "eperm", "etimedout",
-	"enospc", "enomem", "eaddrinuse", "ehostunreach",
+	" stalled", "nonexist", "non-exist", " lack", "requires", "enoent", "eacces", "eperm", "etimedout",
+	"enospc", "enomem", "eaddrinuse", "ehostunreach", "unbound variable", "not-ready", "can only",
 }
 
 // Phrases used to read an exit code from text such as "Exit Code: 137".
-var exitMarkers = []string{"exit code:", "exitcode:", "exit code ", "exited with code "}
+var exitMarkers = []string{"exit code:", "exitcode:", "exit code ", "exited with code ",
+	// docker ps's status column: "Exited (143) 7 seconds ago", "Restarting (1)".
+	"exited (", "restarting ("}
 
 // engine is the compiled rule set.
 type engine struct {
