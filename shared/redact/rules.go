@@ -75,12 +75,15 @@ var handRules = []handRule{
 	// key: value and "key": "value" pairs. Prose uses colons too ("/etc/passwd:
 	// no such file", "auth token: invalid username"), so a bare word after
 	// a key that is not environment-style (DB_PASSWORD) stays, and so does
-	// a value ending in a colon (a label); a quoted value, or a value with a
-	// digit or symbol, is redacted. The colon must be followed by a space or a quote, so ARNs
+	// a value ending in a colon (a label), and so do quoted words followed by
+	// more words (auth: "not present"); any other quoted value, or a value with
+	// a digit or symbol, is redacted. The colon must be followed by a space or a quote, so ARNs
 	// such as arn:aws:secretsmanager:...:secret:name survive.
-	{id: "secret-colon-pair", keywords: []string{":"}, re: regexp.MustCompile(`(?i)(^|[^/\w])("?)([a-z0-9_.-]*` + secretKey + `)("?\s*:)(\s+"?|")([^\s"'&,;}]+)`), keep: func(sub []string) string {
+	{id: "secret-colon-pair", keywords: []string{":"}, re: regexp.MustCompile(`(?i)(^|[^/\w])("?)([a-z0-9_.-]*` + secretKey + `)("?\s*:)(\s+"?|")([^\s"'&,;}]+)( ?)`), keep: func(sub []string) string {
 		value, quotedValue := sub[6], strings.Contains(sub[5], `"`)
 		switch {
+		case quotedValue && sub[7] != "" && isWord(value): // quoted prose: auth: "not present"
+			return sub[0]
 		case strings.HasSuffix(value, ":"): // a label: "access token: oauth2: cannot fetch"
 			return sub[0]
 		case len(value) < 6 && strings.Trim(value, "0123456789") == "": // a status: "fetch token: 400"
@@ -88,7 +91,7 @@ var handRules = []handRule{
 		case !quotedValue && isWord(value) && (sub[2] != "" || !envName(sub[3])):
 			return sub[0] // prose: "auth token: invalid", `volume "mysecret" : rpc error`
 		}
-		return sub[1] + sub[2] + sub[3] + sub[4] + sub[5] + Mask
+		return sub[1] + sub[2] + sub[3] + sub[4] + sub[5] + Mask + sub[7]
 	}},
 	// AWS secret access keys: 40 base64 characters mixing upper case, lower
 	// case and digits (hex digests, lower case only, are left alone).
