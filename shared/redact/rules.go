@@ -55,7 +55,9 @@ var handRules = []handRule{
 		}
 		return sub[1] + sub[2] + Mask
 	}},
-	{id: "cookie-header", keywords: []string{"cookie"}, re: regexp.MustCompile(`(?i)\b((?:set-)?cookie\s*:\s*)[^\r\n]+`), with: "${1}" + Mask},
+	// A Cookie header holds name=value pairs; a file named *.cookie followed
+	// by an error (".erlang.cookie: Permission denied") is not one.
+	{id: "cookie-header", keywords: []string{"cookie"}, re: regexp.MustCompile(`(?i)(^|[^\w.])((?:set-)?cookie\s*:\s*)[^\r\n]*=[^\r\n]*`), with: "${1}${2}" + Mask},
 	{id: "auth-scheme", keywords: []string{"bearer", "basic"}, re: regexp.MustCompile(`(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/-]{8,}=*`), with: "${1} " + Mask},
 	// Bare JSON Web Tokens (header.payload.signature).
 	{id: "jwt", keywords: []string{"eyj"}, re: regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`), with: "[REDACTED JWT]"},
