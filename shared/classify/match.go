@@ -10,7 +10,7 @@ package classify
 import mathbits "math/bits"
 
 // maxKeywords bounds the phrase table so a scan's hit set lives on the stack.
-const maxKeywords = 1024
+const maxKeywords = 1536
 
 // termBit marks a transition into a state where some phrase ends, while
 // the automaton is built; the table it scans with keeps the mark in

@@ -75,7 +75,7 @@ const (
 func oneOf(phrases ...string) []string { return phrases }
 
 // pullContext is a group of phrases that place a message in an image pull.
-var pullContext = oneOf("pull", "registry", "image", "manifest", "/v2/", "resolve ref", "docker.io", ".dkr.ecr.",
+var pullContext = oneOf("pull", "registry", "image", "manifest", "/v2/", "/v1/_ping", "resolve ref", "docker.io", ".dkr.ecr.",
 	"azurecr.io", "pkg.dev", "gcr.io", "quay.io", "ghcr.io", "mcr.microsoft.com")
 
 // rules is the rule table, in priority order.
@@ -158,6 +158,7 @@ var rules = []rule{
 			// Volumes mounted or being provisioned; cert-manager and GKE
 			// multi-cluster services at work.
 			"successfully mounted", "waiting for a volume to be created", "preparing certificate",
+			"waiting for an external controller",
 			"was ensured in cluster",
 			// The volume controller waiting on an external provisioner.
 			"expecting that a volume for the claim is provisioned")},
@@ -186,6 +187,12 @@ var rules = []rule{
 	{name: "routine-notice", tier: frame, cause: NotAFailure, conf: High,
 		when: [][]string{oneOf("az rebalancing in progress", "drifted status condition", "expired node after ttl",
 			"marking empty", "swap limit capabilities", "- using defaults", "[engine] shutdown")}},
+	// fluent-bit retrying a flush or a connection and stopping on SIGTERM;
+	// a kubelet plugin's registration; a registry cache falling back to
+	// its upstream.
+	{name: "agent-notice", tier: frame, cause: NotAFailure, conf: Medium,
+		when: [][]string{oneOf("[engine] caught signal", "failed to flush chunk", "[http_client] broken connection",
+			"pluginregistered:true", "serving from upstream")}},
 	// docker events: a stop's SIGTERM.
 	{name: "docker-event-stop", tier: frame, cause: NotAFailure, conf: High,
 		when: [][]string{oneOf("container kill "), oneOf("signal=15")}},
@@ -246,12 +253,14 @@ var rules = []rule{
 			"imageostypenotmatch", "doesn't support specified os", "does not match the detected host platform",
 			"no image found in manifest list", "based image is incompatible with", "no supported platform found",
 			// An image of another architecture run under QEMU emulation.
-			"qemu: uncaught target signal")}},
+			"qemu: uncaught target signal")},
+		// A kernel module tool failing on an old kernel is the volume plugin's.
+		not: []string{"could not get modinfo"}},
 	{name: "image-format-unsupported", tier: root, cause: ImageUnsupported, conf: High,
 		when: [][]string{oneOf("diffids don't", "diffids do not match", "unsupported media type", "unsupported manifest",
 			"manifest version 2, schema 1", "schema 1 support", "unknown media type", "zstd", "unsupported image format",
 			"application/vnd.in-toto", "unsupported layer", "missing signature key", "does not support oci index", "invalid tar header", "schema 1 image",
-			"received a manifest list instead of", "max depth exceeded")}},
+			"received a manifest list instead of", "max depth exceeded", "accept header does not support oci")}},
 	{name: "media-type-unsupported", tier: root, cause: ImageUnsupported, conf: High,
 		when: [][]string{oneOf("media type", "mediatype"), oneOf("unsupported", "unknown", "not supported", "invalid", "should be")},
 		not:  []string{"text/html"}},
@@ -345,7 +354,7 @@ var rules = []rule{
 			"artifactregistry.repositories.downloadartifacts", "storage.objects.get", "denied: permission", "authentication is required",
 			"you have permission to access it", "403 forbidden", "status 403", "access denied", "denied: access forbidden",
 			"imagepullsecret", "unauthorized", "rejected token exchange", "admin user is disabled",
-			"anonymous users are only allowed", "invalid auth configuration")},
+			"anonymous users are only allowed", "invalid auth configuration", "signed by untrusted key")},
 		not: []string{"pull access denied", "may require 'docker login'", "may require authorization", "insufficient_scope"}},
 	// Quay answers a repository that does not exist as it answers one the
 	// caller may not read.
@@ -383,7 +392,7 @@ var rules = []rule{
 				"request context canceled",
 				"network is unreachable", "no route to host", "proxyconnect", "context deadline exceeded",
 				"temporary failure in name resolution", "request canceled", "could not reach",
-				"timed out", "timeout exceeded"),
+				"timed out", "timeout exceeded", "tls: oversized record"),
 			pullContext},
 		not: []string{"probe failed", "health check"}},
 	// A registry's firewall refused the caller's address (ACR network rules):
@@ -414,10 +423,10 @@ var rules = []rule{
 			"wget: can't connect to remote host", "wget: server returned error")}},
 	{name: "passwd-missing", tier: root, cause: ContainerConfigError, conf: Medium,
 		when: [][]string{oneOf("/etc/passwd", "unable to find user", "no users found", "chdir to cwd",
-			"error gathering device information", "no such device", "working directory")}},
+			"error gathering device information", "no such device", "working directory", "setup user: ")}},
 	{name: "security-context", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("runasnonroot", "non-numeric user", "run as non-root", "has no healthcheck configured",
-			"violates podsecurity", "security context constraint")}},
+			"violates podsecurity", "security context constraint", "read-only root filesystem")}},
 	// A process without the privilege to bind a port below 1024 (a
 	// non-root user): the container's user or port is misconfigured.
 	{name: "privileged-port", tier: root, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: AppCrash,
@@ -459,7 +468,11 @@ var rules = []rule{
 		when: [][]string{oneOf("must make explicit request")}},
 	// The runtime could not place the process in its cgroup.
 	{name: "cgroup-config", tier: root, cause: PlatformError, conf: High,
-		when: [][]string{oneOf("applying cgroup configuration", "unable to apply cgroup configuration")}},
+		when: [][]string{oneOf("applying cgroup configuration", "unable to apply cgroup configuration", "mounting \"cgroup\"")}},
+	// The runtime's own image store failing (Podman and Buildah's build
+	// containers, containers/storage).
+	{name: "container-storage", tier: root, cause: PlatformError, conf: Medium,
+		when: [][]string{oneOf("error committing the finished image", "error mounting build container", "error mounting container \"")}},
 	// The environment and arguments exceed what the kernel takes.
 	{name: "argument-list-too-long", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("argument list too long")}},
@@ -507,7 +520,7 @@ var rules = []rule{
 	{name: "host-runtime-missing", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("executable file not found", "no such file or directory", "invalid runtime name", "unknown runtime"),
 			oneOf("\"runc\"", "runc:", "/runc", "nvidia-container-runtime", "containerd-shim", "runtime name",
-				"oci runtime command not found")},
+				"oci runtime command not found", "\"iptables\"", "\"nvidia-container-cli\"")},
 		// Once runc is starting the container's process, runc is there: what
 		// is missing is the container's command.
 		not: []string{"error during container init", "starting container process"}},
@@ -527,7 +540,7 @@ var rules = []rule{
 		// A credential helper or a volume plugin's tool missing on the
 		// host is not the container's command.
 		not: []string{"exec format error", "error getting credentials", "credentials store", "mountvolume.", "apparmor",
-			"oci runtime command not found"}},
+			"oci runtime command not found", "\"iptables\"", "\"nvidia-container-cli\""}},
 
 	// Volumes.
 	{name: "volume-mount", tier: stage, cause: VolumeMountFailed, conf: High,
@@ -543,7 +556,10 @@ var rules = []rule{
 			// virtual-kubelet's ACI provider refusing a pod's volume.
 			"which is of an unsupported type", "mount error(",
 			// Docker Desktop's file sharing.
-			"mounts denied", "drive is not shared")}},
+			"mounts denied", "drive is not shared",
+			// Ceph, SMB and block devices under a volume; filesystems that
+			// will not mount.
+			"libceph", "smbglobalmapping", "output: mount: ", "superblock", "bad magic number", "could not get modinfo")}},
 	// A CSI driver the node has not registered (not installed, or its
 	// node plugin not running): the volume cannot mount, whatever it holds.
 	{name: "csi-driver-not-registered", tier: root, cause: VolumeMountFailed, conf: High,
@@ -656,7 +672,13 @@ var rules = []rule{
 			// Host networking and kernel faults; a snapshotter the host cannot serve.
 			"iptables", "cpu stuck for", "soft lockup", "failed to create containerd container",
 			"noregisteredproviderfound", "no registered resource provider", "enableservicelinks",
-			"is not available for resource type", "cgroup v1", "can only run as pid 1", "cannotinspectcontainererror", "swap on is not supported")}},
+			"is not available for resource type", "cgroup v1", "can only run as pid 1",
+			// Host faults: the VM under Docker Desktop or Colima, systemd
+			// delegation and its socket, kernel modules and hung tasks, the
+			// kubelet's own start, loop devices, orphaned pod directories.
+			"error starting vm", "delegate=yes", "/run/systemd/private", "podman socket", "failed to load kernel module",
+			"blocked for more than", "aio-max-nr", "failed to start containermanager", "loopback device",
+			"orphaned pod", "mac doesn't match", "cannotinspectcontainererror", "swap on is not supported")}},
 
 	// Application.
 	{name: "app-error", tier: generic, log: true, cause: AppCrash, conf: Medium,
@@ -784,6 +806,7 @@ var failureWords = []string{
 	"unauthenticated", "can not", "err:", "stack trace", "goroutine ", "unrecoverable", "unresolv", "unmet",
 	" stalled", "nonexist", "non-exist", " lack", "requires", "enoent", "eacces", "eperm", "etimedout",
 	"enospc", "enomem", "eaddrinuse", "ehostunreach", "unbound variable", "not-ready", "can only",
+	"untrusted", "oversized",
 }
 
 // Phrases used to read an exit code from text such as "Exit Code: 137".
