@@ -98,17 +98,6 @@ var rules = []rule{
 	// empty message (knative/serving#1668): nothing failed.
 	{name: "knative-empty-failure", tier: frame, cause: NotAFailure, conf: Low,
 		when: [][]string{oneOf("failed with message: \"\".")}},
-	// az aks check-acr's advice on a registry in another region.
-	{name: "acr-location-notice", tier: frame, cause: NotAFailure, conf: High,
-		when: [][]string{oneOf("may result in slow image pulls")}},
-	// Knative's condition for a revision scaled to zero (NoTraffic).
-	{name: "knative-no-traffic", tier: frame, cause: NotAFailure, conf: High,
-		when: [][]string{oneOf("the target is not receiving traffic")}},
-	// Warnings of the docker and compose CLIs that stop nothing: logs kept
-	// by a remote log driver, containers left from an older compose file,
-	// compose file attributes it ignores.
-	{name: "docker-cli-notice", tier: frame, cause: NotAFailure, conf: High,
-		when: [][]string{oneOf("no logs are available with the", "found orphan containers", "is obsolete, it will be ignored")}},
 	// The INFO events ECS sends to EventBridge for services, by name.
 	{name: "ecs-service-info-event", tier: frame, cause: NotAFailure, conf: High,
 		when: [][]string{oneOf("service_steady_state", "service_desired_count_updated", "service_deployment_in_progress",
@@ -163,15 +152,6 @@ var rules = []rule{
 			// The volume controller waiting on an external provisioner.
 			"expecting that a volume for the claim is provisioned")},
 		not: []string{"back-off", "failed", "error", "oom", "unhealthy", "is not present with pull policy"}},
-	// cert-manager re-issuing a certificate whose secret is gone: its
-	// ordinary path, not a failure.
-	{name: "cert-manager-reissue", tier: frame, cause: NotAFailure, conf: High,
-		when: [][]string{oneOf("will re-issue")}},
-	// A stop that ran past its grace period: docker kills what SIGTERM did
-	// not end ("Container failed to exit within 10s of signal 15 - using
-	// the force").
-	{name: "docker-stop-timeout", tier: frame, cause: NotAFailure, conf: High,
-		when: [][]string{oneOf("using the force")}},
 	// A container (a one-shot init or job container, often) that exited
 	// with 0: it finished.
 	{name: "exit-zero", tier: frame, cause: NotAFailure, conf: Medium, runnerUp: AppCrash,
@@ -181,12 +161,28 @@ var rules = []rule{
 	// underused nodes, expiry, drift): scale-in, its pods rescheduled.
 	{name: "karpenter-disruption", tier: frame, cause: NotAFailure, conf: Medium, runnerUp: NodeInterrupted,
 		when: [][]string{oneOf("disrupting node: ", "disrupting nodeclaim: ")}},
-	// Routine notices: ECS rebalancing a service across zones, Karpenter's
-	// controller marking and expiring nodes, docker's kernel without swap
-	// accounting, a tool falling back to its defaults, fluent-bit's shutdown.
+	// Routine notices worded with failure words, so the k8s-normal-event
+	// list, which refuses "failed" and "error", cannot hold them.
 	{name: "routine-notice", tier: frame, cause: NotAFailure, conf: High,
-		when: [][]string{oneOf("az rebalancing in progress", "drifted status condition", "expired node after ttl",
-			"marking empty", "swap limit capabilities", "- using defaults", "[engine] shutdown")}},
+		when: [][]string{oneOf(
+			// Warnings of the docker and compose CLIs that stop nothing: logs
+			// kept by a remote log driver, containers left from an older
+			// compose file, attributes compose ignores, a kernel without swap
+			// accounting.
+			"no logs are available with the", "found orphan containers", "is obsolete, it will be ignored",
+			"swap limit capabilities",
+			// A stop past its grace period: docker kills what SIGTERM did not
+			// end ("... failed to exit within 10s of signal 15 - using the force").
+			"using the force",
+			// az aks check-acr's advice on a registry in another region;
+			// Knative's NoTraffic condition of a revision scaled to zero;
+			// cert-manager re-issuing a certificate whose secret is gone.
+			"may result in slow image pulls", "the target is not receiving traffic", "will re-issue",
+			// ECS rebalancing a service across zones; Karpenter's controller
+			// marking and expiring nodes; a tool falling back to its
+			// defaults; fluent-bit's shutdown.
+			"az rebalancing in progress", "drifted status condition", "expired node after ttl",
+			"marking empty", "- using defaults", "[engine] shutdown")}},
 	// fluent-bit retrying a flush or a connection and stopping on SIGTERM;
 	// a kubelet plugin's registration; a registry cache falling back to
 	// its upstream.
