@@ -147,6 +147,8 @@ var rules = []rule{
 			// Volumes mounted or being provisioned; cert-manager and GKE
 			// multi-cluster services at work.
 			"successfully mounted", "waiting for a volume to be created", "preparing certificate",
+			// docker run before it pulls.
+			"' locally",
 			"waiting for an external controller",
 			"was ensured in cluster",
 			// The volume controller waiting on an external provisioner.
@@ -182,7 +184,17 @@ var rules = []rule{
 			// marking and expiring nodes; a tool falling back to its
 			// defaults; fluent-bit's shutdown.
 			"az rebalancing in progress", "drifted status condition", "expired node after ttl",
-			"marking empty", "- using defaults", "[engine] shutdown")}},
+			"marking empty", "- using defaults", "[engine] shutdown",
+			// Karpenter nominating nodes; cluster-autoscaler keeping a node for
+			// a pod with no controller; the CronJob controller meeting a job it
+			// did not create; kubectl drain skipping DaemonSet pods; Azure
+			// Policy in audit mode; dockerd's start-up warnings.
+			"is nominated for a pending pod", "does not have an associated node", "is not replicated",
+			"saw a job that the controller did not create", "ignoring daemonset-managed pods", "warning: [azurepolicy-",
+			"bridge-nf-call-iptables is disabled", "no swap limit support", "dns resolver found in resolv.conf",
+			// node-problem-detector's conditions when all is well.
+			"kernel has no deadlock", "filesystem is not read-only", "no bad block", "has no scheduled event",
+			"is posting ready status")}},
 	// fluent-bit retrying a flush or a connection and stopping on SIGTERM;
 	// a kubelet plugin's registration; a registry cache falling back to
 	// its upstream.
@@ -290,7 +302,7 @@ var rules = []rule{
 	{name: "log-driver", tier: stage, cause: LogConfigError, conf: High,
 		when: [][]string{oneOf("failed to initialize logging driver", "failed to validate logger args", "logging driver",
 			"log driver", "failed to create cloudwatch log", "log group does not exist", "awslogs-group",
-			"[error] [config]", "awslogs-", "logs:createlogstream", "disabled logging", "logs:createloggroup", "logs:putlogevents", "loganalytics", "log analytics", "gelf:", "fluentd:", "splunk:", "syslog:")}},
+			"[error] [config]", "awslogs-", "logs:createlogstream", "disabled logging", "logging_configmap_not_found", "logs:createloggroup", "logs:putlogevents", "loganalytics", "log analytics", "gelf:", "fluentd:", "splunk:", "syslog:")}},
 	{name: "ecr-unreachable-for-auth", tier: network, cause: RegistryUnreachable, conf: High,
 		when: [][]string{oneOf("cannot pull registry auth from amazon ecr"), oneOf("connection issue", "timeout", "timed out")}},
 	{name: "secret-store", tier: stage, cause: SecretUnavailable, conf: High,
@@ -351,7 +363,9 @@ var rules = []rule{
 			"you have permission to access it", "403 forbidden", "status 403", "access denied", "denied: access forbidden",
 			"imagepullsecret", "unauthorized", "rejected token exchange", "admin user is disabled",
 			"anonymous users are only allowed", "invalid auth configuration", "signed by untrusted key")},
-		not: []string{"pull access denied", "may require 'docker login'", "may require authorization", "insufficient_scope"}},
+		not: []string{"pull access denied", "may require 'docker login'", "may require authorization", "insufficient_scope",
+			// A Kubernetes client refused by the API server, not a registry.
+			"failed to watch *", "failed to list *"}},
 	// Quay answers a repository that does not exist as it answers one the
 	// caller may not read.
 	{name: "quay-unauthorized", tier: root, cause: ImageNotFound, conf: Medium, runnerUp: RegistryAuth,
@@ -419,7 +433,21 @@ var rules = []rule{
 			"wget: can't connect to remote host", "wget: server returned error")}},
 	{name: "passwd-missing", tier: root, cause: ContainerConfigError, conf: Medium,
 		when: [][]string{oneOf("/etc/passwd", "unable to find user", "no users found", "chdir to cwd",
-			"error gathering device information", "no such device", "working directory", "setup user: ")}},
+			"error gathering device information", "no such device", "working directory", "setup user: ",
+			"invalid environment variable names", "ipvs proxier", "intree provisioner")}},
+	// A process past its open-files limit (the container's ulimit). Out of
+	// inotify or fsnotify instances, it is the host's sysctl.
+	{name: "open-files-limit", tier: root, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: AppCrash,
+		when: [][]string{oneOf("too many open files")},
+		not:  []string{"inotify", "fsnotify"}},
+	{name: "inotify-limit", tier: root, log: true, cause: PlatformError, conf: Medium, runnerUp: ContainerConfigError,
+		when: [][]string{oneOf("inotify", "fsnotify")}, re: matchFunc(func(m string) bool {
+			m = strings.ToLower(m)
+			return strings.Contains(m, "too many open files") || strings.Contains(m, "has been reached")
+		})},
+	// An IRSA web identity token the container's user cannot read.
+	{name: "irsa-token-unreadable", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: SecretUnavailable,
+		when: [][]string{oneOf("eks.amazonaws.com/serviceaccount/token")}},
 	{name: "security-context", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("runasnonroot", "non-numeric user", "run as non-root", "has no healthcheck configured",
 			"violates podsecurity", "security context constraint", "read-only root filesystem")}},
@@ -458,7 +486,7 @@ var rules = []rule{
 	// A process that cannot start a thread: the container's pids or
 	// thread limit.
 	{name: "thread-limit", tier: root, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
-		when: [][]string{oneOf("pthread_create failed: resource temporarily unavailable")}},
+		when: [][]string{oneOf("pthread_create failed: resource temporarily unavailable", "system error: resource temporarily unavailable")}},
 	// A namespace quota that needs every pod to state its requests.
 	{name: "quota-needs-requests", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("must make explicit request")}},
@@ -555,7 +583,9 @@ var rules = []rule{
 			"mounts denied", "drive is not shared",
 			// Ceph, SMB and block devices under a volume; filesystems that
 			// will not mount.
-			"libceph", "smbglobalmapping", "output: mount: ", "superblock", "bad magic number", "could not get modinfo")}},
+			"libceph", "smbglobalmapping", "output: mount: ", "superblock", "bad magic number", "could not get modinfo",
+			// ECS's agent failing to create a task's volumes.
+			"volumeerror:", "task's volume resources")}},
 	// A CSI driver the node has not registered (not installed, or its
 	// node plugin not running): the volume cannot mount, whatever it holds.
 	{name: "csi-driver-not-registered", tier: root, cause: VolumeMountFailed, conf: High,
@@ -579,7 +609,7 @@ var rules = []rule{
 	{name: "quota", tier: root, cause: QuotaExceeded, conf: High,
 		when: [][]string{oneOf("exceeded quota", "failed quota", "you've reached the limit", "exceeds limit",
 			"exceeds the maximum limit", "quota exceeded", "quotaexceeded", "containergroupquotareached",
-			"exceeding approved", "above your limit", "insufficient regional quota", "insufficient quota", "limitexceededexception", "servicequotaexceeded", "quota limit", "limit on the number of", "resource quota", "vcpu limit",
+			"exceeding approved", "above your limit", "insufficient regional quota", "insufficient quota", "insufficientquota", "limitexceededexception", "servicequotaexceeded", "quota limit", "limit on the number of", "resource quota", "vcpu limit",
 			"container group quota", "exceeds the limit", "maxspotinstancecountexceeded",
 			// EC2's limit codes (VpcLimitExceeded) and wording, ARM's per-region caps.
 			"limitexceeded", "instance(s) are already running", "cannot create more than")},
@@ -611,7 +641,8 @@ var rules = []rule{
 			"is already full", "subnetisfull", "podexceedsfree",
 			// A host port another container or process holds.
 			"port is already allocated", "ports are not available", "driver failed programming external connectivity",
-			"free ips: 0", "topology affinity error", "higher than that can be met")},
+			"free ips: 0", "topology affinity error", "higher than that can be met", "no remaining cidrs",
+			"failed to fit in any node")},
 		// A node whose disk is under pressure cannot take the pod: the
 		// disk is what needs freeing.
 		not: []string{"disk-pressure"}},
@@ -674,7 +705,9 @@ var rules = []rule{
 			// kubelet's own start, loop devices, orphaned pod directories.
 			"error starting vm", "delegate=yes", "/run/systemd/private", "podman socket", "failed to load kernel module",
 			"blocked for more than", "aio-max-nr", "failed to start containermanager", "loopback device",
-			"orphaned pod", "mac doesn't match", "cannotinspectcontainererror", "swap on is not supported")}},
+			"orphaned pod", "mac doesn't match", "remounting filesystem read-only", "hnscall failed", "hcncreate",
+			"failed to create trunk interface", "error dialing backend", "cannot destroy container",
+			"reason: invalidcertificate", "runpodsandbox from runtime service failed", "cannotinspectcontainererror", "swap on is not supported")}},
 
 	// Application.
 	{name: "app-error", tier: generic, log: true, cause: AppCrash, conf: Medium,
@@ -802,7 +835,7 @@ var failureWords = []string{
 	"unauthenticated", "can not", "err:", "stack trace", "goroutine ", "unrecoverable", "unresolv", "unmet",
 	" stalled", "nonexist", "non-exist", " lack", "requires", "enoent", "eacces", "eperm", "etimedout",
 	"enospc", "enomem", "eaddrinuse", "ehostunreach", "unbound variable", "not-ready", "can only",
-	"untrusted", "oversized",
+	"untrusted", "oversized", "end of file",
 }
 
 // Phrases used to read an exit code from text such as "Exit Code: 137".
