@@ -57,7 +57,8 @@ type featureSlot struct {
 	h, loc uint32
 }
 
-func (s *featureSlot) row() (start, n uint32) { return s.loc >> 8, s.loc & 0xff }
+// rowOf splits a slot's loc into its row's start and length.
+func rowOf(loc uint32) (start, n uint32) { return loc >> 8, loc & 0xff }
 
 // entry is one cause's weight in a row, less unseen[cause], in
 // fixed point (deltaScale): four bytes an entry keep rows in cache, and
@@ -184,23 +185,29 @@ func (m *model) predict(msg string) (best, second Cause, ok bool) {
 	var fixed [maxModelCauses]int32
 	nc := len(m.causes)
 	copy(score[:nc], m.prior)
+	// The slot look-ups are independent of one another: done first, their
+	// cache misses overlap; the rows they locate are summed after.
+	var rows [maxFeatures]uint32
 	known, words := 0, 0
 	for i, h := range fs.h[:fs.n] {
 		sl := m.find(h)
 		if sl == nil {
 			continue
 		}
+		rows[known] = sl.loc
 		known++
 		if fs.word[i] {
 			words++
 		}
-		start, n := sl.row()
-		for _, e := range m.entries[start : start+n] {
-			fixed[e.cause&(maxModelCauses-1)] += int32(e.delta)
-		}
 	}
 	if words < minModelWords {
 		return "", "", false
+	}
+	for _, loc := range rows[:known] {
+		start, n := rowOf(loc)
+		for _, e := range m.entries[start : start+n] {
+			fixed[e.cause&(maxModelCauses-1)] += int32(e.delta)
+		}
 	}
 	for c := 0; c < nc; c++ {
 		score[c] += float32(known)*m.unseen[c] + float32(fixed[c])/deltaScale
