@@ -441,10 +441,7 @@ var rules = []rule{
 		when: [][]string{oneOf("too many open files")},
 		not:  []string{"inotify", "fsnotify"}},
 	{name: "inotify-limit", tier: root, log: true, cause: PlatformError, conf: Medium, runnerUp: ContainerConfigError,
-		when: [][]string{oneOf("inotify", "fsnotify")}, re: matchFunc(func(m string) bool {
-			m = strings.ToLower(m)
-			return strings.Contains(m, "too many open files") || strings.Contains(m, "has been reached")
-		})},
+		when: [][]string{oneOf("inotify", "fsnotify"), oneOf("too many open files", "has been reached")}},
 	// An IRSA web identity token the container's user cannot read.
 	{name: "irsa-token-unreadable", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: SecretUnavailable,
 		when: [][]string{oneOf("eks.amazonaws.com/serviceaccount/token")}},
