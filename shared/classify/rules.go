@@ -171,7 +171,7 @@ var rules = []rule{
 			// kept by a remote log driver, containers left from an older
 			// compose file, attributes compose ignores, a kernel without swap
 			// accounting.
-			"no logs are available with the", "found orphan containers", "is obsolete, it will be ignored",
+			"no logs are available with the", "does not support reading", "found orphan containers", "is obsolete, it will be ignored",
 			"swap limit capabilities",
 			// A stop past its grace period: docker kills what SIGTERM did not
 			// end ("... failed to exit within 10s of signal 15 - using the force").
@@ -194,7 +194,16 @@ var rules = []rule{
 			"bridge-nf-call-iptables is disabled", "no swap limit support", "dns resolver found in resolv.conf",
 			// node-problem-detector's conditions when all is well.
 			"kernel has no deadlock", "filesystem is not read-only", "no bad block", "has no scheduled event",
-			"is posting ready status")}},
+			"is posting ready status",
+			// GKE Autopilot raising or defaulting a workload's requests (it
+			// admits the workload); Kueue reserving quota; a Kyverno rule
+			// skipped by a policy exception.
+			"autopilot-default-resources-mutator", "autopilot increased resource requests", "quota reserved in clusterqueue",
+			"admitted by clusterqueue", "skipped due to policy exception",
+			// A scheduler's job report that says nothing failed (ofelia); the
+			// ECS agent reporting a state change; kube-vip taking the virtual IP.
+			"failed: false, skipped: false", "sending state change to ecs", "is adopting the virtual ip")},
+		not: []string{"denied", "rejected"}},
 	// fluent-bit retrying a flush or a connection and stopping on SIGTERM;
 	// a kubelet plugin's registration; a registry cache falling back to
 	// its upstream.
@@ -204,6 +213,9 @@ var rules = []rule{
 	// docker events: a stop's SIGTERM.
 	{name: "docker-event-stop", tier: frame, cause: NotAFailure, conf: High,
 		when: [][]string{oneOf("container kill "), oneOf("signal=15")}},
+	// docker events: a container joining or leaving a network.
+	{name: "docker-event-network", tier: frame, cause: NotAFailure, conf: High,
+		when: [][]string{oneOf("network connect ", "network disconnect "), oneOf("(container=")}},
 
 	// Image-pull family: explicit evidence first.
 	{name: "token-expired", tier: root, cause: RegistryTokenExpired, conf: High,
@@ -420,7 +432,9 @@ var rules = []rule{
 		when: [][]string{oneOf("failed to create pod sandbox", "failed create pod sandbox", "failedcreatepodsandbox")},
 		// The sandbox's pause image could not be pulled: a pull failure,
 		// decided by the pull rules.
-		not: []string{"failed to get sandbox image", "failed pulling image"}},
+		// Nor is a sandbox the pod's own settings refuse: a sysctl the
+		// kernel will not take, a hostname longer than it allows.
+		not: []string{"failed to get sandbox image", "failed pulling image", "sysctl", "fqdn"}},
 	{name: "health-check-exec", tier: frame, cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
 		when: [][]string{oneOf("oci runtime exec failed")}},
 	{name: "health-tool-missing", tier: root, cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
@@ -442,9 +456,11 @@ var rules = []rule{
 		not:  []string{"inotify", "fsnotify"}},
 	{name: "inotify-limit", tier: root, log: true, cause: PlatformError, conf: Medium, runnerUp: ContainerConfigError,
 		when: [][]string{oneOf("inotify", "fsnotify"), oneOf("too many open files", "has been reached")}},
-	// An IRSA web identity token the container's user cannot read.
-	{name: "irsa-token-unreadable", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: SecretUnavailable,
-		when: [][]string{oneOf("eks.amazonaws.com/serviceaccount/token")}},
+	// A service account token the container cannot read: an IRSA web
+	// identity token its user may not open, or no token mounted at all
+	// (automountServiceAccountToken: false).
+	{name: "service-account-token-unreadable", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: SecretUnavailable,
+		when: [][]string{oneOf("eks.amazonaws.com/serviceaccount/token", "kubernetes.io/serviceaccount/token")}},
 	{name: "security-context", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("runasnonroot", "non-numeric user", "run as non-root", "has no healthcheck configured",
 			"violates podsecurity", "security context constraint", "read-only root filesystem")}},
@@ -487,9 +503,35 @@ var rules = []rule{
 	// A namespace quota that needs every pod to state its requests.
 	{name: "quota-needs-requests", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("must make explicit request")}},
+	// The runtime re-executing itself (runc init, rootlesskit, dockerd's
+	// reexec) was refused by the host: user namespaces disabled, AppArmor
+	// restricting them. Whatever the errno says, the host is at fault.
+	{name: "runtime-reexec", tier: frame, cause: PlatformError, conf: Medium,
+		when: [][]string{oneOf("fork/exec /proc/self/exe")}},
+	// A FUSE filesystem (gcsfuse, s3fs, sshfs) mounted inside a container
+	// that was not given /dev/fuse and CAP_SYS_ADMIN.
+	{name: "fuse-device", tier: root, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: VolumeMountFailed,
+		when: [][]string{oneOf("/dev/fuse", "fuse device not found", "fusermount: mount failed")}},
+	// setHostnameAsFQDN with a name longer than the kernel's 64 characters.
+	{name: "hostname-too-long", tier: root, cause: ContainerConfigError, conf: High,
+		when: [][]string{oneOf("fqdn"), oneOf("is too long")}},
+	// runc could not mount a volume as the pod asked (idmapped mounts on a
+	// filesystem that does not support them).
+	{name: "runc-mount-request", tier: root, cause: VolumeMountFailed, conf: Medium, runnerUp: PlatformError,
+		when: [][]string{oneOf("failed to fulfil mount request")}},
+	// An amd64 image run under Rosetta on Apple silicon.
+	{name: "rosetta-emulation", tier: root, log: true, cause: ImagePlatformMismatch, conf: Medium,
+		when: [][]string{oneOf("rosetta error:")}},
+	// dockerd could not run its port-mapping helper: the host install.
+	{name: "docker-proxy-missing", tier: root, cause: PlatformError, conf: High,
+		when: [][]string{oneOf("failed to start docker-proxy")}},
+	// A Docker network whose subnet another network or the host already uses.
+	{name: "network-pool-overlap", tier: root, cause: PlatformError, conf: High,
+		when: [][]string{oneOf("overlaps with other one on this address space")}},
 	// The runtime could not place the process in its cgroup.
 	{name: "cgroup-config", tier: root, cause: PlatformError, conf: High,
-		when: [][]string{oneOf("applying cgroup configuration", "unable to apply cgroup configuration", "mounting \"cgroup\"")}},
+		when: [][]string{oneOf("applying cgroup configuration", "unable to apply cgroup configuration", "mounting \"cgroup\"",
+			"cgroup.freeze")}},
 	// The runtime's own image store failing (Podman and Buildah's build
 	// containers, containers/storage).
 	{name: "container-storage", tier: root, cause: PlatformError, conf: Medium,
@@ -639,7 +681,9 @@ var rules = []rule{
 			// A host port another container or process holds.
 			"port is already allocated", "ports are not available", "driver failed programming external connectivity",
 			"free ips: 0", "topology affinity error", "higher than that can be met", "no remaining cidrs",
-			"failed to fit in any node")},
+			"failed to fit in any node",
+			// Volcano's gang scheduling: the whole group could not be placed.
+			"in gang unschedulable")},
 		// A node whose disk is under pressure cannot take the pod: the
 		// disk is what needs freeing.
 		not: []string{"disk-pressure"}},
@@ -660,7 +704,10 @@ var rules = []rule{
 			"flagging node as dead", "retire any tasks", "scheduled for retirement", "being retired", "removing node",
 			"has been rebooted", "performing maintenance on the underlying infrastructure", "interruption message",
 			"platform initiated", "draining node", "drained node", "nodelost", "nodenotschedulable", "nodes are not-ready",
-			"taken out of service in response to an ec2 health check")}},
+			"taken out of service in response to an ec2 health check",
+			// The node lifecycle controller on a node that stopped reporting;
+			// GKE's TerminationEvent for a host that failed.
+			"which was running pod", "terminationevent: node")}},
 	// kubectl's STATUS column after a node shut down under its pods.
 	{name: "node-shutdown-status", tier: root, cause: NodeInterrupted, conf: Medium, runnerUp: AppCrash,
 		when: [][]string{oneOf(" terminated ", " nodeshutdown ")},
@@ -833,6 +880,8 @@ var failureWords = []string{
 	" stalled", "nonexist", "non-exist", " lack", "requires", "enoent", "eacces", "eperm", "etimedout",
 	"enospc", "enomem", "eaddrinuse", "ehostunreach", "unbound variable", "not-ready", "can only",
 	"untrusted", "oversized", "end of file",
+	// logrus's short level names (FATA[0005], ERRO[0001]).
+	"fata[", "erro[",
 }
 
 // Phrases used to read an exit code from text such as "Exit Code: 137".
