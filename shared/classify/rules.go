@@ -202,7 +202,15 @@ var rules = []rule{
 			"admitted by clusterqueue", "skipped due to policy exception",
 			// A scheduler's job report that says nothing failed (ofelia); the
 			// ECS agent reporting a state change; kube-vip taking the virtual IP.
-			"failed: false, skipped: false", "sending state change to ecs", "is adopting the virtual ip")},
+			"failed: false, skipped: false", "sending state change to ecs", "is adopting the virtual ip",
+			// More of the same: Autopilot's link to its defaults; containerd's
+			// image events; the kubelet killing a deleted pod's containers;
+			// docker's note on anonymous pulls; kind loading an image; EKS
+			// Fargate's size annotation.
+			"g.co/gke/autopilot-defaults", "imagecreate event", "imageupdate event", "pod has been deleted and must be killed",
+			"this pull may be subject to", "not yet present on node", "capacityprovisioned:",
+			// gcloud's notice that its docker wrapper is deprecated.
+			"gcloud docker will not be supported")},
 		not: []string{"denied", "rejected"}},
 	// fluent-bit retrying a flush or a connection and stopping on SIGTERM;
 	// a kubelet plugin's registration; a registry cache falling back to
@@ -430,13 +438,13 @@ var rules = []rule{
 	// Container start. A sandbox failure is the runtime's, not the app's.
 	{name: "pod-sandbox", tier: frame, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("failed to create pod sandbox", "failed create pod sandbox", "failedcreatepodsandbox")},
-		// The sandbox's pause image could not be pulled: a pull failure,
-		// decided by the pull rules.
-		// Nor is a sandbox the pod's own settings refuse: a sysctl the
-		// kernel will not take, a hostname longer than it allows.
+		// Not the runtime's: a sandbox whose pause image could not be pulled
+		// (the pull rules decide), and one the pod's own settings refuse (a
+		// sysctl the kernel will not take, a hostname longer than it allows).
 		not: []string{"failed to get sandbox image", "failed pulling image", "sysctl", "fqdn"}},
 	{name: "health-check-exec", tier: frame, cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
-		when: [][]string{oneOf("oci runtime exec failed")}},
+		when: [][]string{oneOf("oci runtime exec failed")},
+		not:  []string{"to cgroup.procs"}},
 	{name: "health-tool-missing", tier: root, cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
 		when: [][]string{oneOf(": curl: not found", ": wget: not found", ": nc: not found", "curl: command not found",
 			"wget: command not found")}},
@@ -446,7 +454,7 @@ var rules = []rule{
 		when: [][]string{oneOf("curl: (7)", "curl: (22)", "curl: (28)", "curl: (52)", "curl: (56)",
 			"wget: can't connect to remote host", "wget: server returned error")}},
 	{name: "passwd-missing", tier: root, cause: ContainerConfigError, conf: Medium,
-		when: [][]string{oneOf("/etc/passwd", "unable to find user", "no users found", "chdir to cwd",
+		when: [][]string{oneOf("/etc/passwd", "unable to find user", "no users found", "chdir to cwd", "chdir: no such file",
 			"error gathering device information", "no such device", "working directory", "setup user: ",
 			"invalid environment variable names", "ipvs proxier", "intree provisioner")}},
 	// A process past its open-files limit (the container's ulimit). Out of
@@ -528,10 +536,25 @@ var rules = []rule{
 	// A Docker network whose subnet another network or the host already uses.
 	{name: "network-pool-overlap", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("overlaps with other one on this address space")}},
+	// A signature policy (CRI-O, Podman, containers-policy.json) refusing an
+	// image that is unsigned or signed by someone else.
+	{name: "signature-policy", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: RegistryAuth,
+		when: [][]string{oneOf("source image rejected", "signaturevalidationfailed")}},
+	// An authorization plugin (a CI service's restricted daemon) refusing a
+	// docker option.
+	{name: "authz-plugin-denied", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
+		when: [][]string{oneOf("authorization denied by plugin")}},
+	// IRSA without the cluster's OIDC provider registered in IAM.
+	{name: "irsa-oidc-provider-missing", tier: root, cause: ContainerConfigError, conf: High,
+		when: [][]string{oneOf("no openidconnect provider found")}},
+	// The runtime mounting the container's own /proc, /sys or mqueue: the
+	// host (a nested or unprivileged container) refused it, not a volume.
+	{name: "runtime-system-mount", tier: root, cause: PlatformError, conf: Medium, runnerUp: ContainerConfigError,
+		when: [][]string{oneOf("mounting \"sysfs\"", "mounting \"proc\"", "mounting \"mqueue\"", "mounting \"devpts\"")}},
 	// The runtime could not place the process in its cgroup.
 	{name: "cgroup-config", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("applying cgroup configuration", "unable to apply cgroup configuration", "mounting \"cgroup\"",
-			"cgroup.freeze")}},
+			"cgroup.freeze", "to cgroup.procs")}},
 	// The runtime's own image store failing (Podman and Buildah's build
 	// containers, containers/storage).
 	{name: "container-storage", tier: root, cause: PlatformError, conf: Medium,
@@ -639,7 +662,9 @@ var rules = []rule{
 			// istio-proxy's readiness check output; a watchdog's health score;
 			// an EC2 Auto Scaling replacement for a load balancer's check.
 			"envoy proxy is not ready", "health level: ", "elb system health check failure")},
-		not: []string{"due to an internal error"}},
+		// A probe the runtime could not start (no cgroup for its process) is
+		// the host's fault, not the app's.
+		not: []string{"due to an internal error", "to cgroup.procs"}},
 
 	{name: "probe-kubelet", tier: frame, cause: HealthCheckFailed, conf: High,
 		when: [][]string{oneOf("liveness probe for", "readiness probe for", "startup probe for"), oneOf("failed")}},
@@ -701,7 +726,7 @@ var rules = []rule{
 			"spot task was interrupted", "was interrupted", "node shutdown", "instance terminated", "is disrupted",
 			"nodeshutdown", "deletionbygcpcontrollermanager", "node was drained", "noexecutetaintmanager", "taintmanagereviction",
 			"evict pod: ", "lifecycle termination", "instance will be interrupted", "failed to drain node",
-			"flagging node as dead", "retire any tasks", "scheduled for retirement", "being retired", "removing node",
+			"flagging node as dead", "retire any tasks", "marking for deletion pod", "scheduled for retirement", "being retired", "removing node",
 			"has been rebooted", "performing maintenance on the underlying infrastructure", "interruption message",
 			"platform initiated", "draining node", "drained node", "nodelost", "nodenotschedulable", "nodes are not-ready",
 			"taken out of service in response to an ec2 health check",
@@ -747,7 +772,8 @@ var rules = []rule{
 			// Host faults: the VM under Docker Desktop or Colima, systemd
 			// delegation and its socket, kernel modules and hung tasks, the
 			// kubelet's own start, loop devices, orphaned pod directories.
-			"error starting vm", "delegate=yes", "/run/systemd/private", "podman socket", "failed to load kernel module",
+			"error starting vm", "delegate=yes", "/run/systemd/private", "podman socket", "podman-machine", "podman machine",
+			"not supported as upperdir", "failed to load kernel module",
 			"blocked for more than", "aio-max-nr", "failed to start containermanager", "loopback device",
 			"orphaned pod", "mac doesn't match", "remounting filesystem read-only", "hnscall failed", "hcncreate",
 			"failed to create trunk interface", "error dialing backend", "cannot destroy container",
@@ -881,7 +907,9 @@ var failureWords = []string{
 	"enospc", "enomem", "eaddrinuse", "ehostunreach", "unbound variable", "not-ready", "can only",
 	"untrusted", "oversized", "end of file",
 	// logrus's short level names (FATA[0005], ERRO[0001]).
-	"fata[", "erro[",
+	"fata[", "erro[", "[conmon:e]",
+	// setroubleshoot's "SELinux is preventing ...".
+	"prevent",
 }
 
 // Phrases used to read an exit code from text such as "Exit Code: 137".
