@@ -210,7 +210,10 @@ var rules = []rule{
 			"g.co/gke/autopilot-defaults", "imagecreate event", "imageupdate event", "pod has been deleted and must be killed",
 			"this pull may be subject to", "not yet present on node", "capacityprovisioned:",
 			// gcloud's notice that its docker wrapper is deprecated.
-			"gcloud docker will not be supported")},
+			"gcloud docker will not be supported",
+			// A pod's conditions while its containers start; GitLab Runner
+			// waiting for its build pod.
+			"containers with incomplete status", "containers with unready status", "to be running on the node")},
 		not: []string{"denied", "rejected"}},
 	// fluent-bit retrying a flush or a connection and stopping on SIGTERM;
 	// a kubelet plugin's registration; a registry cache falling back to
@@ -304,8 +307,9 @@ var rules = []rule{
 			// MySQL's storage engine reporting errno 28 (ENOSPC).
 			"got error 28 from storage engine", "low-disk", "low disk space")},
 		// A pod asking more ephemeral storage than any node offers is a
-		// placement problem, not a full disk.
-		not: []string{"insufficient ephemeral", "enough resource: ephemeral"}},
+		// placement problem, not a full disk; ENOSPC from the cgroup
+		// filesystem or from inotify is a kernel limit, not a disk.
+		not: []string{"insufficient ephemeral", "enough resource: ephemeral", "/sys/fs/cgroup", "inotify_add_watch"}},
 	// A pod status after the kubelet evicted it, most often for ephemeral
 	// storage, and lost track of its containers; a lost node reads the same.
 	{name: "container-status-unknown", tier: generic, cause: DiskFull, conf: Medium, runnerUp: NodeInterrupted,
@@ -439,9 +443,10 @@ var rules = []rule{
 	{name: "pod-sandbox", tier: frame, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("failed to create pod sandbox", "failed create pod sandbox", "failedcreatepodsandbox")},
 		// Not the runtime's: a sandbox whose pause image could not be pulled
-		// (the pull rules decide), and one the pod's own settings refuse (a
-		// sysctl the kernel will not take, a hostname longer than it allows).
-		not: []string{"failed to get sandbox image", "failed pulling image", "sysctl", "fqdn"}},
+		// (the pull rules decide), one the pod's own settings refuse (a
+		// sysctl the kernel will not take, a hostname longer than it allows),
+		// and one on a full disk.
+		not: []string{"failed to get sandbox image", "failed pulling image", "sysctl", "fqdn", "no space left on device"}},
 	{name: "health-check-exec", tier: frame, cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
 		when: [][]string{oneOf("oci runtime exec failed")},
 		not:  []string{"to cgroup.procs"}},
@@ -455,6 +460,7 @@ var rules = []rule{
 			"wget: can't connect to remote host", "wget: server returned error")}},
 	{name: "passwd-missing", tier: root, cause: ContainerConfigError, conf: Medium,
 		when: [][]string{oneOf("/etc/passwd", "unable to find user", "no users found", "chdir to cwd", "chdir: no such file",
+			"unable to setgid to", "unable to setuid to",
 			"error gathering device information", "no such device", "working directory", "setup user: ",
 			"invalid environment variable names", "ipvs proxier", "intree provisioner")}},
 	// A process past its open-files limit (the container's ulimit). Out of
@@ -463,7 +469,7 @@ var rules = []rule{
 		when: [][]string{oneOf("too many open files")},
 		not:  []string{"inotify", "fsnotify"}},
 	{name: "inotify-limit", tier: root, log: true, cause: PlatformError, conf: Medium, runnerUp: ContainerConfigError,
-		when: [][]string{oneOf("inotify", "fsnotify"), oneOf("too many open files", "has been reached")}},
+		when: [][]string{oneOf("inotify", "fsnotify"), oneOf("too many open files", "has been reached", "no space left on device")}},
 	// A service account token the container cannot read: an IRSA web
 	// identity token its user may not open, or no token mounted at all
 	// (automountServiceAccountToken: false).
@@ -551,6 +557,13 @@ var rules = []rule{
 	// host (a nested or unprivileged container) refused it, not a volume.
 	{name: "runtime-system-mount", tier: root, cause: PlatformError, conf: Medium, runnerUp: ContainerConfigError,
 		when: [][]string{oneOf("mounting \"sysfs\"", "mounting \"proc\"", "mounting \"mqueue\"", "mounting \"devpts\"")}},
+	// A Compose file the compose CLI will not load.
+	{name: "compose-file-invalid", tier: root, cause: ContainerConfigError, conf: Medium,
+		when: [][]string{oneOf("is invalid because", "additional properties are not allowed",
+			"can't find a suitable configuration file", "does not match any of the regexes")}},
+	// Resource limits (ulimits) the runtime may not set.
+	{name: "rlimit-refused", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
+		when: [][]string{oneOf("error setting rlimit")}},
 	// The runtime could not place the process in its cgroup.
 	{name: "cgroup-config", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("applying cgroup configuration", "unable to apply cgroup configuration", "mounting \"cgroup\"",
@@ -626,7 +639,7 @@ var rules = []rule{
 		// A credential helper or a volume plugin's tool missing on the
 		// host is not the container's command.
 		not: []string{"exec format error", "error getting credentials", "credentials store", "mountvolume.", "apparmor",
-			"oci runtime command not found", "\"iptables\"", "\"nvidia-container-cli\""}},
+			"oci runtime command not found", "\"iptables\"", "\"nvidia-container-cli\"", "\"conntrack\""}},
 
 	// Volumes.
 	{name: "volume-mount", tier: stage, cause: VolumeMountFailed, conf: High,
@@ -706,7 +719,7 @@ var rules = []rule{
 			// A host port another container or process holds.
 			"port is already allocated", "ports are not available", "driver failed programming external connectivity",
 			"free ips: 0", "topology affinity error", "higher than that can be met", "no remaining cidrs",
-			"failed to fit in any node",
+			"failed to fit in any node", "cidrnotavailable",
 			// Volcano's gang scheduling: the whole group could not be placed.
 			"in gang unschedulable")},
 		// A node whose disk is under pressure cannot take the pod: the
@@ -773,7 +786,12 @@ var rules = []rule{
 			// delegation and its socket, kernel modules and hung tasks, the
 			// kubelet's own start, loop devices, orphaned pod directories.
 			"error starting vm", "delegate=yes", "/run/systemd/private", "podman socket", "podman-machine", "podman machine",
-			"not supported as upperdir", "failed to load kernel module",
+			"not supported as upperdir",
+			// The kernel short of contiguous memory; Go's signal-stack mlock
+			// on kernels that break it; a docker client newer than its daemon;
+			// kube-proxy without the host's conntrack.
+			"page allocation failure", "mlock of signal stack failed", "maximum supported api version",
+			"\"conntrack\": executable file not found", "failed to load kernel module",
 			"blocked for more than", "aio-max-nr", "failed to start containermanager", "loopback device",
 			"orphaned pod", "mac doesn't match", "remounting filesystem read-only", "hnscall failed", "hcncreate",
 			"failed to create trunk interface", "error dialing backend", "cannot destroy container",
@@ -939,8 +957,8 @@ type engine struct {
 	rulesOf [maxKeywords]ruleSet
 }
 
-// maxRules bounds the rule table so a set of rules is two words.
-const maxRules = 128
+// maxRules bounds the rule table so a set of rules is three words.
+const maxRules = 192
 
 // ruleSet is a set of rule indexes.
 type ruleSet [maxRules / 64]uint64
