@@ -208,6 +208,26 @@ var byContext = map[string]string{
 	"[WARNING] [paperless.parsing.tesseract] Error while reading metadata":                                                                                               "https://docs.paperless-ngx.com/troubleshooting/#error-while-reading-metadata",
 	"ERROR:  duplicate key value violates unique constraint \"documents_tag_name_uniq\"":                                                                                 "https://docs.paperless-ngx.com/troubleshooting/#database-warns-about-unique-constraint-documents_tag_name_uniq",
 	"INFO[0193] open /var/lib/docker/plugin-data/local-persist.json: no such file or directory  plugin=f52a3df433b9aceee436eaada0752f5797aab1de47e5485f1690a073b860ff62": "https://docs.docker.com/engine/extend/#debugging-plugins",
+	// Talos's own boot: the kubelet's status and health checks failing until it is up, a
+	// node not ready until the CNI is installed, a PodSecurity warning on an admitted pod.
+	"[talos] controller failed {\"component\": \"controller-runtime\", \"controller\": \"k8s.KubeletStaticPodController\", \"error\": \"error refreshing pod status: error fetching pod status: Get \\\"https://127.0.0.1:10250/pods/?timeout=30s\\\": remote error: tls: internal error\"}": "https://www.talos.dev/v1.12/introduction/troubleshooting/",
+	"[Running]: Health check failed: Get \"http://127.0.0.1:10248/healthz\": dial tcp 127.0.0.1:10248: connect: connection refused (3m4s ago)":                                                                                                                                               "https://www.talos.dev/v1.5/advanced/troubleshooting-control-plane/",
+	"retrying error: node not ready": "https://www.talos.dev/v1.12/kubernetes-guides/network/deploying-cilium/",
+	"Warning: would violate PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false (container \"nginx\" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container \"nginx\" must set securityContext.capabilities.drop=[\"ALL\"]), runAsNonRoot != true (pod or container \"nginx\" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container \"nginx\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")": "https://www.talos.dev/v1.12/kubernetes-guides/configuration/pod-security/",
+	// Ray's dashboard refusing while the head pod starts; iscsid retrying a
+	// stale session; a sidecar waiting on a backend its quota stops; a
+	// volume unmount that never completes. Each reads the same whether
+	// anything is wrong.
+	"Put \"http://${HEAD_SVC_FQDN}:52365/api/serve/applications/\": dial tcp $HEAD_IP:52365: connect: connection refused": "https://github.com/ray-project/kuberay/blob/97942495cc767cd20f7e7976c35a3961d3608ecb/docs/guidance/rayservice-troubleshooting.md",
+	"connect to 10.42.3.235:3260 failed (No route to host)":                                                               "https://longhorn.io/kb/troubleshooting-orphan-iscsi-session-error/",
+	"cannot make a connection to 10.42.82.31:3260 (-1,22)":                                                                "https://longhorn.io/kb/troubleshooting-orphan-iscsi-session-error/",
+	"Waiting for backend id PROJECT=<your-project> NAMESPACE=kubeflow SERVICE=envoy filter=name~k8s-be-30352-...":         "https://github.com/kubeflow/website/blob/d1dde5c9f072bfd1565afefe8438ec573d02c8a7/content/en/docs/distributions/gke/troubleshooting-gke.md",
+	"\"operationExecutor.UnmountVolume started for volume \\\"mysql-volume\\\" (UniqueName: \\\"kubernetes.io/csi/driver.longhorn.io^pvc-b23fce3b-cada-43a9-89b8-2eb9b97e39c9\\\") pod \\\"942ef69b-2e06-47f3-8bac-cc738c8baa00\\\" (UID: \\\"942ef69b-2e06-47f3-8bac-cc738c8baa00\\\") \"": "https://longhorn.io/kb/troubleshooting-noexecute-taint-prevents-workloads-from-terminating/",
+	// Cluster API's conditions and a machine's last line, read as ordinary or
+	// as a host fault only beside the machine's other logs.
+	"Minimum availability requires 3 replicas, current 0 available": "https://cluster-api.sigs.k8s.io/user/troubleshooting.html",
+	"1 of 2 completed": "https://cluster-api.sigs.k8s.io/user/troubleshooting.html",
+	"Exiting PID 1...": "https://cluster-api.sigs.k8s.io/user/troubleshooting.html",
 	// A buildpack's memory calculator at start-up, in a run that went well.
 	"Container memory limit unset. Configuring JVM for 1G container.": "https://gist.github.com/nebhale/893b4e4ff1107ac32c964e3b20d83649",
 	// A database operator's failover steps, read as ordinary only beside the
@@ -243,8 +263,8 @@ func TestBlindAccuracy(t *testing.T) {
 // fails. The blind figures are not targets to tune to: they may only be
 // raised after a change made without reading the blind split.
 const (
-	corpusFloor          = 0.932
-	blindFloor           = 0.616
-	blindPostedCeiling   = 8
-	blindSilencedCeiling = 3
+	corpusFloor          = 0.928
+	blindFloor           = 0.705
+	blindPostedCeiling   = 3
+	blindSilencedCeiling = 4
 )

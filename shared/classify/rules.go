@@ -124,6 +124,7 @@ var rules = []rule{
 			"deleting pod for node scale down", "marked the node as tobedeleted", "scale-down: removing",
 			// The kubelet's Normal node conditions; Karpenter's node claims; compose.
 			"status is now: nodehassufficient", "status is now: nodehasno", "node synced successfully", "uncordoned",
+			"health check successful",
 			"launched nodeclaim", "registered nodeclaim", "initialized nodeclaim", " ... done",
 			// The cloud node lifecycle controller's Normal DeletingNode event.
 			"not present according to cloud provider",
@@ -318,7 +319,9 @@ var rules = []rule{
 		when: [][]string{oneOf("outofmemoryerror", "oomkilled", "oomkilling", "oom-kill", "out of memory",
 			"killed due to memory usage", "low on resource: memory", "memory limit exceeded", "oom killed",
 			"exceeded its memory limit", "reason: oom", "vmalloc: allocation failure", "page allocation failure", "due to oom", "system oom", "oom encountered", "oom_kill", "oom-killer", "oom_reaper", "low on compute resources", "memoryerror",
-			"cannot allocate memory", "exceeded memory limit", "failcnt", "taskoom", "allowed memory size of")}},
+			"cannot allocate memory", "exceeded memory limit", "failcnt", "taskoom", "allowed memory size of",
+			// Tekton's TaskRun reasons for a step, sidecar or init container.
+			"stepoom", "sidecaroom", "initcontaineroom")}},
 	// SIGKILL by number: the kernel OOM killer's usual signal, or the
 	// orchestrator's after a grace period (as exit code 137 reads).
 	{name: "sigkill", tier: generic, log: true, cause: OutOfMemory, conf: Medium, runnerUp: HealthCheckFailed,
@@ -426,7 +429,9 @@ var rules = []rule{
 				"request context canceled",
 				"network is unreachable", "no route to host", "proxyconnect", "context deadline exceeded",
 				"temporary failure in name resolution", "request canceled", "could not reach",
-				"timed out", "timeout exceeded", "tls: oversized record"),
+				"timed out", "timeout exceeded", "tls: oversized record",
+				// minikube's check that its VM reaches the registry.
+				"having trouble accessing"),
 			pullContext},
 		not: []string{"probe failed", "health check"}},
 	// A registry's firewall refused the caller's address (ACR network rules):
@@ -564,6 +569,14 @@ var rules = []rule{
 	// Resource limits (ulimits) the runtime may not set.
 	{name: "rlimit-refused", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
 		when: [][]string{oneOf("error setting rlimit")}},
+	// A process without the privilege a tool needs (iptables in a
+	// container without NET_ADMIN).
+	{name: "needs-root", tier: root, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
+		when: [][]string{oneOf("(you must be root)")}},
+	// SIGBUS in a container most often means /dev/shm is too small (64 MB
+	// by default) for what the process maps there.
+	{name: "bus-error", tier: root, log: true, cause: ContainerConfigError, conf: Low, runnerUp: AppCrash,
+		when: [][]string{oneOf("bus error (core dumped)")}},
 	// The runtime could not place the process in its cgroup.
 	{name: "cgroup-config", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("applying cgroup configuration", "unable to apply cgroup configuration", "mounting \"cgroup\"",
@@ -925,7 +938,7 @@ var failureWords = []string{
 	"enospc", "enomem", "eaddrinuse", "ehostunreach", "unbound variable", "not-ready", "can only",
 	"untrusted", "oversized", "end of file",
 	// logrus's short level names (FATA[0005], ERRO[0001]).
-	"fata[", "erro[", "[conmon:e]",
+	"fata[", "erro[", "[conmon:e]", "trouble",
 	// setroubleshoot's "SELinux is preventing ...".
 	"prevent",
 }
