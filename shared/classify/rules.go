@@ -576,7 +576,11 @@ var rules = []rule{
 	// SIGBUS in a container most often means /dev/shm is too small (64 MB
 	// by default) for what the process maps there.
 	{name: "bus-error", tier: root, log: true, cause: ContainerConfigError, conf: Low, runnerUp: AppCrash,
-		when: [][]string{oneOf("bus error (core dumped)")}},
+		when: [][]string{oneOf("bus error (core dumped)", ": bus error")}},
+	// Hardware video acceleration (VAAPI, DRM) without the host's GPU
+	// device passed into the container.
+	{name: "video-device-missing", tier: root, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
+		when: [][]string{oneOf("failed to open the drm device", "no va display found")}},
 	// The runtime could not place the process in its cgroup.
 	{name: "cgroup-config", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("applying cgroup configuration", "unable to apply cgroup configuration", "mounting \"cgroup\"",
@@ -705,8 +709,10 @@ var rules = []rule{
 			"limitexceeded", "instance(s) are already running", "cannot create more than")},
 		// A registry's request quota (Artifact Registry's "toomanyrequests:
 		// Quota exceeded for quota metric") is a rate limit; an API's request
-		// limit is throttling.
-		not: []string{"toomanyrequests", "too many requests", "requestlimitexceeded", "internal error occurred"}},
+		// limit is throttling; the kernel's limits on inotify instances and
+		// open files are the host's or the container's, not an account's.
+		not: []string{"toomanyrequests", "too many requests", "requestlimitexceeded", "internal error occurred", "inotify",
+			"open file descriptors"}},
 	// A named quota, however it is worded ("Quota 'CPUS' exceeded").
 	{name: "quota-named", tier: generic, cause: QuotaExceeded, conf: High,
 		when: [][]string{oneOf("quota"), oneOf("exceeded", "exceed", "reached")},
@@ -938,7 +944,9 @@ var failureWords = []string{
 	"enospc", "enomem", "eaddrinuse", "ehostunreach", "unbound variable", "not-ready", "can only",
 	"untrusted", "oversized", "end of file",
 	// logrus's short level names (FATA[0005], ERRO[0001]).
-	"fata[", "erro[", "[conmon:e]", "trouble",
+	"fata[", "erro[", "[conmon:e]", "trouble", "can be used only",
+	// The ECS CLI listing RunTask's failure reasons.
+	"reasons : [",
 	// setroubleshoot's "SELinux is preventing ...".
 	"prevent",
 }
