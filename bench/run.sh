@@ -24,7 +24,7 @@ bench_rows() {
 }
 
 echo "running classifier benchmarks..." >&2
-go test -run '^$' -bench 'ClassifyCorpus|NaiveBaseline' -benchmem -cpu 1 -benchtime 2s ./shared/classify | bench_rows classify >>"$rows"
+go test -run '^$' -bench 'ClassifyCorpus|NaiveBaseline|Start' -benchmem -cpu 1 -benchtime 2s ./shared/classify | bench_rows classify >>"$rows"
 awk -F'\t' '
 	$2 == "ClassifyCorpus msgs/cpu-s" { fast = $3 }
 	$2 == "NaiveBaseline msgs/cpu-s" { slow = $3 }

@@ -12,11 +12,6 @@ import mathbits "math/bits"
 // maxKeywords bounds the phrase table so a scan's hit set lives on the stack.
 const maxKeywords = 1536
 
-// termBit marks a transition into a state where some phrase ends, while
-// the automaton is built; the table it scans with keeps the mark in
-// nextTerm.
-const termBit = 1 << 31
-
 // nextTerm marks an entry of the scan table whose next state ends a phrase.
 const nextTerm = 1 << 15
 
@@ -94,61 +89,61 @@ func newAutomaton(phrases []string, wrap []bool) *automaton {
 		}
 	}
 	a.width = int(next)
-	// Trie.
-	type node struct {
-		child map[uint8]int
-		fail  int
-		out   []kwID
+	// The trie, in the table that becomes the transition function: a
+	// state's row holds its children (0, the root, is nobody's child).
+	// No maps: this runs at every cold start.
+	size := 1
+	for _, p := range phrases {
+		size += len(p)
 	}
-	nodes := []node{{child: map[uint8]int{}}}
+	w := a.width
+	delta := make([]int32, size*w)
+	var out [][]kwID
+	out = append(out, nil)
 	for id, p := range phrases {
 		s := 0
 		for i := 0; i < len(p); i++ {
-			c := a.class[p[i]]
-			n, ok := nodes[s].child[c]
-			if !ok {
-				nodes = append(nodes, node{child: map[uint8]int{}})
-				n = len(nodes) - 1
-				nodes[s].child[c] = n
+			at := s*w + int(a.class[p[i]])
+			if delta[at] == 0 {
+				delta[at] = int32(len(out))
+				out = append(out, nil)
 			}
-			s = n
+			s = int(delta[at])
 		}
-		nodes[s].out = append(nodes[s].out, kwID(id))
+		out[s] = append(out[s], kwID(id))
 	}
-	if len(nodes) >= nextTerm {
+	if len(out) >= nextTerm {
 		panic("classify: keyword automaton too large")
 	}
-	// Breadth-first: fail links and the dense transition table, with rows
-	// pre-multiplied by the width while building.
-	delta := make([]uint32, len(nodes)*a.width)
-	a.out = make([][]kwID, len(nodes))
-	queue := []int{0}
-	for len(queue) > 0 {
-		s := queue[0]
-		queue = queue[1:]
+	delta = delta[:len(out)*w]
+	// Breadth-first, each row turned from children into the full
+	// transition function (a missing child goes where the fail link's row
+	// goes), fail links set and outputs merged along them.
+	fail := make([]int32, len(out))
+	queue := make([]int32, 1, len(out))
+	for k := 0; k < len(queue); k++ {
+		s := int(queue[k])
 		if s != 0 {
-			nodes[s].out = append(nodes[s].out, nodes[nodes[s].fail].out...)
+			out[s] = append(out[s], out[fail[s]]...)
 		}
-		a.out[s] = nodes[s].out
-		for c := 0; c < a.width; c++ {
-			if n, ok := nodes[s].child[uint8(c)]; ok {
+		for c := 0; c < w; c++ {
+			if n := delta[s*w+c]; n != 0 {
 				if s != 0 {
-					nodes[n].fail = int(delta[nodes[s].fail*a.width+c]&^termBit) / a.width
+					fail[n] = delta[int(fail[s])*w+c]
 				}
-				delta[s*a.width+c] = uint32(n * a.width)
 				queue = append(queue, n)
 			} else if s != 0 {
-				delta[s*a.width+c] = delta[nodes[s].fail*a.width+c]
+				delta[s*w+c] = delta[int(fail[s])*w+c]
 			}
 		}
 	}
 	// The scan table: next states by number, marked where a phrase ends
 	// (fail-link outputs are merged by now).
+	a.out = out
 	a.next = make([]uint16, len(delta))
-	for i, v := range delta {
-		n := int(v) / a.width
+	for i, n := range delta {
 		a.next[i] = uint16(n)
-		if len(a.out[n]) > 0 {
+		if len(out[n]) > 0 {
 			a.next[i] |= nextTerm
 		}
 	}

@@ -84,26 +84,31 @@ var fallback = newModel(parseCounts(modelCounts))
 
 // parseCounts reads the count file. It is generated and checked by
 // TestModelCountsAreCurrent, so a malformed file is a build defect and
-// panics at start.
+// panics at start. It runs at every cold start, so it cuts the text in
+// place rather than splitting it into fields.
 func parseCounts(text string) ([]Cause, []uint16, []featureCount) {
 	var causes []Cause
 	var docs []uint16
-	var counts []featureCount
-	for n, line := range strings.Split(strings.TrimSpace(text), "\n") {
-		fields := strings.Fields(line)
+	counts := make([]featureCount, 0, strings.Count(text, ":"))
+	for n := 0; text != ""; n++ {
+		var line string
+		line, text, _ = strings.Cut(text, "\n")
+		head, rest, _ := strings.Cut(line, " ")
 		switch {
-		case len(fields) == 0 || strings.HasPrefix(line, "#"):
-		case fields[0] == "causes":
-			for _, c := range fields[1:] {
+		case line == "" || line[0] == '#':
+		case head == "causes":
+			for _, c := range strings.Fields(rest) {
 				causes = append(causes, Cause(c))
 			}
-		case fields[0] == "docs":
-			for _, d := range fields[1:] {
+		case head == "docs":
+			for _, d := range strings.Fields(rest) {
 				docs = append(docs, uint16(mustUint(d, 10, 16, n)))
 			}
 		default:
-			h := uint32(mustUint(fields[0], 16, 32, n))
-			for _, f := range fields[1:] {
+			h := uint32(mustUint(head, 16, 32, n))
+			for rest != "" {
+				var f string
+				f, rest, _ = strings.Cut(rest, " ")
 				col, cnt, _ := strings.Cut(f, ":")
 				counts = append(counts, featureCount{h: h, cause: uint8(mustUint(col, 10, 8, n)), n: uint16(mustUint(cnt, 10, 16, n))})
 			}
