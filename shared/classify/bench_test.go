@@ -43,8 +43,6 @@ func reportRates(b *testing.B, cpu0 time.Duration) {
 	}
 }
 
-// BenchmarkClassifyFailure measures Classify on a whole Failure, including
-// command rendering (which allocates by design).
 // BenchmarkStart measures what every cold start pays before the first
 // message: building the phrase automaton and reading the model's counts.
 func BenchmarkStart(b *testing.B) {
@@ -56,6 +54,8 @@ func BenchmarkStart(b *testing.B) {
 	b.ReportMetric(b.Elapsed().Seconds()*1000/float64(b.N), "ms/start")
 }
 
+// BenchmarkClassifyFailure measures Classify on a whole Failure, including
+// command rendering (which allocates by design).
 func BenchmarkClassifyFailure(b *testing.B) {
 	f := &failure.Failure{Platform: failure.Kubernetes, Account: "acme-prod", Region: "europe-west1", Cluster: "main",
 		Namespace: "shop", Workload: "deployment/api", Task: "api-7d9f8-x2k4q", Container: "api",
