@@ -806,10 +806,10 @@ var rules = []rule{
 			// kubelet's own start, loop devices, orphaned pod directories.
 			"error starting vm", "delegate=yes", "/run/systemd/private", "podman socket", "podman-machine", "podman machine",
 			"not supported as upperdir",
-			// The kernel short of contiguous memory; Go's signal-stack mlock
-			// on kernels that break it; a docker client newer than its daemon;
-			// kube-proxy without the host's conntrack.
-			"page allocation failure", "mlock of signal stack failed", "maximum supported api version",
+			// Go's signal-stack mlock on kernels that break it; a docker
+			// client newer than its daemon; kube-proxy without the host's
+			// conntrack.
+			"mlock of signal stack failed", "maximum supported api version",
 			"\"conntrack\": executable file not found", "failed to load kernel module",
 			"blocked for more than", "aio-max-nr", "failed to start containermanager", "loopback device",
 			"orphaned pod", "mac doesn't match", "remounting filesystem read-only", "hnscall failed", "hcncreate",
@@ -943,12 +943,13 @@ var failureWords = []string{
 	" stalled", "nonexist", "non-exist", " lack", "requires", "enoent", "eacces", "eperm", "etimedout",
 	"enospc", "enomem", "eaddrinuse", "ehostunreach", "unbound variable", "not-ready", "can only",
 	"untrusted", "oversized", "end of file",
-	// logrus's short level names (FATA[0005], ERRO[0001]).
-	"fata[", "erro[", "[conmon:e]", "trouble", "can be used only",
-	// The ECS CLI listing RunTask's failure reasons.
-	"reasons : [",
-	// setroubleshoot's "SELinux is preventing ...".
-	"prevent",
+	// Log levels and prefixes that mark an error: logrus's short names
+	// (FATA[0005], ERRO[0001]), conmon's; the ECS CLI listing RunTask's
+	// failure reasons.
+	"fata[", "erro[", "[conmon:e]", "reasons : [",
+	// Other words for a problem ("having trouble accessing", "SELinux is
+	// preventing ...", "can be used only when ...").
+	"trouble", "prevent", "can be used only",
 }
 
 // Phrases used to read an exit code from text such as "Exit Code: 137".
