@@ -400,10 +400,10 @@ var reasonCodes = []struct {
 	{"ServiceSchedulerInitiated", reasonRule{NotAFailure, Medium, true}},
 	{"EssentialContainerExited", reasonRule{AppCrash, Medium, true}},
 	{"OutOfMemoryError", reasonRule{OutOfMemory, High, false}},
-	// Kubernetes event reasons.
 	// ECS RunTask/StartTask failure reasons.
 	{"AGENT", reasonRule{PlatformError, Medium, false}},
 	{"INACTIVE", reasonRule{ContainerConfigError, Medium, false}},
+	// Kubernetes event and condition reasons.
 	{"OOMKilling", reasonRule{OutOfMemory, High, false}},
 	{"OOMKilled", reasonRule{OutOfMemory, High, false}},
 	{"NodeNotReady", reasonRule{NodeInterrupted, High, false}},
@@ -427,6 +427,7 @@ var reasonCodes = []struct {
 	{"InvalidImageName", reasonRule{InvalidImageReference, High, false}},
 	{"CreateContainerConfigError", reasonRule{SecretUnavailable, Medium, true}},
 	{"FailedScheduling", reasonRule{InsufficientCapacity, Low, true}},
+	{"Unschedulable", reasonRule{InsufficientCapacity, Low, true}},
 	{"Unhealthy", reasonRule{HealthCheckFailed, High, true}},
 	{"FailedMount", reasonRule{VolumeMountFailed, Medium, true}},
 	{"FailedAttachVolume", reasonRule{VolumeMountFailed, Medium, true}},

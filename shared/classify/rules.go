@@ -214,7 +214,12 @@ var rules = []rule{
 			"gcloud docker will not be supported",
 			// A pod's conditions while its containers start; GitLab Runner
 			// waiting for its build pod.
-			"containers with incomplete status", "containers with unready status", "to be running on the node")},
+			"containers with incomplete status", "containers with unready status", "to be running on the node",
+			// Compose v1's notes on an image it built and a key it ignores;
+			// cluster-autoscaler failing to scale a node group down.
+			"was built because it did not already exist", "key, which will be ignored", "scale.down.error.",
+			// ECS keeping tasks that have scale-in protection.
+			"number of protected tasks")},
 		not: []string{"denied", "rejected"}},
 	// fluent-bit retrying a flush or a connection and stopping on SIGTERM;
 	// a kubelet plugin's registration; a registry cache falling back to
@@ -292,6 +297,8 @@ var rules = []rule{
 		when: [][]string{oneOf("diffids don't", "diffids do not match", "unsupported media type", "unsupported manifest",
 			"manifest version 2, schema 1", "schema 1 support", "unknown media type", "zstd", "unsupported image format",
 			"application/vnd.in-toto", "unsupported layer", "missing signature key", "does not support oci index", "invalid tar header", "schema 1 image",
+			// docker's advice when it refuses a schema 1 image.
+			"upgrade the image to the oci format",
 			"received a manifest list instead of", "max depth exceeded", "accept header does not support oci")}},
 	{name: "media-type-unsupported", tier: root, cause: ImageUnsupported, conf: High,
 		when: [][]string{oneOf("media type", "mediatype"), oneOf("unsupported", "unknown", "not supported", "invalid", "should be")},
@@ -449,9 +456,9 @@ var rules = []rule{
 		when: [][]string{oneOf("failed to create pod sandbox", "failed create pod sandbox", "failedcreatepodsandbox")},
 		// Not the runtime's: a sandbox whose pause image could not be pulled
 		// (the pull rules decide), one the pod's own settings refuse (a
-		// sysctl the kernel will not take, a hostname longer than it allows),
-		// and one on a full disk.
-		not: []string{"failed to get sandbox image", "failed pulling image", "sysctl", "fqdn", "no space left on device"}},
+		// sysctl the kernel will not take, a hostname longer than it allows,
+		// a seccomp profile), and one on a full disk.
+		not: []string{"failed to get sandbox image", "failed pulling image", "sysctl", "fqdn", "seccomp", "no space left on device"}},
 	{name: "health-check-exec", tier: frame, cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
 		when: [][]string{oneOf("oci runtime exec failed")},
 		not:  []string{"to cgroup.procs"}},
@@ -739,6 +746,9 @@ var rules = []rule{
 			"port is already allocated", "ports are not available", "driver failed programming external connectivity",
 			"free ips: 0", "topology affinity error", "higher than that can be met", "no remaining cidrs",
 			"failed to fit in any node", "cidrnotavailable",
+			// cluster-autoscaler's visibility event for a scale-up with no
+			// capacity; Nomad's placement failures.
+			"scale.up.error.out.of.resources", "(failed to place", "waiting for additional capacity",
 			// Volcano's gang scheduling: the whole group could not be placed.
 			"in gang unschedulable")},
 		// A node whose disk is under pressure cannot take the pod: the
@@ -950,6 +960,8 @@ var failureWords = []string{
 	// Other words for a problem ("having trouble accessing", "SELinux is
 	// preventing ...", "can be used only when ...").
 	"trouble", "prevent", "can be used only",
+	// A restart scheduled after a failure (Nomad's "Task restarting in 16s").
+	"restarting in ",
 }
 
 // Phrases used to read an exit code from text such as "Exit Code: 137".
