@@ -367,9 +367,9 @@ func byExit(code int, msgs []string) verdict {
 		return verdict{cause: CommandNotFound, conf: Medium, runnerUp: AppCrash, evidence: ev}
 	case 139:
 		return verdict{cause: AppCrash, conf: High, evidence: ev}
-	case 143:
-		// SIGTERM handled: a stop that was asked for (docker stop, a
-		// rollout, a scale-in) ended in a clean shutdown.
+	case 130, 143:
+		// SIGINT or SIGTERM handled: a stop that was asked for (Ctrl-C,
+		// docker stop, a rollout, a scale-in) ended in a clean shutdown.
 		return verdict{cause: NotAFailure, conf: Medium, runnerUp: AppCrash, evidence: ev}
 	case 0:
 		return verdict{cause: AppCrash, conf: Low, runnerUp: NotAFailure, evidence: ev}
@@ -426,6 +426,7 @@ var reasonCodes = []struct {
 	{"ImagePullBackOff", reasonRule{ImageNotFound, Low, true}},
 	{"InvalidImageName", reasonRule{InvalidImageReference, High, false}},
 	{"CreateContainerConfigError", reasonRule{SecretUnavailable, Medium, true}},
+	{"RunContainerError", reasonRule{ContainerConfigError, Low, true}},
 	{"FailedScheduling", reasonRule{InsufficientCapacity, Low, true}},
 	{"Unschedulable", reasonRule{InsufficientCapacity, Low, true}},
 	{"Unhealthy", reasonRule{HealthCheckFailed, High, true}},

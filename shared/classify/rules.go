@@ -215,6 +215,7 @@ var rules = []rule{
 			// A pod's conditions while its containers start; GitLab Runner
 			// waiting for its build pod.
 			"containers with incomplete status", "containers with unready status", "to be running on the node",
+			"to be running, status is pending",
 			// Compose v1's notes on an image it built and a key it ignores;
 			// cluster-autoscaler failing to scale a node group down.
 			"was built because it did not already exist", "key, which will be ignored", "scale.down.error.",
@@ -719,7 +720,7 @@ var rules = []rule{
 		// limit is throttling; the kernel's limits on inotify instances and
 		// open files are the host's or the container's, not an account's.
 		not: []string{"toomanyrequests", "too many requests", "requestlimitexceeded", "internal error occurred", "inotify",
-			"open file descriptors"}},
+			"open file descriptors", "backofflimitexceeded"}},
 	// A named quota, however it is worded ("Quota 'CPUS' exceeded").
 	{name: "quota-named", tier: generic, cause: QuotaExceeded, conf: High,
 		when: [][]string{oneOf("quota"), oneOf("exceeded", "exceed", "reached")},
@@ -816,6 +817,9 @@ var rules = []rule{
 			// kubelet's own start, loop devices, orphaned pod directories.
 			"error starting vm", "delegate=yes", "/run/systemd/private", "podman socket", "podman-machine", "podman machine",
 			"not supported as upperdir",
+			// QEMU under Colima or Lima refusing its accelerator; a docker
+			// unit systemd refuses; sysbox's own daemons unreachable.
+			"qemu exited unexpectedly", "hv_denied", "execstart= setting", "with sysbox-mgr", "with sysbox-fs",
 			// Go's signal-stack mlock on kernels that break it; a docker
 			// client newer than its daemon; kube-proxy without the host's
 			// conntrack.
@@ -853,9 +857,21 @@ var rules = []rule{
 	// Weak: wrappers and symptoms that do not name the cause themselves.
 	{name: "crash-loop", cause: AppCrash, conf: Medium, tier: symptom,
 		when: [][]string{oneOf("crashloopbackoff", "back-off restarting failed container", "essential container in task exited",
-			"restarting failed container", "backoff restarting", "container exited", "terminated")}},
+			"restarting failed container", "backoff restarting", "container exited", "terminated",
+			// A Job whose pods kept failing (Helm's hooks report it too); an
+			// init container that exited non-zero.
+			"backofflimitexceeded", "reached the specified backoff limit", "init:error")}},
 	{name: "pull-backoff", cause: ImageNotFound, conf: Low, runnerUp: RegistryAuth, tier: symptom, pull: true,
 		when: [][]string{oneOf("imagepullbackoff", "back-off pulling image", "errimagepull", "errimageneverpull")}},
+	// A `kubectl get pods --watch` row of a pod just created (age 0s):
+	// nothing has had time to fail.
+	{name: "pod-row-created", cause: NotAFailure, conf: Low, runnerUp: InsufficientCapacity, tier: frame,
+		when: [][]string{oneOf(" pending ", " containercreating ")},
+		re: regexp.MustCompile(`^\S+\s+\d+/\d+\s+(?:Pending|ContainerCreating)\s+0\s+0s\s*$`)},
+	// A `kubectl get pods` row still Pending: not yet placed, most often for
+	// want of room, though a quota or a pod just created reads the same.
+	{name: "pod-row-pending", cause: InsufficientCapacity, conf: Low, runnerUp: NotAFailure, tier: symptom,
+		when: [][]string{oneOf(" pending ")}, re: regexp.MustCompile(`^\S+\s+\d+/\d+\s+Pending\s+\d+\s+\S+\s*$`)},
 	{name: "ecs-service-stopped-tasks", cause: NotAFailure, conf: Low, tier: symptom,
 		when: [][]string{oneOf(") has stopped ", ") stopped ")}},
 }
