@@ -216,6 +216,8 @@ var rules = []rule{
 			// waiting for its build pod.
 			"containers with incomplete status", "containers with unready status", "to be running on the node",
 			"to be running, status is pending",
+			// The kubelet stopping a deleted pod's containers.
+			"need to kill pod",
 			// Compose v1's notes on an image it built and a key it ignores;
 			// cluster-autoscaler failing to scale a node group down.
 			"was built because it did not already exist", "key, which will be ignored", "scale.down.error.",
@@ -441,7 +443,9 @@ var rules = []rule{
 				// minikube's check that its VM reaches the registry.
 				"having trouble accessing"),
 			pullContext},
-		not: []string{"probe failed", "health check"}},
+		// The log driver's own calls (CloudWatch, the task's credentials
+		// endpoint at /v2/credentials) are not a pull.
+		not: []string{"probe failed", "health check", "initialize logging driver"}},
 	// A registry's firewall refused the caller's address (ACR network rules):
 	// the network path, not the credentials.
 	{name: "registry-firewall", tier: root, cause: RegistryUnreachable, conf: High,
@@ -513,6 +517,15 @@ var rules = []rule{
 	// --secrets-mount-path to enable secrets volume mount.").
 	{name: "cli-flag-required", tier: root, cause: ContainerConfigError, conf: Medium,
 		when: [][]string{oneOf("please specify --")}},
+	// A program refusing the flags its container was started with (Go's
+	// flag package, cobra, kingpin, getopt); generic, so the mount or
+	// step that ran the program names the cause when there is one.
+	{name: "cli-flag-unknown", tier: generic, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: AppCrash,
+		when: [][]string{oneOf("flag provided but not defined", "unknown flag: -", "unknown short flag", "unrecognized option")}},
+	// A manifest the API server or a generator will not decode: a field in
+	// the wrong place or misspelt.
+	{name: "manifest-unknown-field", tier: generic, cause: ContainerConfigError, conf: Medium,
+		when: [][]string{oneOf("strict decoding error", "unknown field \"", "cannot find field: ")}},
 	// A seccomp profile the pod names but the node lacks.
 	{name: "seccomp-profile", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
 		when: [][]string{oneOf("seccomp profile")}},
@@ -867,7 +880,7 @@ var rules = []rule{
 	// nothing has had time to fail.
 	{name: "pod-row-created", cause: NotAFailure, conf: Low, runnerUp: InsufficientCapacity, tier: frame,
 		when: [][]string{oneOf(" pending ", " containercreating ")},
-		re: regexp.MustCompile(`^\S+\s+\d+/\d+\s+(?:Pending|ContainerCreating)\s+0\s+0s\s*$`)},
+		re:   regexp.MustCompile(`^\S+\s+\d+/\d+\s+(?:Pending|ContainerCreating)\s+0\s+0s\s*$`)},
 	// A `kubectl get pods` row still Pending: not yet placed, most often for
 	// want of room, though a quota or a pod just created reads the same.
 	{name: "pod-row-pending", cause: InsufficientCapacity, conf: Low, runnerUp: NotAFailure, tier: symptom,
