@@ -216,8 +216,10 @@ var rules = []rule{
 			// waiting for its build pod.
 			"containers with incomplete status", "containers with unready status", "to be running on the node",
 			"to be running, status is pending",
-			// The kubelet stopping a deleted pod's containers.
-			"need to kill pod",
+			// The kubelet stopping a deleted pod's containers; kubectl
+			// rollout status (and tools that wrap it) while a rollout
+			// proceeds.
+			"need to kill pod", "waiting for rollout to finish",
 			// Compose v1's notes on an image it built and a key it ignores;
 			// cluster-autoscaler failing to scale a node group down.
 			"was built because it did not already exist", "key, which will be ignored", "scale.down.error.",
@@ -712,7 +714,9 @@ var rules = []rule{
 			"unhealthy container", "probe failed", "unhealthythreshold", " is unhealthy", "probe errored",
 			// istio-proxy's readiness check output; a watchdog's health score;
 			// an EC2 Auto Scaling replacement for a load balancer's check.
-			"envoy proxy is not ready", "health level: ", "elb system health check failure")},
+			"envoy proxy is not ready", "health level: ", "elb system health check failure",
+			// docker ps's STATUS for a container whose HEALTHCHECK fails.
+			"(unhealthy)")},
 		// A probe the runtime could not start (no cgroup for its process) is
 		// the host's fault, not the app's.
 		not: []string{"due to an internal error", "to cgroup.procs"}},
@@ -788,7 +792,9 @@ var rules = []rule{
 			"taken out of service in response to an ec2 health check",
 			// The node lifecycle controller on a node that stopped reporting;
 			// GKE's TerminationEvent for a host that failed.
-			"which was running pod", "terminationevent: node")}},
+			"which was running pod", "terminationevent: node",
+			// kubectl get nodes' STATUS for a node gone NotReady and cordoned.
+			"notready,schedulingdisabled")}},
 	// kubectl's STATUS column after a node shut down under its pods.
 	{name: "node-shutdown-status", tier: root, cause: NodeInterrupted, conf: Medium, runnerUp: AppCrash,
 		when: [][]string{oneOf(" terminated ", " nodeshutdown ")},
@@ -847,7 +853,7 @@ var rules = []rule{
 	{name: "app-error", tier: generic, log: true, cause: AppCrash, conf: Medium,
 		when: [][]string{oneOf("panic:", "traceback (most recent call last)", "segmentation fault", "fatal error",
 			"exception in thread", "unhandled exception", "errcode:", "can't create/write", "connection refused",
-			"exit status", "observed a panic", "nil pointer dereference", "no module named",
+			"exit status", "errored during run with status code", "observed a panic", "nil pointer dereference", "no module named",
 			"modulenotfounderror", "cannot find module", "problem connecting to", "could not connect to the database",
 			"unable to connect to the database", "keyerror:", "valueerror:", "typeerror:", "attributeerror:",
 			"nameerror:", "importerror:", "nullpointerexception", "illegalstateexception", "illegalargumentexception",
