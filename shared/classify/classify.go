@@ -365,6 +365,10 @@ func byExit(code int, msgs []string) verdict {
 	case 126, 127:
 		// The shell's "not executable" and "command not found".
 		return verdict{cause: CommandNotFound, conf: Medium, runnerUp: AppCrash, evidence: ev}
+	case 132:
+		// SIGILL: most often a CPU without an instruction (AVX) the
+		// image was built for.
+		return verdict{cause: ImagePlatformMismatch, conf: Medium, runnerUp: AppCrash, evidence: ev}
 	case 139:
 		return verdict{cause: AppCrash, conf: High, evidence: ev}
 	case 130, 143:

@@ -118,7 +118,7 @@ var rules = []rule{
 			"pod triggered scale-up", "successfully provisioned volume", "attachvolume.attach succeeded", "job completed",
 			"saw completed job", "created job ", "became leader", "status is now: nodeready", "registered node ",
 			"starting kubelet", "updated computeddesiredcount", "in statefulset ", "scale-up: setting group",
-			"gracefully stopping", "definition changed", "need to kill pod", "succeeded for volume", "setup succeeded",
+			"gracefully stopping", "definition changed", "succeeded for volume", "setup succeeded",
 			"surge node", "updated node allocatable limit", "pod should schedule on",
 			// cluster-autoscaler's Normal ScaleDown events (kubernetes/autoscaler).
 			"deleting pod for node scale down", "marked the node as tobedeleted", "scale-down: removing",
@@ -144,6 +144,7 @@ var rules = []rule{
 			"processing signal 'terminated'", "start clean shutdown", "shutdown initiated", "shutdown complete",
 			"sent interrupt. waiting", "exited successfully", "aborting on container exit",
 			"signal handled: terminated", "cleaning up after shim disconnected", "cleaning up dead shim",
+			"catching signal: sigterm", "caught sigterm", "received sigterm",
 			"killing with docker id",
 			// Volumes mounted or being provisioned; cert-manager and GKE
 			// multi-cluster services at work.
@@ -216,10 +217,9 @@ var rules = []rule{
 			// waiting for its build pod.
 			"containers with incomplete status", "containers with unready status", "to be running on the node",
 			"to be running, status is pending",
-			// The kubelet stopping a deleted pod's containers; kubectl
-			// rollout status (and tools that wrap it) while a rollout
-			// proceeds.
-			"need to kill pod", "waiting for rollout to finish",
+			// kubectl rollout status (and tools that wrap it) while a
+			// rollout proceeds.
+			"waiting for rollout to finish",
 			// Compose v1's notes on an image it built and a key it ignores;
 			// cluster-autoscaler failing to scale a node group down.
 			"was built because it did not already exist", "key, which will be ignored", "scale.down.error.",
@@ -265,7 +265,8 @@ var rules = []rule{
 	{name: "rate-limited", tier: root, cause: RegistryRateLimited, conf: High,
 		when: [][]string{oneOf("toomanyrequests", "too many requests", "pull rate limit", "pull qps exceeded",
 			"429 too many", "rate limit exceeded for", "you have reached your pull rate limit", "status 429", "error 429")},
-		not: []string{"failed login attempts", "for this subscription"}},
+		// A cloud API's 429 for a cluster's operations is a quota.
+		not: []string{"failed login attempts", "for this subscription", "operations quota"}},
 	// A registry locking out a user or address after repeated failed
 	// logins answers with its rate-limit code; the stored credentials are
 	// what is wrong.
@@ -313,7 +314,7 @@ var rules = []rule{
 	{name: "registry-html", tier: root, cause: RegistryUnreachable, conf: Medium, runnerUp: ImageUnsupported,
 		when: [][]string{oneOf("media type text/html", "mediatype text/html")}},
 	{name: "disk-full", tier: root, log: true, cause: DiskFull, conf: High,
-		when: [][]string{oneOf("no space left on device", "thin pool has", "ephemeral-storage", "ephemeral storage",
+		when: [][]string{oneOf("no space left on device", "thin pool has", "ephemeral-storage", "ephemeral storage", "usage of emptydir volume",
 			"diskpressure", "disk pressure", "out of disk", "disk quota exceeded", "applylayer exit status 1",
 			"failed to garbage collect", "freediskspacefailed", "insufficient free space", "not enough free space",
 			"not enough space", "disk is full", "disk full", "no free space", "disk-pressure",
@@ -585,6 +586,14 @@ var rules = []rule{
 	// host (a nested or unprivileged container) refused it, not a volume.
 	{name: "runtime-system-mount", tier: root, cause: PlatformError, conf: Medium, runnerUp: ContainerConfigError,
 		when: [][]string{oneOf("mounting \"sysfs\"", "mounting \"proc\"", "mounting \"mqueue\"", "mounting \"devpts\"")}},
+	// An OCI spec runc refuses as given: a relative working directory, a
+	// terminal for a detached process.
+	{name: "runtime-spec-invalid", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
+		when: [][]string{oneOf("cwd must be an absolute path", "without setting console socket")}},
+	// A CPU without an instruction the image was built for (AVX): SIGILL,
+	// exit 132.
+	{name: "cpu-instruction-missing", tier: root, log: true, cause: ImagePlatformMismatch, conf: Medium, runnerUp: AppCrash,
+		when: [][]string{oneOf("illegal instruction", "sent code 132", "cpu with avx", "avx support")}},
 	// A Compose file the compose CLI will not load.
 	{name: "compose-file-invalid", tier: root, cause: ContainerConfigError, conf: Medium,
 		when: [][]string{oneOf("is invalid because", "additional properties are not allowed",
@@ -729,7 +738,7 @@ var rules = []rule{
 		when: [][]string{oneOf("exceeded quota", "failed quota", "you've reached the limit", "exceeds limit",
 			"exceeds the maximum limit", "quota exceeded", "quotaexceeded", "containergroupquotareached",
 			"exceeding approved", "above your limit", "insufficient regional quota", "insufficient quota", "insufficientquota", "limitexceededexception", "servicequotaexceeded", "quota limit", "limit on the number of", "resource quota", "vcpu limit",
-			"container group quota", "exceeds the limit", "maxspotinstancecountexceeded",
+			"container group quota", "exceeds the limit", "maxspotinstancecountexceeded", "operations quota",
 			// EC2's limit codes (VpcLimitExceeded) and wording, ARM's per-region caps.
 			"limitexceeded", "instance(s) are already running", "cannot create more than")},
 		// A registry's request quota (Artifact Registry's "toomanyrequests:
@@ -737,11 +746,19 @@ var rules = []rule{
 		// limit is throttling; the kernel's limits on inotify instances and
 		// open files are the host's or the container's, not an account's.
 		not: []string{"toomanyrequests", "too many requests", "requestlimitexceeded", "internal error occurred", "inotify",
-			"open file descriptors", "backofflimitexceeded"}},
+			"open file descriptors", "backofflimitexceeded", "ratelimitexceeded", "emptydir volume"}},
 	// A named quota, however it is worded ("Quota 'CPUS' exceeded").
 	{name: "quota-named", tier: generic, cause: QuotaExceeded, conf: High,
 		when: [][]string{oneOf("quota"), oneOf("exceeded", "exceed", "reached")},
 		not:  []string{"disk quota", "toomanyrequests", "too many requests"}},
+	// Compute Engine throttling a disk attach: the cloud's API, whatever
+	// step it stopped.
+	{name: "gce-rate-limit", tier: root, cause: PlatformError, conf: High,
+		when: [][]string{oneOf("ratelimitexceeded", "too many pending operations")}},
+	// A GKE API request refused as malformed (node pool settings that do
+	// not go together).
+	{name: "gcp-bad-request", tier: generic, cause: ContainerConfigError, conf: Medium,
+		when: [][]string{oneOf("googleapi: error 400")}},
 	{name: "api-throttled", tier: generic, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("requestlimitexceeded", "request limit exceeded", "throttlingexception", "rate exceeded",
 			"throttled", "too many concurrent attempts", "number of requests for subscription",
@@ -882,6 +899,11 @@ var rules = []rule{
 			"backofflimitexceeded", "reached the specified backoff limit", "init:error")}},
 	{name: "pull-backoff", cause: ImageNotFound, conf: Low, runnerUp: RegistryAuth, tier: symptom, pull: true,
 		when: [][]string{oneOf("imagepullbackoff", "back-off pulling image", "errimagepull", "errimageneverpull")}},
+	// The kubelet killing a pod's containers because the pod is going
+	// away: most often deleted or replaced, sometimes after an OOM kill
+	// the line does not name.
+	{name: "kubelet-kill-pod", tier: frame, cause: NotAFailure, conf: Low, runnerUp: OutOfMemory,
+		when: [][]string{oneOf("need to kill pod")}},
 	// A `kubectl get pods --watch` row of a pod just created (age 0s):
 	// nothing has had time to fail.
 	{name: "pod-row-created", cause: NotAFailure, conf: Low, runnerUp: InsufficientCapacity, tier: frame,
