@@ -124,13 +124,31 @@ func (c *glConfig) spans(s string) []span {
 				continue
 			}
 			line := lineAt(s, m[0], m[1])
-			if allowed(c.Allowlists, secret, match, line) || allowed(r.Allowlists, secret, match, line) {
+			if allowed(c.Allowlists, secret, match, line) || allowed(r.Allowlists, secret, match, line) || imageTag(s, sec) {
 				continue
 			}
 			spans = append(spans, sec)
 		}
 	}
 	return spans
+}
+
+// imageTag reports whether a finding is a SHA-256-shaped image tag glued
+// to its repository by a colon ("student-app-api:fb068c...", which
+// gitleaks' generic rule reads as an "api" key and its value). A key's
+// value follows ": ", "=" or a quote, and stays masked; a tag is the
+// operator's handle on the image that failed.
+func imageTag(s string, sec span) bool {
+	if sec.end-sec.start != 64 || sec.start < 2 || s[sec.start-1] != ':' {
+		return false
+	}
+	for i := sec.start; i < sec.end; i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	c := s[sec.start-2]
+	return c == '-' || c == '_' || c == '.' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
 }
 
 // secretSpan picks the secret in a match as gitleaks does: the rule's
