@@ -223,14 +223,23 @@ var rules = []rule{
 			// Compose v1's notes on an image it built and a key it ignores;
 			// cluster-autoscaler failing to scale a node group down.
 			"was built because it did not already exist", "key, which will be ignored", "scale.down.error.",
-			// ECS keeping tasks that have scale-in protection.
-			"number of protected tasks")},
+			"scale down a node because",
+			// SAM CLI refreshing its emulation image before an invoke.
+			"--skip-pull-image",
+			// ECS keeping tasks that have scale-in protection; a tool that
+			// stopped waiting while a deleted service drained.
+			"number of protected tasks", "(last state: 'draining'",
+			// kubectl rollout status naming the deployment; the kubelet
+			// trimming a node's resolv.conf to three nameservers;
+			// cluster-autoscaler keeping a node or waiting for one it added.
+			"rollout to finish: ", "nameserver limits were exceeded", "fast evaluation: node",
+			"can be scheduled on upcoming node")},
 		not: []string{"denied", "rejected"}},
 	// fluent-bit retrying a flush or a connection and stopping on SIGTERM;
 	// a kubelet plugin's registration; a registry cache falling back to
 	// its upstream.
 	{name: "agent-notice", tier: frame, cause: NotAFailure, conf: Medium,
-		when: [][]string{oneOf("[engine] caught signal", "failed to flush chunk", "[http_client] broken connection",
+		when: [][]string{oneOf("[engine] caught signal (sigterm)", "failed to flush chunk", "[http_client] broken connection",
 			"pluginregistered:true", "serving from upstream")}},
 	// docker events: a stop's SIGTERM.
 	{name: "docker-event-stop", tier: frame, cause: NotAFailure, conf: High,
@@ -264,7 +273,7 @@ var rules = []rule{
 		when: [][]string{oneOf("throttlingexception", "rate exceeded"), oneOf("cannotpullecrcontainererror", "ecr:", "ecr ")}},
 	{name: "rate-limited", tier: root, cause: RegistryRateLimited, conf: High,
 		when: [][]string{oneOf("toomanyrequests", "too many requests", "pull rate limit", "pull qps exceeded",
-			"429 too many", "rate limit exceeded for", "you have reached your pull rate limit", "status 429", "error 429")},
+			"429 too many", "rate limit exceeded for", "you have reached your pull rate limit", "status 429", "error 429", "http 429")},
 		// A cloud API's 429 for a cluster's operations is a quota.
 		not: []string{"failed login attempts", "for this subscription", "operations quota"}},
 	// A registry locking out a user or address after repeated failed
@@ -396,8 +405,13 @@ var rules = []rule{
 			oneOf("executable file not found", "not found in $path", "not found in %path%")}},
 	{name: "credential-helper", tier: stage, cause: RegistryTokenExpired, conf: Medium, runnerUp: RegistryAuth,
 		when: [][]string{oneOf("error getting credentials", "docker-credential-")}},
+	// The engine had no credentials at all for the registry (ECR's answer
+	// to a pull without a login): registry wording, however it is wrapped,
+	// even in a daemon's 500.
+	{name: "no-basic-auth", tier: root, cause: RegistryAuth, conf: High,
+		when: [][]string{oneOf("no basic auth credentials")}},
 	{name: "auth-required", tier: generic, cause: RegistryAuth, conf: High,
-		when: [][]string{oneOf("no basic auth credentials", "authentication required", "invalid username/password",
+		when: [][]string{oneOf("authentication required", "invalid username/password",
 			"incorrect username or password", "unauthorized: ", "401 unauthorized", "status 401",
 			"artifactregistry.repositories.downloadartifacts", "storage.objects.get", "denied: permission", "authentication is required",
 			"you have permission to access it", "403 forbidden", "status 403", "access denied", "denied: access forbidden",
@@ -466,10 +480,14 @@ var rules = []rule{
 		// (the pull rules decide), one the pod's own settings refuse (a
 		// sysctl the kernel will not take, a hostname longer than it allows,
 		// a seccomp profile), and one on a full disk.
-		not: []string{"failed to get sandbox image", "failed pulling image", "sysctl", "fqdn", "seccomp", "no space left on device"}},
+		not: []string{"failed to get sandbox image", "failed pulling image", "sysctl", "fqdn", "seccomp", "no space left on device",
+			// The node's pod IP range is used up: capacity.
+			"range is full", "no ip addresses available in range"}},
 	{name: "health-check-exec", tier: frame, cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
 		when: [][]string{oneOf("oci runtime exec failed")},
-		not:  []string{"to cgroup.procs"}},
+		// runc could not join the container's namespaces: the runtime's
+		// fault (containerd losing the process), not the probe's.
+		not: []string{"to cgroup.procs", "error executing setns process"}},
 	{name: "health-tool-missing", tier: root, cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
 		when: [][]string{oneOf(": curl: not found", ": wget: not found", ": nc: not found", "curl: command not found",
 			"wget: command not found")}},
@@ -513,8 +531,10 @@ var rules = []rule{
 	// or pod did not request a GPU.
 	{name: "gpu-driver-absent", tier: root, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
 		when: [][]string{oneOf("kernel driver does not appear to be running", "/proc/driver/nvidia/version does not exist")}},
-	// An image the node does not have, with pull policy Never.
-	{name: "pull-policy-never", tier: root, cause: ContainerConfigError, conf: High,
+	// An image the node does not have, with pull policy Never: a locally
+	// built image never loaded into the cluster's runtime, more often than
+	// a policy set by mistake.
+	{name: "pull-policy-never", tier: root, cause: ImageNotFound, conf: Medium, runnerUp: ContainerConfigError,
 		when: [][]string{oneOf("is not present with pull policy of never")}},
 	// A CLI naming the flag a command needs ("Please specify --secrets
 	// --secrets-mount-path to enable secrets volume mount.").
@@ -633,6 +653,9 @@ var rules = []rule{
 	// virtual-kubelet's ACI provider refusing a pod spec field ACI lacks.
 	{name: "aci-unsupported-field", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("aci does not support")}},
+	// A pod naming a PriorityClass the cluster does not have.
+	{name: "priority-class-missing", tier: root, cause: ContainerConfigError, conf: High,
+		when: [][]string{oneOf("no priorityclass with name")}},
 	// Docker's refusal to reuse a container name.
 	{name: "container-name-conflict", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("is already in use by"), oneOf("container name", "the name ")}},
@@ -667,7 +690,7 @@ var rules = []rule{
 	// The host's runtime binary is missing, not the container's command.
 	{name: "host-runtime-missing", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("executable file not found", "no such file or directory", "invalid runtime name", "unknown runtime"),
-			oneOf("\"runc\"", "runc:", "/runc", "nvidia-container-runtime", "containerd-shim", "runtime name",
+			oneOf("\"runc\"", "runc\\\"", "runc:", "/runc", "nvidia-container-runtime", "containerd-shim", "runtime name",
 				"oci runtime command not found", "\"iptables\"", "\"nvidia-container-cli\"")},
 		// Once runc is starting the container's process, runc is there: what
 		// is missing is the container's command.
@@ -679,6 +702,9 @@ var rules = []rule{
 		when: [][]string{oneOf("exec /", "/bin/sh:", "/bin/bash:", "sh: 1:"),
 			oneOf(": not found", "no such file or directory", "permission denied", "command not found", "bad interpreter")},
 		not: []string{"exec format error"}},
+	// A Windows container whose command the system cannot find.
+	{name: "windows-command-missing", tier: root, cause: CommandNotFound, conf: Medium, runnerUp: ImagePlatformMismatch,
+		when: [][]string{oneOf("createprocess"), oneOf("cannot find the file specified")}},
 	{name: "exec-not-found", tier: root, log: true, cause: CommandNotFound, conf: High,
 		when: [][]string{oneOf("executable file not found", "exec user process caused", "command not found",
 			"starting container process caused: exec:", "starting container process caused \"exec:", "exec: \"",
@@ -688,7 +714,7 @@ var rules = []rule{
 		// A credential helper or a volume plugin's tool missing on the
 		// host is not the container's command.
 		not: []string{"exec format error", "error getting credentials", "credentials store", "mountvolume.", "apparmor",
-			"oci runtime command not found", "\"iptables\"", "\"nvidia-container-cli\"", "\"conntrack\""}},
+			"oci runtime command not found", "\"iptables\"", "\"nvidia-container-cli\"", "\"conntrack\"", "\"runc\\\""}},
 
 	// Volumes.
 	{name: "volume-mount", tier: stage, cause: VolumeMountFailed, conf: High,
@@ -725,7 +751,10 @@ var rules = []rule{
 			// an EC2 Auto Scaling replacement for a load balancer's check.
 			"envoy proxy is not ready", "health level: ", "elb system health check failure",
 			// docker ps's STATUS for a container whose HEALTHCHECK fails.
-			"(unhealthy)")},
+			"(unhealthy)",
+			// A test harness's wait for a container's HEALTHCHECK; Traefik's
+			// check of a backend.
+			"waiting for container to become healthy", "health check still failing")},
 		// A probe the runtime could not start (no cgroup for its process) is
 		// the host's fault, not the app's.
 		not: []string{"due to an internal error", "to cgroup.procs"}},
@@ -772,7 +801,7 @@ var rules = []rule{
 			"failed to assign an ip address", "insufficientfreeaddressesinsubnet", "not available in the location",
 			"insufficient capacity", "insufficientcapacity", "didn't match pod's node affinity", "untolerated taint",
 			"no nodes available to schedule", "didn't trigger scale-up", "insufficientinstancecapacity",
-			"no container instances", "no capacity", "resource_pool_exhausted", "too many pods",
+			"no container instances", "no capacity pools", "resource_pool_exhausted", "too many pods",
 			"didn't have free ports", "node(s) were unschedulable", "not have enough resources available",
 			"host ports unavailable", "taints that the pod didn't tolerate", "max node group size reached",
 			"no spot capacity", "out of resources", "ips available", "insufficientsubnetsize",
@@ -785,7 +814,12 @@ var rules = []rule{
 			// capacity; Nomad's placement failures.
 			"scale.up.error.out.of.resources", "(failed to place", "waiting for additional capacity",
 			// Volcano's gang scheduling: the whole group could not be placed.
-			"in gang unschedulable")},
+			"in gang unschedulable",
+			// A CNI's IP pool for the node is used up (Cilium, host-local).
+			"range is full", "no ip addresses available in range",
+			// Swarm placing a service task; cluster-autoscaler on a pending pod.
+			"no suitable node (insufficien", "scheduling constraints not satisfied", "host-mode port already in use",
+			"is unschedulable")},
 		// A node whose disk is under pressure cannot take the pod: the
 		// disk is what needs freeing.
 		not: []string{"disk-pressure"}},
@@ -841,9 +875,12 @@ var rules = []rule{
 			"still transitioning", "\"reason\":\"agent\"", "pod allocate failed", "unexpectedadmissionerror",
 			// The docker client could not reach its daemon; the kubelet could not
 			// read the image filesystem's size.
-			"error during connect", "invalid capacity 0 on image filesystem",
-			// The NVIDIA runtime hook could not load the host's driver.
-			"nvidia-container-cli: ",
+			"error during connect", "invalid capacity 0 on image filesystem", "error executing setns process",
+			// The NVIDIA runtime hook, or a GPU tool, could not load the
+			// host's driver library.
+			"nvidia-container-cli: ", "failed to initialize nvml",
+			// CUDA in the image newer than the host's driver supports.
+			"forward compatibility was attempted", "cuda driver version is insufficient",
 			// Host networking and kernel faults; a snapshotter the host cannot serve.
 			"iptables", "cpu stuck for", "soft lockup", "failed to create containerd container",
 			"noregisteredproviderfound", "no registered resource provider", "enableservicelinks",
@@ -883,6 +920,10 @@ var rules = []rule{
 	// The shell reporting a job it ran was killed (SIGKILL): "line 28: 7 Killed".
 	{name: "shell-killed", tier: generic, log: true, cause: OutOfMemory, conf: Medium, runnerUp: HealthCheckFailed,
 		when: [][]string{oneOf("killed")}, re: regexp.MustCompile(`(?:^|\s)\d+\s+Killed\s|^\s*Killed\s*$`)},
+	// A frame of the backtrace a crashing native program prints
+	// ("#0  0x563e3021d38e in cb_stdout_flush() at ...").
+	{name: "backtrace-frame", tier: generic, log: true, cause: AppCrash, conf: Medium,
+		when: [][]string{oneOf("  0x")}, re: regexp.MustCompile(`(?m)^\s*#\d+\s+0x[0-9a-fA-F]+\s+in\s+\S+\(`)},
 
 	// The Azure CLI's or SDK's own Python failing (a missing module, a
 	// client without the attribute the command wants): a tooling defect,
