@@ -90,8 +90,10 @@ var handRules = []handRule{
 			return sub[0]
 		case len(value) < 6 && strings.Trim(value, "0123456789") == "": // a status: "fetch token: 400"
 			return sub[0]
-		case !quotedValue && isWord(value) && (sub[2] != "" || !envName(sub[3])):
-			return sub[0] // prose: "auth token: invalid", `volume "mysecret" : rpc error`
+		case !quotedValue && isWord(value) && (sub[2] != "" || !envName(sub[3]) || errorCode(sub[3])):
+			// prose: "auth token: invalid", `volume "mysecret" : rpc error`,
+			// an OAuth error code: "invalid_token: authorization failed"
+			return sub[0]
 		}
 		return sub[1] + sub[2] + sub[3] + sub[4] + sub[5] + Mask + sub[7]
 	}},
@@ -113,6 +115,13 @@ func isWord(s string) bool {
 		}
 	}
 	return true
+}
+
+// errorCode reports whether key is an error code that names a secret
+// (OAuth's invalid_token, expired_token) rather than a key holding one.
+func errorCode(key string) bool {
+	key = strings.ToLower(key)
+	return strings.HasPrefix(key, "invalid_") || strings.HasPrefix(key, "expired_") || strings.HasPrefix(key, "missing_")
 }
 
 // envName reports whether key is written like an environment variable or
