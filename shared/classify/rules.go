@@ -233,8 +233,16 @@ var rules = []rule{
 			// trimming a node's resolv.conf to three nameservers;
 			// cluster-autoscaler keeping a node or waiting for one it added.
 			"rollout to finish: ", "nameserver limits were exceeded", "fast evaluation: node",
-			"can be scheduled on upcoming node")},
-		not: []string{"denied", "rejected"}},
+			"can be scheduled on upcoming node",
+			// Apache's start-up note on its own hostname; a controller's
+			// optimistic-concurrency conflict, retried.
+			"could not reliably determine the server's fully qualified domain name",
+			"please apply your changes to the latest version",
+			// PostgreSQL stopping on request (its init-time server, or docker stop).
+			"received fast shutdown request")},
+		// A runtime still holding a container's name from a create that
+		// hung is a failure, whatever pod condition it comes with.
+		not: []string{"denied", "rejected", "failed to reserve container name"}},
 	// fluent-bit retrying a flush or a connection and stopping on SIGTERM;
 	// a kubelet plugin's registration; a registry cache falling back to
 	// its upstream.
@@ -372,6 +380,12 @@ var rules = []rule{
 		re:   regexp.MustCompile(`(?i)couldn't find key|(?:secrets?|configmaps?) "[^"]*" not found`),
 		// The Fargate log router's own configmap: logging, not the app.
 		not: []string{"disabled logging"}},
+	// The pod's service account may not read the Secret or ConfigMap the
+	// app loads at start (RBAC).
+	{name: "k8s-secret-rbac", tier: root, cause: SecretUnavailable, conf: Medium, runnerUp: ContainerConfigError,
+		when: [][]string{oneOf("is forbidden: user"), oneOf("cannot get resource \"secrets\"", "cannot list resource \"secrets\"",
+			"cannot get resource \"configmaps\"", "cannot list resource \"configmaps\"",
+			"cannot get secrets", "cannot list secrets", "cannot get configmaps", "cannot list configmaps")}},
 	{name: "k8s-secret-volume", tier: root, cause: SecretUnavailable, conf: High,
 		when: [][]string{oneOf("secrets store", "secrets-store", "secretproviderclass", "non-existent config key",
 			"couldn't propagate object cache", "failed to sync secret cache", "failed to sync configmap cache")}},
@@ -702,6 +716,10 @@ var rules = []rule{
 		when: [][]string{oneOf("exec /", "/bin/sh:", "/bin/bash:", "sh: 1:"),
 			oneOf(": not found", "no such file or directory", "permission denied", "command not found", "bad interpreter")},
 		not: []string{"exec format error"}},
+	// A shell script calling a program the image lacks ("line 34: python:
+	// not found").
+	{name: "script-command-missing", tier: root, log: true, cause: CommandNotFound, conf: Medium, runnerUp: ContainerConfigError,
+		when: [][]string{oneOf(": line "), oneOf(": not found")}, re: regexp.MustCompile(`: line \d+: [^:"]+: not found`)},
 	// A Windows container whose command the system cannot find.
 	{name: "windows-command-missing", tier: root, cause: CommandNotFound, conf: Medium, runnerUp: ImagePlatformMismatch,
 		when: [][]string{oneOf("createprocess"), oneOf("cannot find the file specified")}},
@@ -769,7 +787,9 @@ var rules = []rule{
 			"exceeding approved", "above your limit", "insufficient regional quota", "insufficient quota", "insufficientquota", "limitexceededexception", "servicequotaexceeded", "quota limit", "limit on the number of", "resource quota", "vcpu limit",
 			"container group quota", "exceeds the limit", "maxspotinstancecountexceeded", "operations quota",
 			// EC2's limit codes (VpcLimitExceeded) and wording, ARM's per-region caps.
-			"limitexceeded", "instance(s) are already running", "cannot create more than")},
+			"limitexceeded", "instance(s) are already running", "cannot create more than",
+			// Kueue holding a workload its ClusterQueue has no quota left for.
+			"insufficient unused quota")},
 		// A registry's request quota (Artifact Registry's "toomanyrequests:
 		// Quota exceeded for quota metric") is a rate limit; an API's request
 		// limit is throttling; the kernel's limits on inotify instances and
@@ -876,6 +896,9 @@ var rules = []rule{
 			// The docker client could not reach its daemon; the kubelet could not
 			// read the image filesystem's size.
 			"error during connect", "invalid capacity 0 on image filesystem", "error executing setns process",
+			// containerd still holding a container's name from a create
+			// that hung.
+			"failed to reserve container name",
 			// The NVIDIA runtime hook, or a GPU tool, could not load the
 			// host's driver library.
 			"nvidia-container-cli: ", "failed to initialize nvml",
@@ -913,7 +936,7 @@ var rules = []rule{
 			"nameerror:", "importerror:", "nullpointerexception", "illegalstateexception", "illegalargumentexception",
 			"uncaught exception", "unhandledpromiserejection", "sigsegv", "sigabrt", "core dumped", "npm err!",
 			"econnrefused", "syntaxerror:", "hosting failed to start", "exception starting", "application crashed",
-			"panicked at", "a server is already running", "didn't complete successfully", "unbound variable", "httperror:")}},
+			"panicked at", "a server is already running", "(pid 1) already running", "didn't complete successfully", "unbound variable", "httperror:")}},
 	// The daemon refusing exec or attach: the container has already exited.
 	{name: "container-not-running", tier: generic, cause: AppCrash, conf: Medium, runnerUp: OutOfMemory,
 		when: [][]string{oneOf("error response from daemon: container "), oneOf(" is not running")}},
