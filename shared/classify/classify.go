@@ -98,19 +98,20 @@ func decide(p failure.Platform, reason string, msgs, logs []string, exit int, ha
 	said := false // some message has text
 	image := configured
 	for _, m := range msgs {
-		var h hits
-		eng.ac.scan(m, &h)
+		h := getHits()
+		eng.ac.scan(m, h)
 		if image == "" && render {
-			image = imageNamed(m, &h)
+			image = imageNamed(m, h)
 		}
 		if !hasTextExit {
-			textExit, hasTextExit = exitIn(m, &h)
+			textExit, hasTextExit = exitIn(m, h)
 		}
 		said = said || strings.TrimSpace(m) != ""
-		s, w := bestRules(m, &h, false, configured)
-		if s.ok && s.cause == RegistryAuth && (s.tier == generic || s.rule == "pull-access-denied") && expiringToken(p, m, &h, configured) {
+		s, w := bestRules(m, h, false, configured)
+		if s.ok && s.cause == RegistryAuth && (s.tier == generic || s.rule == "pull-access-denied") && expiringToken(p, m, h, configured) {
 			s.cause, s.conf, s.runnerUp = RegistryTokenExpired, Medium, RegistryAuth
 		}
+		putHits(h)
 		if s.ok && (!strong.ok || s.tier > strong.tier) {
 			strong = s
 		}
@@ -120,9 +121,10 @@ func decide(p failure.Platform, reason string, msgs, logs []string, exit int, ha
 	}
 	// Log lines, newest first: the newest line a strong rule holds for decides.
 	for k := len(logs) - 1; k >= 0 && !strong.ok; k-- {
-		var h hits
-		eng.ac.scan(logs[k], &h)
-		strong, _ = bestRules(logs[k], &h, true, configured)
+		h := getHits()
+		eng.ac.scan(logs[k], h)
+		strong, _ = bestRules(logs[k], h, true, configured)
+		putHits(h)
 	}
 	if rcFound && !rc.weak {
 		// A decisive reason code; a message that names the same cause is

@@ -19,12 +19,22 @@ const maxFeatures = 1024
 const featureSlots = 2 * maxFeatures
 
 // featureSet is the distinct features of one message, in the order met,
-// with an open-addressing table to keep them distinct.
+// with an open-addressing table to keep them distinct. The zero value is
+// empty; reset empties a used one.
 type featureSet struct {
 	h     [maxFeatures]uint32
-	word  [maxFeatures]bool // whether h[i] is a word (not a four-byte piece)
+	word  [maxFeatures]bool   // whether h[i] is a word (not a four-byte piece)
+	at    [maxFeatures]uint16 // h[i]'s slot, for reset
 	n     int
 	slots [featureSlots]uint32 // 0 is empty; a feature hashing to 0 is stored as 1
+}
+
+// reset empties s, clearing only the slots its features took.
+func (s *featureSet) reset() {
+	for _, i := range s.at[:s.n] {
+		s.slots[i] = 0
+	}
+	s.n = 0
 }
 
 // add records h unless it is already present or the set is full.
@@ -41,7 +51,7 @@ func (s *featureSet) add(h uint32, word bool) {
 			return
 		case 0:
 			s.slots[i] = h
-			s.h[s.n], s.word[s.n] = h, word
+			s.h[s.n], s.word[s.n], s.at[s.n] = h, word, uint16(i)
 			s.n++
 			return
 		}

@@ -119,9 +119,10 @@ func malformedRef(ref string) bool {
 // ...), or "". Decoders use it to fill Failure.Image when the event has no
 // image field.
 func ImageInMessage(msg string) string {
-	var h hits
-	eng.ac.scan(msg, &h)
-	return imageNamed(msg, &h)
+	h := getHits()
+	defer putHits(h)
+	eng.ac.scan(msg, h)
+	return imageNamed(msg, h)
 }
 
 // imageNamed is ImageInMessage on an already scanned message.
