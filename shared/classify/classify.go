@@ -182,7 +182,9 @@ func decide(p failure.Platform, reason string, msgs, logs []string, exit int, ha
 // it to the stale token a pull secret or the kubelet's cache holds. ECR
 // Public answers 403 to a stale login (anonymous pulls need no token).
 func expiringToken(p failure.Platform, m string, h *hits, configured string) bool {
-	if p == failure.ECS {
+	// ECS refreshes its tokens; a puller that says it pulled anonymously
+	// sent no token at all.
+	if p == failure.ECS || strings.Contains(m, "anonymous pulling failed") {
 		return false
 	}
 	ref := configured

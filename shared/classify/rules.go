@@ -424,6 +424,9 @@ var rules = []rule{
 	// even in a daemon's 500.
 	{name: "no-basic-auth", tier: root, cause: RegistryAuth, conf: High,
 		when: [][]string{oneOf("no basic auth credentials")}},
+	// ECS's short form of a pull the execution role may not make.
+	{name: "ecs-pull-access-denied", tier: root, cause: RegistryAuth, conf: Medium, runnerUp: ImageNotFound,
+		when: [][]string{oneOf("cannotpullcontainer"), oneOf("accessdenied")}},
 	{name: "auth-required", tier: generic, cause: RegistryAuth, conf: High,
 		when: [][]string{oneOf("authentication required", "invalid username/password",
 			"incorrect username or password", "unauthorized: ", "401 unauthorized", "status 401",
@@ -596,9 +599,15 @@ var rules = []rule{
 	// filesystem that does not support them).
 	{name: "runc-mount-request", tier: root, cause: VolumeMountFailed, conf: Medium, runnerUp: PlatformError,
 		when: [][]string{oneOf("failed to fulfil mount request")}},
-	// An amd64 image run under Rosetta on Apple silicon.
-	{name: "rosetta-emulation", tier: root, log: true, cause: ImagePlatformMismatch, conf: Medium,
-		when: [][]string{oneOf("rosetta error:")}},
+	// An amd64 image run under Rosetta on Apple silicon: the emulator
+	// failing (a Docker Desktop or macOS release), not the image.
+	{name: "rosetta-emulation", tier: root, log: true, cause: PlatformError, conf: Medium, runnerUp: ImagePlatformMismatch,
+		when: [][]string{oneOf("rosetta error:")},
+		// The amd64 image's loader Rosetta cannot open: the image's
+		// architecture is the problem (an arm64 image is the fix).
+		not: []string{"failed to open elf at"}},
+	{name: "rosetta-image-loader", tier: root, log: true, cause: ImagePlatformMismatch, conf: Medium, runnerUp: PlatformError,
+		when: [][]string{oneOf("rosetta error: failed to open elf at")}},
 	// dockerd could not run its port-mapping helper: the host install.
 	{name: "docker-proxy-missing", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("failed to start docker-proxy")}},
@@ -904,6 +913,8 @@ var rules = []rule{
 			"nvidia-container-cli: ", "failed to initialize nvml",
 			// CUDA in the image newer than the host's driver supports.
 			"forward compatibility was attempted", "cuda driver version is insufficient",
+			// A kernel booted without the memory cgroup (Raspberry Pi OS).
+			"failed to find memory cgroup",
 			// Host networking and kernel faults; a snapshotter the host cannot serve.
 			"iptables", "cpu stuck for", "soft lockup", "failed to create containerd container",
 			"noregisteredproviderfound", "no registered resource provider", "enableservicelinks",
