@@ -45,8 +45,8 @@ type wrapHit struct {
 func (h *hits) has(id kwID) bool { return h.bits[id>>6]&(1<<(id&63)) != 0 }
 
 // hitsPool recycles scan results. A hits is 12 KB, and zeroing a new one
-// for every message cost a fifth of a short message's scan; reset clears
-// only what a scan sets.
+// for every message (with predict's scratch, below) cost some 190 level-1
+// cache misses a message (cachegrind); reset clears only what a scan sets.
 var hitsPool = sync.Pool{New: func() any { return new(hits) }}
 
 // getHits returns an empty hits; putHits gives it back once its scan's

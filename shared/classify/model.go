@@ -188,9 +188,8 @@ func (m *model) place(h uint32) *featureSlot {
 // the stack.
 const maxModelCauses = 32
 
-// predictScratch is predict's working memory: 21 KB that zeroing afresh
-// for every message would cost more than reading the features does, so
-// it is pooled and reset.
+// predictScratch is predict's working memory, 21 KB: pooled and reset,
+// not zeroed afresh for every message (see hitsPool).
 type predictScratch struct {
 	fs   featureSet
 	rows [maxFeatures]uint32 // the known features' row locations; only [:known] is read
