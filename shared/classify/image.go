@@ -155,8 +155,9 @@ func imageIn(msg string, h *hits) string {
 // to a space, comma, quote or ": ", unless s opens with a quote, which then
 // ends it).
 func refAt(s string, end byte) string {
-	if end == 0 && len(s) > 1 && s[0] == '\\' && (s[1] == '"' || s[1] == '\'') {
-		// A JSON-escaped quote: `image \"REF\"` as a fragment of JSON shows it.
+	// A JSON-escaped quote, escaped again by each log that quoted it:
+	// `image \"REF\"`, or `image \\\"REF\\\"` in a kubelet's structured log.
+	for end == 0 && len(s) > 1 && s[0] == '\\' && (s[1] == '\\' || s[1] == '"' || s[1] == '\'') {
 		s = s[1:]
 	}
 	if end == 0 && s != "" && (s[0] == '"' || s[0] == '\'') {

@@ -52,6 +52,7 @@ func TestImageFromMessage(t *testing.T) {
 		{`Failed to apply default image tag "https://harbor.k8s.mybank/release/name:1.1.0": couldn't parse image reference "https://harbor.k8s.mybank/release/name:1.1.0": invalid reference format.`, "https://harbor.k8s.mybank/release/name:1.1.0", "kubelet InspectFailed, corpus"},
 		{`Container image "registry.k8s.io/pause:3.9" already present on machine`, "registry.k8s.io/pause:3.9", "kubelet Pulled, shared/kube testdata/describe"},
 		{`Successfully pulled image "nginx:1.25" in 1.2s`, "nginx:1.25", "kubelet Pulled"},
+		{`E0325 18:59:44.857798    1790 pod_workers.go:951] "Error syncing pod, skipping" err="failed to \"StartContainer\" for \"droidshooter\" with ImagePullBackOff: \"Back-off pulling image \\\"us-docker.pkg.dev/alexbu-gke-dev/global-game-images/droidshooter-server:b40b146a-8390-4569-abd7-abd5c509b1ec\\\"\""`, "us-docker.pkg.dev/alexbu-gke-dev/global-game-images/droidshooter-server:b40b146a-8390-4569-abd7-abd5c509b1ec", "kubelet's structured log, quotes escaped twice: https://github.com/googleforgames/global-multiplayer-demo/issues/161"},
 		{`Started container app`, "", "kubelet Started: names no image"},
 	}
 	for _, tc := range cases {

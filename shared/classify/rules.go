@@ -1044,6 +1044,7 @@ var imageMarkers = []struct {
 	{"manifest for ", 0},
 	{"for image ", 0},
 	{"failed to pull image ", 0},
+	{"back-off pulling image ", 0},
 	{"image tag \"", '"'},
 	{"image \"", '"'},
 	{"image '", '\''},
