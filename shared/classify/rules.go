@@ -1095,6 +1095,10 @@ var failureWords = []string{
 	"trouble", "prevent", "can be used only",
 	// A restart scheduled after a failure (Nomad's "Task restarting in 16s").
 	"restarting in ",
+	// A read-only filesystem, something that never happened, a back-off,
+	// an ambiguous name, a wait that took too long, a shell refusing a
+	// directory or a readonly variable.
+	"read-only", "never ", "backing off", "ambiguous", "took longer than", "non-successful", "is a directory", "readonly variable",
 }
 
 // Phrases used to read an exit code from text such as "Exit Code: 137".
