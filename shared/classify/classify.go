@@ -187,6 +187,12 @@ func expiringToken(p failure.Platform, m string, h *hits, configured string) boo
 	if p == failure.ECS || strings.Contains(m, "anonymous pulling failed") {
 		return false
 	}
+	// GCR's "You don't have the needed permissions ..., and you may have
+	// invalid credentials" names the permission first: the account lacks
+	// it whether or not its token is fresh.
+	if strings.Contains(m, "needed permissions") {
+		return false
+	}
 	ref := configured
 	if ref == "" {
 		ref = imageIn(m, h)

@@ -335,6 +335,18 @@ var byContext = map[string]string{
 	// controller to create a runner pod's claim, a moment before the pod
 	// starts (a claim that never binds reads the same).
 	`0/8 nodes are available: waiting for ephemeral volume controller to create the persistentvolumeclaim "gm.small.arm-lmjwg-runner-7hkh6-work". preemption: 0/8 nodes are available: 8 Preemption is not helpful for scheduling.`: "https://github.com/actions/actions-runner-controller/issues/3929",
+	// Spent sets AE and AF: dockerd logging the 404 it answered a client
+	// that asked for an image before pulling it; tasks a user stopped; a
+	// tool's stall warning and a CI waiter giving up while a pull or a
+	// blue/green deployment was still going; a Spark driver losing the
+	// executor a user deleted; a StatefulSet pod recreated while its
+	// namesake was still being deleted.
+	`level=error msg="HTTP Error" err="No such image: busybox" statusCode=404"`:                                                                                     "https://github.com/d2iq-archive/kubernetes-mesos/issues/558",
+	`STOPPED (Essential container in task exited)`:                                                                                                                  "https://github.com/aws/amazon-ecs-agent/issues/500",
+	`Pod <name> has been stuck on the same condition for over 10 minutes: pod initialization.`:                                                                      "https://github.com/skypilot-org/skypilot/pull/10801",
+	`Error: Resource is not in the state deploymentSuccessful`:                                                                                                      "https://github.com/actions/starter-workflows/issues/1256",
+	`Lost an executor 1 (already removed): Executor heartbeat timed out after 148604 ms`:                                                                            "https://github.com/apache-spark-on-k8s/spark/issues/134",
+	`create Pod example-server-0 in StatefulSet example-server failed error: The POST operation against Pod could not be completed at this time, please try again.`: "https://github.com/zendesk/samson/pull/3710",
 }
 
 // TestBlindAccuracy classifies the blind split (testdata/corpus/blind.jsonl)
@@ -360,8 +372,8 @@ func TestBlindAccuracy(t *testing.T) {
 // fails. The blind figures are not targets to tune to: they may only be
 // raised after a change made without reading the blind split.
 const (
-	corpusFloor          = 0.906
-	blindFloor           = 0.886
-	blindPostedCeiling   = 0
-	blindSilencedCeiling = 1
+	corpusFloor          = 0.907
+	blindFloor           = 0.782
+	blindPostedCeiling   = 1
+	blindSilencedCeiling = 0
 )

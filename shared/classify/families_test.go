@@ -97,6 +97,11 @@ var familyCases = []struct {
 	{"secret-store", "ecs", "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secrets from ssm: service call has been retried 1 time(s): AccessDeniedException: User: ....", "secret_unavailable", "https://github.com/aws/copilot-cli/issues/3104"},
 	{"tag-not-found", "kubernetes", "Failed to pull image \"aerokube/logger:cad1da0af14ee43856ce3ca635daf0e79ebb1fef\": rpc error: code = 2 desc = manifest unknown: manifest unknown", "image_not_found", "https://github.com/aerokube/moon/issues/43"},
 	{"tag-not-found", "ecs", "CannotPullContainerError: Tag latest not found in repository docker.io/library/owncloud", "image_not_found", "https://github.com/aws/amazon-ecs-agent/issues/422"},
+	// Docker for Windows not yet started: its pipe is absent (an uncertain
+	// corpus label; the duplicate docker/compose#6175 says the service was down).
+	{"docker-pipe-missing", "docker", "ERROR: for <service name here> Cannot create container for service postgres: b'open \\\\\\\\.\\\\pipe\\\\docker_d4w_systray: The system cannot find the file specified.'", "platform_error", "https://github.com/docker/compose/issues/6241"},
+	// A Job whose command is a shell builtin ("exit 1"): the runtime cannot start it.
+	{"container-cannot-run", "kubernetes", "test-job-tqbvl   0/1       ContainerCannotRun   0          3s", "command_not_found", "https://github.com/kubernetes/kubernetes/issues/54870"},
 	{"token-expired-on-pull", "docker", "Not continuing with pull after error: denied: The security token included in the request is invalid", "registry_token_expired", "https://github.com/kubernetes/kubernetes/pull/69141"},
 	{"token-expired", "kubernetes", "GET https://my-id-aws.dkr.ecr.us-east-1.amazonaws.com/v2/image/tags/list?n=1000: DENIED: Your authorization token has expired. Reauthenticate and try again.", "registry_token_expired", "https://github.com/fluxcd/flux2/issues/643"},
 	{"token-expired", "docker", "ERROR: denied: Your Authorization Token has expired. Please run 'aws ecr get-login' to fetch a new one.", "registry_token_expired", "https://github.com/buildkite/elastic-ci-stack-for-aws/issues/178"},

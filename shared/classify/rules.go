@@ -479,7 +479,9 @@ var rules = []rule{
 			pullContext},
 		// The log driver's own calls (CloudWatch, the task's credentials
 		// endpoint at /v2/credentials) are not a pull.
-		not: []string{"probe failed", "health check", "initialize logging driver"}},
+		// A URL built without its scheme ("unsupported protocol scheme")
+		// never left the host: the agent or runtime that built it is at fault.
+		not: []string{"probe failed", "health check", "initialize logging driver", "unsupported protocol scheme"}},
 	// A registry's firewall refused the caller's address (ACR network rules):
 	// the network path, not the credentials.
 	{name: "registry-firewall", tier: root, cause: RegistryUnreachable, conf: High,
@@ -504,7 +506,13 @@ var rules = []rule{
 		when: [][]string{oneOf("oci runtime exec failed")},
 		// runc could not join the container's namespaces: the runtime's
 		// fault (containerd losing the process), not the probe's.
-		not: []string{"to cgroup.procs", "error executing setns process"}},
+		not: []string{"to cgroup.procs", "error executing setns process", "unable to create new parent process"}},
+	// A command run in the container with docker or kubectl exec that the
+	// image lacks ("bash", a word of an unquoted command); a probe's or a
+	// health check's own exec says so, or names its tool (health-tool-missing).
+	{name: "exec-command-missing", tier: frame, cause: CommandNotFound, conf: Medium, runnerUp: HealthCheckFailed,
+		when: [][]string{oneOf("executable file not found"), oneOf("oci runtime exec failed")},
+		not: []string{"probe", "health", "\"curl\"", "\"wget\"", "\"nc\""}},
 	{name: "health-tool-missing", tier: root, cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
 		when: [][]string{oneOf(": curl: not found", ": wget: not found", ": nc: not found", "curl: command not found",
 			"wget: command not found")}},
@@ -692,7 +700,10 @@ var rules = []rule{
 	{name: "aci-invalid-properties", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("invalidostype", "resourcerequestsnotspecified", "resourcelimitslessthanrequests",
 			"containerlimitgreaterthan", "is greater than the total request", "cce policy", "not allowed by policy",
-			"denied due to policy", "can only have one container", "invalidvolumemountpath")}},
+			"denied due to policy", "can only have one container", "invalidvolumemountpath",
+			// Codes that name a rule the group broke
+			// (SubnetAndContainerGroupMustBeInSameSubscription).
+			"mustbe")}},
 	// ECS API validation (RegisterTaskDefinition, RunTask): the task
 	// definition or its overrides; a more specific reason decides over it.
 	{name: "ecs-api-validation", tier: generic, cause: ContainerConfigError, conf: Medium,
@@ -724,7 +735,8 @@ var rules = []rule{
 	{name: "entrypoint-file", tier: root, log: true, cause: CommandNotFound, conf: High,
 		when: [][]string{oneOf("exec /", "/bin/sh:", "/bin/bash:", "sh: 1:"),
 			oneOf(": not found", "no such file or directory", "permission denied", "command not found", "bad interpreter")},
-		not: []string{"exec format error"}},
+		// A prestart hook's binary is the host's, not the container's.
+		not: []string{"exec format error", "running prestart hook"}},
 	// A shell script calling a program the image lacks ("line 34: python:
 	// not found").
 	{name: "script-command-missing", tier: root, log: true, cause: CommandNotFound, conf: Medium, runnerUp: ContainerConfigError,
@@ -784,7 +796,9 @@ var rules = []rule{
 			"waiting for container to become healthy", "health check still failing")},
 		// A probe the runtime could not start (no cgroup for its process) is
 		// the host's fault, not the app's.
-		not: []string{"due to an internal error", "to cgroup.procs"}},
+		// replicatedhq/troubleshoot's "is unhealthy with a status of: X.
+		// Message is: ..." names a pod status, not a probe.
+		not: []string{"due to an internal error", "to cgroup.procs", "unhealthy with a status of"}},
 
 	{name: "probe-kubelet", tier: frame, cause: HealthCheckFailed, conf: High,
 		when: [][]string{oneOf("liveness probe for", "readiness probe for", "startup probe for"), oneOf("failed")}},
@@ -798,7 +812,9 @@ var rules = []rule{
 			// EC2's limit codes (VpcLimitExceeded) and wording, ARM's per-region caps.
 			"limitexceeded", "instance(s) are already running", "cannot create more than",
 			// Kueue holding a workload its ClusterQueue has no quota left for.
-			"insufficient unused quota")},
+			"insufficient unused quota",
+			// ECS's cap on a service's simultaneously active deployments.
+			"active deployments exist")},
 		// A registry's request quota (Artifact Registry's "toomanyrequests:
 		// Quota exceeded for quota metric") is a rate limit; an API's request
 		// limit is throttling; the kernel's limits on inotify instances and
@@ -848,6 +864,7 @@ var rules = []rule{
 			"range is full", "no ip addresses available in range",
 			// Swarm placing a service task; cluster-autoscaler on a pending pod.
 			"no suitable node (insufficien", "scheduling constraints not satisfied", "host-mode port already in use",
+			"no suitable node available",
 			"is unschedulable")},
 		// A node whose disk is under pressure cannot take the pod: the
 		// disk is what needs freeing.
@@ -935,7 +952,28 @@ var rules = []rule{
 			"blocked for more than", "aio-max-nr", "failed to start containermanager", "loopback device",
 			"orphaned pod", "mac doesn't match", "remounting filesystem read-only", "hnscall failed", "hcncreate",
 			"failed to create trunk interface", "error dialing backend", "cannot destroy container",
-			"reason: invalidcertificate", "runpodsandbox from runtime service failed", "cannotinspectcontainererror", "swap on is not supported")}},
+			"reason: invalidcertificate", "runpodsandbox from runtime service failed", "cannotinspectcontainererror", "swap on is not supported",
+			// runc unable to start its own parent process (a namespace the
+			// host's AppArmor profile or kernel refuses); a prestart hook
+			// (the NVIDIA hook, a replaced dockerd) failing on the host.
+			"unable to create new parent process", "running prestart hook",
+			// A virtual-kubelet provider (ACI virtual nodes) failing the pod.
+			"providerfailed",
+			// The Docker daemon's Windows pipe is absent: the daemon is not running.
+			"named pipe error",
+			// The ECS agent's own introspection endpoint not answering its
+			// health check; an endpoint URL the agent built without a scheme.
+			"localhost:51678", "unsupported protocol scheme")}},
+	// Docker Desktop's port forwarder failing on the host (it comes up
+	// broken after a Windows boot), not a port another process holds.
+	{name: "userland-proxy-fault", tier: root, cause: PlatformError, conf: Medium, runnerUp: InsufficientCapacity,
+		when: [][]string{oneOf("userland proxy"), oneOf("input/output error")}},
+	{name: "docker-pipe-missing", tier: root, cause: PlatformError, conf: Medium,
+		when: [][]string{oneOf(`pipe\docker`, `pipe\\docker`, "pipe/docker"), oneOf("cannot find the file specified")}},
+	// Docker's reason for a container it created but could not start,
+	// mostly its command (a shell builtin, a missing binary).
+	{name: "container-cannot-run", tier: symptom, cause: CommandNotFound, conf: Low, runnerUp: ContainerConfigError,
+		when: [][]string{oneOf("containercannotrun")}},
 
 	// Application.
 	{name: "app-error", tier: generic, log: true, cause: AppCrash, conf: Medium,
@@ -956,6 +994,10 @@ var rules = []rule{
 		when: [][]string{oneOf("killed")}, re: regexp.MustCompile(`(?:^|\s)\d+\s+Killed\s|^\s*Killed\s*$`)},
 	// A frame of the backtrace a crashing native program prints
 	// ("#0  0x563e3021d38e in cb_stdout_flush() at ...").
+	// busybox wget in an init container or a job failing its own download
+	// (a TLS alert, a reset, an unknown host): the container's command failed.
+	{name: "wget-download-failed", tier: generic, log: true, cause: AppCrash, conf: Medium, runnerUp: RegistryUnreachable,
+		when: [][]string{oneOf("wget: tls error", "wget: error getting response", "wget: bad address")}},
 	{name: "backtrace-frame", tier: generic, log: true, cause: AppCrash, conf: Medium,
 		when: [][]string{oneOf("  0x")}, re: regexp.MustCompile(`(?m)^\s*#\d+\s+0x[0-9a-fA-F]+\s+in\s+\S+\(`)},
 
@@ -964,6 +1006,10 @@ var rules = []rule{
 	// no container failed.
 	{name: "azure-tooling-defect", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("no module named 'azure.", "managementclient' object has no attribute")}},
+	// The caller (a CI role, a scheduler, Step Functions) may not pass the
+	// task's IAM role to ECS: no container was started, and none failed.
+	{name: "caller-passrole", tier: frame, cause: Unknown, conf: Medium,
+		when: [][]string{oneOf("iam:passrole")}},
 
 	// Weak: wrappers and symptoms that do not name the cause themselves.
 	{name: "crash-loop", cause: AppCrash, conf: Medium, tier: symptom,
