@@ -749,7 +749,10 @@ var rules = []rule{
 			"starting container process caused: exec:", "starting container process caused \"exec:", "exec: \"",
 			// An interpreter or supervisor whose entry file or program is missing.
 			"can't open file", "can't find command", "container command '",
-			"unable to access jarfile")},
+			"unable to access jarfile",
+			// The daemon refusing to create a container from an image with
+			// no CMD and none given.
+			"no command specified")},
 		// A credential helper or a volume plugin's tool missing on the
 		// host is not the container's command.
 		not: []string{"exec format error", "error getting credentials", "credentials store", "mountvolume.", "apparmor",
@@ -968,6 +971,10 @@ var rules = []rule{
 	// broken after a Windows boot), not a port another process holds.
 	{name: "userland-proxy-fault", tier: root, cause: PlatformError, conf: Medium, runnerUp: InsufficientCapacity,
 		when: [][]string{oneOf("userland proxy"), oneOf("input/output error")}},
+	// The storage driver failing to build a container's layers (an old
+	// kernel's overlay, aufs): the host's, not a volume's.
+	{name: "storage-driver-mount", tier: root, cause: PlatformError, conf: Medium, runnerUp: VolumeMountFailed,
+		when: [][]string{oneOf("error creating overlay mount", "error creating aufs mount", "-init/merged/")}},
 	{name: "docker-pipe-missing", tier: root, cause: PlatformError, conf: Medium,
 		when: [][]string{oneOf(`pipe\docker`, `pipe\\docker`, "pipe/docker"), oneOf("cannot find the file specified")}},
 	// Docker's reason for a container it created but could not start,
@@ -1132,6 +1139,8 @@ var failureWords = []string{
 	" stalled", "nonexist", "non-exist", " lack", "requires", "enoent", "eacces", "eperm", "etimedout",
 	"enospc", "enomem", "eaddrinuse", "ehostunreach", "unbound variable", "not-ready", "can only",
 	"untrusted", "oversized", "end of file",
+	// Docker's "invalid reference format" however a reporter spells it.
+	"reference format",
 	// Log levels and prefixes that mark an error: logrus's short names
 	// (FATA[0005], ERRO[0001]), conmon's; the ECS CLI listing RunTask's
 	// failure reasons.
