@@ -443,10 +443,16 @@ var rules = []rule{
 		when: [][]string{oneOf("access to the requested resource is not authorized")}},
 	{name: "tag-not-found", tier: root, cause: ImageNotFound, conf: High,
 		when: [][]string{oneOf("manifest unknown", "name unknown", "manifest_unknown", "name_unknown", "not known to the registry", "not found in repository", "manifest for ",
-			"repository name not known", "no such image", "does not exist in repository", "code = notfound",
-			"requested image not found", "image not found", "not found: not found")},
+			"repository name not known", "no such image", "does not exist in repository",
+			"requested image not found", "image not found")},
 		not: []string{"pull access denied", "may require 'docker login'", "may require authorization", "no matching manifest",
 			"manifest list instead of", "attachvolume.", "mountvolume."}},
+	// containerd's gRPC NotFound names an image only inside a pull; a
+	// container or task the runtime cannot find is the runtime's.
+	{name: "pull-grpc-not-found", tier: root, cause: ImageNotFound, conf: High,
+		when: [][]string{oneOf("code = notfound", "not found: not found"), pullContext},
+		not: []string{"pull access denied", "may require 'docker login'", "may require authorization", "no matching manifest",
+			"manifest list instead of", "attachvolume.", "mountvolume.", "find container", "running task"}},
 	// A manifest whose size differs from what its index declares: the image
 	// was built or pushed wrong, and containerd refuses what Docker tolerated.
 	{name: "manifest-size", tier: root, cause: ImageUnsupported, conf: Medium, runnerUp: RegistryUnreachable,
