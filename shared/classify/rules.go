@@ -981,6 +981,8 @@ var rules = []rule{
 	// kernel's overlay, aufs): the host's, not a volume's.
 	{name: "storage-driver-mount", tier: root, cause: PlatformError, conf: Medium, runnerUp: VolumeMountFailed,
 		when: [][]string{oneOf("error creating overlay mount", "error creating aufs mount", "-init/merged/")}},
+	// A Windows client finding no Docker pipe (docker_engine, Docker
+	// Desktop's docker_d4w_systray): the daemon is not running.
 	{name: "docker-pipe-missing", tier: root, cause: PlatformError, conf: Medium,
 		when: [][]string{oneOf(`pipe\docker`, `pipe\\docker`, "pipe/docker"), oneOf("cannot find the file specified")}},
 	// Docker's reason for a container it created but could not start,
