@@ -518,7 +518,7 @@ var rules = []rule{
 	// health check's own exec says so, or names its tool (health-tool-missing).
 	{name: "exec-command-missing", tier: frame, cause: CommandNotFound, conf: Medium, runnerUp: HealthCheckFailed,
 		when: [][]string{oneOf("executable file not found"), oneOf("oci runtime exec failed")},
-		not: []string{"probe", "health", "\"curl\"", "\"wget\"", "\"nc\""}},
+		not:  []string{"probe", "health", "\"curl\"", "\"wget\"", "\"nc\""}},
 	{name: "health-tool-missing", tier: root, cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
 		when: [][]string{oneOf(": curl: not found", ": wget: not found", ": nc: not found", "curl: command not found",
 			"wget: command not found")}},
