@@ -74,6 +74,12 @@ const (
 // oneOf is shorthand for one group of alternative phrases.
 func oneOf(phrases ...string) []string { return phrases }
 
+// notAMissingTag are phrases that, beside not-found wording, mean
+// something other than a missing tag: a pull that may be denied (the
+// registry kind decides), no manifest for the platform, a volume.
+var notAMissingTag = []string{"pull access denied", "may require 'docker login'", "may require authorization",
+	"no matching manifest", "manifest list instead of", "attachvolume.", "mountvolume."}
+
 // pullContext is a group of phrases that place a message in an image pull.
 var pullContext = oneOf("pull", "registry", "image", "manifest", "/v2/", "/v1/_ping", "resolve ref", "docker.io", ".dkr.ecr.",
 	"azurecr.io", "pkg.dev", "gcr.io", "quay.io", "ghcr.io", "mcr.microsoft.com")
@@ -445,14 +451,12 @@ var rules = []rule{
 		when: [][]string{oneOf("manifest unknown", "name unknown", "manifest_unknown", "name_unknown", "not known to the registry", "not found in repository", "manifest for ",
 			"repository name not known", "no such image", "does not exist in repository",
 			"requested image not found", "image not found")},
-		not: []string{"pull access denied", "may require 'docker login'", "may require authorization", "no matching manifest",
-			"manifest list instead of", "attachvolume.", "mountvolume."}},
+		not: notAMissingTag},
 	// containerd's gRPC NotFound names an image only inside a pull; a
 	// container or task the runtime cannot find is the runtime's.
 	{name: "pull-grpc-not-found", tier: root, cause: ImageNotFound, conf: High,
 		when: [][]string{oneOf("code = notfound", "not found: not found"), pullContext},
-		not: []string{"pull access denied", "may require 'docker login'", "may require authorization", "no matching manifest",
-			"manifest list instead of", "attachvolume.", "mountvolume.", "find container", "running task"}},
+		not:  append(oneOf("find container", "running task"), notAMissingTag...)},
 	// A manifest whose size differs from what its index declares: the image
 	// was built or pushed wrong, and containerd refuses what Docker tolerated.
 	{name: "manifest-size", tier: root, cause: ImageUnsupported, conf: Medium, runnerUp: RegistryUnreachable,
