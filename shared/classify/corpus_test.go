@@ -172,10 +172,6 @@ var byContext = map[string]string{
 	// An API error a deploy tool meets and ignores while a service has no
 	// tasks yet (an uncertain label).
 	"An error occurred (InvalidParameterException) when calling the DescribeTasks operation: Tasks cannot be empty.": "https://github.com/sil-org/ecs-deploy/pull/54",
-	// The kubelet's warning that a pull secret is missing: the pull that
-	// follows may succeed (a public image) or fail.
-	"Unable to retrieve pull secret default/docker-registry-poseidon for default/v2ray-x86-r5m29 due to secret \"docker-registry-poseidon\" not found.  The image pull may not succeed.":                                             "https://github.com/poseidon-network/qlauncher-linux/issues/25",
-	"I1218 21:04:33.578235 1944 kubelet_pods.go:891] \"Unable to retrieve pull secret, the image pull may not succeed.\" pod=\"kube-system/kube-dashboard-6d9bd6b985-7pptf\" secret=\"\" err=\"secret \"harbor-secret\" not found\"": "https://github.com/cloudnativer/kube-install/issues/25",
 	// A container state, a probe and a preStop hook racing a stop that was
 	// asked for.
 	"Terminated": "https://github.com/MicrosoftDocs/azure-compute-docs/blob/main/articles/container-instances/container-instances-restart-policy.md",
@@ -355,6 +351,18 @@ var byContext = map[string]string{
 	// Spent set AJ: the kubelet failing to kill a container that is already
 	// gone, cleanup after a k3s restart (an uncertain label).
 	`"Kill container failed" err="rpc error: code = NotFound desc = an error occurred when try to find container \"a3adb16a4bdd1325c96fbb66898ebcf619b4cb3b2facb3c586e6e416bc7121a9\": not found" pod="kube-system/svclb-traefik-dkl28" podUID=b4acb76d-5eac-4173-986d-caf6442973ef containerName="lb-port-443" containerID={Type:containerd ID:a3adb16a4bdd1325c96fbb66898ebcf619b4cb3b2facb3c586e6e416bc7121a9}`: "https://github.com/k3s-io/k3s/issues/6603",
+	// A readiness probe failing while the app was still starting, kept as
+	// an event after it became ready; a container stopped on purpose whose
+	// server ignores SIGTERM (docker stop's SIGKILL after 10 s); Nomad
+	// naming any SIGKILL at shutdown "OOM Killed" (its PR backed that out).
+	"Readiness probe failed: Get \"http://p.o.d.ip:8080/login/\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)": "https://github.com/netbox-community/netbox-chart/issues/113",
+	"Exited (137) 7 seconds ago":                         "https://github.com/DMTF/Redfish-Mockup-Server/issues/89",
+	"Exit Code: 137, Exit Message: \"OOM Killed (137)\"": "https://github.com/hashicorp/nomad/pull/12735",
+	// AWS Batch's reason while its compute environment was still scaling
+	// up, and the scheduler's while a volume was still being provisioned
+	// (uncertain labels).
+	"MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT":                            "https://github.com/nextflow-io/nextflow/issues/7479",
+	"pod has unbound immediate PersistentVolumeClaims (repeated 13 times)": "https://github.com/etcd-io/etcd/issues/11653",
 }
 
 // TestBlindAccuracy classifies the blind split (testdata/corpus/blind.jsonl)
@@ -381,7 +389,7 @@ func TestBlindAccuracy(t *testing.T) {
 // raised after a change made without reading the blind split.
 const (
 	corpusFloor          = 0.904
-	blindFloor           = 0.775
-	blindPostedCeiling   = 1
-	blindSilencedCeiling = 0
+	blindFloor           = 0.834
+	blindPostedCeiling   = 7
+	blindSilencedCeiling = 1
 )

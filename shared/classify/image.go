@@ -20,6 +20,9 @@ const (
 	// publicOnly registries serve only public images (mcr.microsoft.com,
 	// registry.k8s.io): no credential can be missing there.
 	publicOnly
+	// quayIO is quay.io, mostly pulled anonymously, which answers a
+	// repository that does not exist as one the caller may not read.
+	quayIO
 	otherRegistry
 )
 
@@ -57,6 +60,8 @@ func kindOf(host string) registryKind {
 		return publicECR
 	case h == "mcr.microsoft.com" || h == "registry.k8s.io":
 		return publicOnly
+	case h == "quay.io":
+		return quayIO
 	}
 	return otherRegistry
 }
@@ -98,7 +103,7 @@ func resolvePull(ref, msg string) (Cause, Cause) {
 // credentials, so that a refused pull more likely names an image that is
 // not there.
 func anonymous(k registryKind) bool {
-	return k == dockerHub || k == publicECR || k == publicOnly
+	return k == dockerHub || k == publicECR || k == publicOnly || k == quayIO
 }
 
 // malformedRef reports whether ref, as a message quotes it, cannot be an

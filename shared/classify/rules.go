@@ -181,6 +181,14 @@ var rules = []rule{
 			// accounting.
 			"no logs are available with the", "does not support reading", "found orphan containers", "is obsolete, it will be ignored",
 			"swap limit capabilities",
+			// docker login's note on a config without a credential helper;
+			// a CLI naming a command it will retire.
+			"will be stored unencrypted", "will be removed in a future release",
+			// Podman noting a runtime its configuration lists but the host
+			// does not have; it runs with the one it found.
+			"error initializing configured oci runtime",
+			// Strimzi Drain Cleaner taking an eviction during a node drain.
+			"received eviction webhook",
 			// A stop past its grace period: docker kills what SIGTERM did not
 			// end ("... failed to exit within 10s of signal 15 - using the force").
 			"using the force",
@@ -276,12 +284,23 @@ var rules = []rule{
 	{name: "token-refresh-failed", tier: root, cause: RegistryTokenExpired, conf: Medium, runnerUp: RegistryAuth,
 		when: [][]string{oneOf("oauth2: cannot fetch token", "invalid_grant", "invalid_rapt", "reauth related error",
 			"during token exchange", "access token: oauth2", "refresh token has expired", "failed to refresh token",
-			"access token has expired", "aadsts700082", "aadsts70043", "refresh token is not set",
+			"access token has expired", "aadsts700082", "aadsts70043",
+			// Entra ID refusing a federated (OIDC) client assertion that
+			// expired before the registry login used it.
+			"aadsts700024", "not within its valid time range", "refresh token is not set",
 			"request had invalid authentication credentials")}},
-	// GHCR answers a bare "denied: denied" to a personal access token
-	// past its expiry.
-	{name: "ghcr-denied", tier: root, cause: RegistryTokenExpired, conf: Medium, runnerUp: RegistryAuth,
+	// GHCR answers a bare "denied: denied" to a pull whose credentials it
+	// refuses: none sent for a private package, an empty or stale entry in
+	// the docker config, a personal access token past its expiry or without
+	// read:packages. Refused credentials outnumber lapsed ones in the corpus
+	// five to two.
+	{name: "ghcr-denied", tier: root, cause: RegistryAuth, conf: Medium, runnerUp: RegistryTokenExpired,
 		when: [][]string{oneOf("denied: denied")}},
+	// GCR's answer for a repository whose Google Cloud project was deleted:
+	// the image is gone, whatever the credentials.
+	{name: "gcr-project-deleted", tier: root, cause: ImageNotFound, conf: High,
+		when: [][]string{oneOf("has been deleted"), oneOf("project ")},
+		re:   regexp.MustCompile(`(?i)\bproject #?[a-z0-9-]+ has been deleted`)},
 	// ECR's token API throttles agents that ask for a token per pull.
 	{name: "ecr-throttled", tier: root, cause: RegistryRateLimited, conf: High,
 		when: [][]string{oneOf("throttlingexception", "rate exceeded"), oneOf("cannotpullecrcontainererror", "ecr:", "ecr ")}},
@@ -346,7 +365,8 @@ var rules = []rule{
 		// A pod asking more ephemeral storage than any node offers is a
 		// placement problem, not a full disk; ENOSPC from the cgroup
 		// filesystem or from inotify is a kernel limit, not a disk.
-		not: []string{"insufficient ephemeral", "enough resource: ephemeral", "/sys/fs/cgroup", "inotify_add_watch"}},
+		// GKE Autopilot refusing a request below its minimum is the spec's.
+		not: []string{"insufficient ephemeral", "enough resource: ephemeral", "/sys/fs/cgroup", "inotify_add_watch", "autopilot minimum"}},
 	// A pod status after the kubelet evicted it, most often for ephemeral
 	// storage, and lost track of its containers; a lost node reads the same.
 	{name: "container-status-unknown", tier: generic, cause: DiskFull, conf: Medium, runnerUp: NodeInterrupted,
@@ -412,6 +432,16 @@ var rules = []rule{
 	// image may still pull.
 	{name: "pull-secret-unreadable", tier: root, cause: RegistryAuth, conf: Medium, runnerUp: NotAFailure,
 		when: [][]string{oneOf("image pull secrets", "pull secret "), oneOf("may not succeed")}},
+	// The kubelet's own log line for the same gap, written at every pod
+	// sync whether or not a pull follows (kubelet_pods.go): a pod whose
+	// image is public or already present runs on; a pull that fails posts
+	// its own event.
+	{name: "pull-secret-log-warning", tier: frame, cause: NotAFailure, conf: Low, runnerUp: RegistryAuth,
+		when: [][]string{oneOf("unable to retrieve pull secret"), oneOf("may not succeed")}},
+	// ACR's exchange of a refresh token for an access token refused with
+	// 401: the refresh token (three hours on ABAC registries) lapsed.
+	{name: "acr-refresh-token-refused", tier: root, cause: RegistryTokenExpired, conf: Medium, runnerUp: RegistryAuth,
+		when: [][]string{oneOf("getacraccesstoken", "getacrrefreshtoken"), oneOf("401", "unauthorized")}},
 	{name: "credential-provider", tier: stage, cause: RegistryAuth, conf: High,
 		when: [][]string{oneOf("credential provider plugin", "registry credential provider", "failed getting credential",
 			"unable to retrieve auth token", "failed to fetch anonymous token", "failed to fetch oauth token",
@@ -422,7 +452,7 @@ var rules = []rule{
 	// configuration names a program the host does not have.
 	{name: "credential-helper-missing", tier: root, cause: RegistryAuth, conf: Medium, runnerUp: RegistryTokenExpired,
 		when: [][]string{oneOf("error getting credentials", "credentials store", "docker-credential-"),
-			oneOf("executable file not found", "not found in $path", "not found in %path%")}},
+			oneOf("executable file not found", "not found in $path", "not found in %path%", "not installed or not available")}},
 	{name: "credential-helper", tier: stage, cause: RegistryTokenExpired, conf: Medium, runnerUp: RegistryAuth,
 		when: [][]string{oneOf("error getting credentials", "docker-credential-")}},
 	// The engine had no credentials at all for the registry (ECR's answer
@@ -439,13 +469,17 @@ var rules = []rule{
 			"artifactregistry.repositories.downloadartifacts", "storage.objects.get", "denied: permission", "authentication is required",
 			"you have permission to access it", "403 forbidden", "status 403", "access denied", "denied: access forbidden",
 			"imagepullsecret", "unauthorized", "rejected token exchange", "admin user is disabled",
-			"anonymous users are only allowed", "invalid auth configuration", "signed by untrusted key")},
+			"anonymous users are only allowed", "installation not allowed", "invalid auth configuration", "signed by untrusted key")},
 		not: []string{"pull access denied", "may require 'docker login'", "may require authorization", "insufficient_scope",
 			// A Kubernetes client refused by the API server, not a registry.
 			"failed to watch *", "failed to list *"}},
 	// Quay answers a repository that does not exist as it answers one the
 	// caller may not read.
-	{name: "quay-unauthorized", tier: root, cause: ImageNotFound, conf: Medium, runnerUp: RegistryAuth,
+	// Elsewhere the words are the distribution registry's own UNAUTHORIZED
+	// message, which a private registry (Nexus, a company registry, a
+	// self-hosted Quay) answers to refused credentials: the registry kind
+	// decides.
+	{name: "quay-unauthorized", tier: root, cause: ImageNotFound, conf: Medium, runnerUp: RegistryAuth, pull: true,
 		when: [][]string{oneOf("access to the requested resource is not authorized")}},
 	{name: "tag-not-found", tier: root, cause: ImageNotFound, conf: High,
 		when: [][]string{oneOf("manifest unknown", "name unknown", "manifest_unknown", "name_unknown", "not known to the registry", "not found in repository", "manifest for ",
@@ -485,7 +519,10 @@ var rules = []rule{
 				"temporary failure in name resolution", "request canceled", "could not reach",
 				"timed out", "timeout exceeded", "tls: oversized record",
 				// minikube's check that its VM reaches the registry.
-				"having trouble accessing"),
+				"having trouble accessing",
+				// containers/image when the registry's /v2/ ping failed (an
+				// outage, TLS, a proxy) and the v1 fallback too.
+				"can't talk to a v1 container registry"),
 			pullContext},
 		// The log driver's own calls (CloudWatch, the task's credentials
 		// endpoint at /v2/credentials) are not a pull.
@@ -498,6 +535,12 @@ var rules = []rule{
 		when: [][]string{oneOf("aka.ms/acr/firewall", "client with ip")}},
 	// A registry that answered with a server error is reachable but failing;
 	// an answer that names a cause (unauthorized, not found) decides over it.
+	// The registry's token service failing (5xx) while the client fetches
+	// a token: an outage on the way to the registry, not refused
+	// credentials.
+	{name: "token-endpoint-5xx", tier: network, cause: RegistryUnreachable, conf: Medium, runnerUp: RegistryAuth,
+		when: [][]string{oneOf("anonymous token", "oauth token", "failed to authorize"),
+			oneOf("500 internal server error", "502 bad gateway", "503 service unavailable", "504 gateway")}},
 	{name: "registry-5xx", tier: generic, cause: RegistryUnreachable, conf: Medium,
 		when: [][]string{oneOf("502 bad gateway", "503 service unavailable", "504 gateway", "500 internal server error"), pullContext},
 		not:  []string{"probe failed", "health check"}},
@@ -769,6 +812,10 @@ var rules = []rule{
 			"oci runtime command not found", "\"iptables\"", "\"nvidia-container-cli\"", "\"conntrack\"", "\"runc\\\""}},
 
 	// Volumes.
+	// A Compute Engine disk still attached to another VM (a node that went
+	// away without detaching it): the kubelet cannot attach it again.
+	{name: "gce-disk-in-use", tier: root, cause: VolumeMountFailed, conf: High,
+		when: [][]string{oneOf("resource_in_use_by_another_resource", "is already being used by"), oneOf("disk")}},
 	{name: "volume-mount", tier: stage, cause: VolumeMountFailed, conf: High,
 		when: [][]string{oneOf("mountvolume.setup failed", "mountvolume.mountdevice failed", "unable to attach or mount volumes",
 			"failedattachvolume", "volumedriver.mount", "could not attach volume", "are you trying to mount a directory onto a file",
@@ -929,7 +976,8 @@ var rules = []rule{
 			"dockertimeouterror", "containerruntimeerror", "failed to create containerd task", "guest rpc failure",
 			"service linked role", "service-linked role", "reason: internal error", "pleg is not healthy",
 			"container runtime is down", "runtime network not ready", "networkpluginnotready", "cni plugin not initialized",
-			"no suitable node", "cannot connect to the docker daemon", "failed to create shim", "unable to apply cgroup configuration",
+			"no suitable node", "cannot connect to the docker daemon", "unable to connect to docker daemon",
+			"couldn't connect to docker daemon", "failure reason: agent", "failed to create shim", "unable to apply cgroup configuration",
 			"shim version", "failed to start shim", "runtime spec devices", "cni config", "/etc/cni/net.d",
 			"still transitioning", "\"reason\":\"agent\"", "pod allocate failed", "unexpectedadmissionerror",
 			// The docker client could not reach its daemon; the kubelet could not
@@ -1004,7 +1052,10 @@ var rules = []rule{
 			"nameerror:", "importerror:", "nullpointerexception", "illegalstateexception", "illegalargumentexception",
 			"uncaught exception", "unhandledpromiserejection", "sigsegv", "sigabrt", "core dumped", "npm err!",
 			"econnrefused", "syntaxerror:", "hosting failed to start", "exception starting", "application crashed",
-			"panicked at", "a server is already running", "(pid 1) already running", "didn't complete successfully", "unbound variable", "httperror:")}},
+			"panicked at", "a server is already running", "(pid 1) already running", "didn't complete successfully", "unbound variable", "httperror:",
+			// libpq (psql, an init container's database check) failing to
+			// resolve the database's host name.
+			"could not translate host name")}},
 	// The daemon refusing exec or attach: the container has already exited.
 	{name: "container-not-running", tier: generic, cause: AppCrash, conf: Medium, runnerUp: OutOfMemory,
 		when: [][]string{oneOf("error response from daemon: container "), oneOf(" is not running")}},
@@ -1024,13 +1075,19 @@ var rules = []rule{
 	// client without the attribute the command wants): a tooling defect,
 	// no container failed.
 	{name: "azure-tooling-defect", tier: frame, cause: Unknown, conf: Medium,
-		when: [][]string{oneOf("no module named 'azure.", "managementclient' object has no attribute")}},
+		when: [][]string{oneOf("no module named 'azure.", "managementclient' object has no attribute",
+			"operations' object has no attribute", "'networkprofile' object has no attribute")}},
 	// The caller (a CI role, a scheduler, Step Functions) may not pass the
 	// task's IAM role to ECS: no container was started, and none failed.
 	{name: "caller-passrole", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("iam:passrole")}},
 
 	// Weak: wrappers and symptoms that do not name the cause themselves.
+	// kubectl's "container ... is waiting to start: CreateContainerConfigError":
+	// the kubelet could not build the container's config, most often for a
+	// Secret or ConfigMap that is not there.
+	{name: "config-error-waiting", cause: SecretUnavailable, conf: Low, runnerUp: ContainerConfigError, tier: symptom,
+		when: [][]string{oneOf("createcontainerconfigerror")}},
 	{name: "crash-loop", cause: AppCrash, conf: Medium, tier: symptom,
 		when: [][]string{oneOf("crashloopbackoff", "back-off restarting failed container", "essential container in task exited",
 			"restarting failed container", "backoff restarting", "container exited", "terminated",
@@ -1113,6 +1170,8 @@ var imageMarkers = []struct {
 	{"image tag \"", '"'},
 	{"image \"", '"'},
 	{"image '", '\''},
+	// containers/image (Podman, CRI-O, skopeo): "initializing source docker://REF: ...".
+	{"source docker://", 0},
 }
 
 // failureWords are the words any failure report uses somewhere: errors,
