@@ -61,9 +61,12 @@ func (s *featureSet) add(h uint32, word bool) {
 const (
 	fnvOffset = 2166136261
 	fnvPrime  = 16777619
-	// gramSeed starts the hash of a four-byte piece, so that a piece and a
+	// gramSeed salts the hash of a four-byte piece, so that a piece and a
 	// four-letter word hash apart.
 	gramSeed = 0x260c9112 // (fnvOffset ^ '#') * fnvPrime, mod 2^32
+	// gramMul multiplies a piece's four bytes, read as one word, into its
+	// hash: one multiply where FNV-1a takes four.
+	gramMul = 0x9e3779b1
 )
 
 // grams feeds the stream of kept words, joined by single spaces, into
@@ -79,11 +82,8 @@ func (g *grams) feed(c byte, s *featureSet) {
 	if g.n < 4 {
 		return
 	}
-	h := uint32(gramSeed)
-	for shift := 24; shift >= 0; shift -= 8 {
-		h = (h ^ (g.win >> shift & 0xff)) * fnvPrime
-	}
-	s.add(h, false)
+	h := (g.win ^ gramSeed) * gramMul
+	s.add(h^h>>15, false)
 }
 
 // features fills s with the features of msg.
