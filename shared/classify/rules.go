@@ -167,6 +167,22 @@ var rules = []rule{
 	{name: "exit-zero", tier: frame, cause: NotAFailure, conf: Medium, runnerUp: AppCrash,
 		when: [][]string{oneOf("exited (0)", "exited with code 0")},
 		re:   regexp.MustCompile(`(?i)exited (?:\(0\)|with code 0\b)`)},
+	// A drain that a PodDisruptionBudget holds back: the budget doing its
+	// job, and the drain retries (kubectl's "will retry after 5s").
+	{name: "pdb-blocks-eviction", tier: frame, cause: NotAFailure, conf: Low, runnerUp: NodeInterrupted,
+		when: [][]string{oneOf("would violate the pod's disruption budget")},
+		// An upgrade or drain that gave up on it failed, if not a container.
+		not: []string{"failed"}},
+	// A container that ran to completion (kubectl describe's State block).
+	{name: "k8s-completed-state", tier: frame, cause: NotAFailure, conf: Medium, runnerUp: AppCrash,
+		when: [][]string{oneOf("completed"), oneOf("reason:")},
+		re:   regexp.MustCompile(`(?i)reason:\s+completed\s+exit code:\s+0\b`),
+		not:  []string{"crashloopbackoff", "back-off", "backoff"}},
+	// docker service ps: a task Swarm shut down on purpose (a rolling update
+	// or scale-in replaced it); failed and rejected tasks read otherwise.
+	{name: "swarm-task-shutdown", tier: frame, cause: NotAFailure, conf: Medium,
+		when: [][]string{oneOf(" shutdown ")},
+		re:   regexp.MustCompile(`(?i)\s(?:running|shutdown)\s+shutdown\s+(?:\d+|an?|about an?)\s+\w+\s+ago`)},
 	// Karpenter's voluntary disruption (consolidation of empty or
 	// underused nodes, expiry, drift): scale-in, its pods rescheduled.
 	{name: "karpenter-disruption", tier: frame, cause: NotAFailure, conf: Medium, runnerUp: NodeInterrupted,
@@ -189,6 +205,15 @@ var rules = []rule{
 			"error initializing configured oci runtime",
 			// Strimzi Drain Cleaner taking an eviction during a node drain.
 			"received eviction webhook",
+			// Compose interpolating an unset variable (the container starts
+			// with it blank, or with its :- default); rootless Podman without
+			// a systemd user session, falling back to cgroupfs; podman stop
+			// killing what SIGTERM did not end, as docker's "using the force".
+			"defaulting to a blank string", "no systemd user session available", "falling back to --cgroup-manager",
+			"you can enable lingering", "resorting to sigkill",
+			// The kubelet's first image GC before its stats are ready, and
+			// its cAdvisor noise where systemd keeps no per-service cgroups.
+			"stats initialization may not have completed yet", "failed to get system container stats",
 			// A stop past its grace period: docker kills what SIGTERM did not
 			// end ("... failed to exit within 10s of signal 15 - using the force").
 			"using the force",
@@ -361,7 +386,9 @@ var rules = []rule{
 			"failed to garbage collect", "freediskspacefailed", "insufficient free space", "not enough free space",
 			"not enough space", "disk is full", "disk full", "no free space", "disk-pressure",
 			// MySQL's storage engine reporting errno 28 (ENOSPC).
-			"got error 28 from storage engine", "low-disk", "low disk space")},
+			"got error 28 from storage engine", "low-disk", "low disk space",
+			// The kubelet's image GC freeing less than the disk needed.
+			"wanted to free")},
 		// A pod asking more ephemeral storage than any node offers is a
 		// placement problem, not a full disk; ENOSPC from the cgroup
 		// filesystem or from inotify is a kernel limit, not a disk.
