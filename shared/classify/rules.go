@@ -167,6 +167,14 @@ var rules = []rule{
 	{name: "exit-zero", tier: frame, cause: NotAFailure, conf: Medium, runnerUp: AppCrash,
 		when: [][]string{oneOf("exited (0)", "exited with code 0")},
 		re:   regexp.MustCompile(`(?i)exited (?:\(0\)|with code 0\b)`)},
+	// A line the docker, Compose or Podman CLI logged at warning level
+	// (logrus's "WARN[0000]"): the command went on, as with Compose's unset
+	// variable defaulting to blank or rootless Podman falling back to
+	// cgroupfs. A retried or failed pull it warns about names its own cause.
+	{name: "cli-warning-level", tier: frame, cause: NotAFailure, conf: Medium,
+		when: [][]string{oneOf("warn[")},
+		re:   regexp.MustCompile(`^\s*WARN\[\d+\] `),
+		not:  []string{"retrying", "error:", "error response", "failed to pull", "denied", "not found"}},
 	// A drain that a PodDisruptionBudget holds back: the budget doing its
 	// job, and the drain retries (kubectl's "will retry after 5s").
 	{name: "pdb-blocks-eviction", tier: frame, cause: NotAFailure, conf: Low, runnerUp: NodeInterrupted,
@@ -205,12 +213,9 @@ var rules = []rule{
 			"error initializing configured oci runtime",
 			// Strimzi Drain Cleaner taking an eviction during a node drain.
 			"received eviction webhook",
-			// Compose interpolating an unset variable (the container starts
-			// with it blank, or with its :- default); rootless Podman without
-			// a systemd user session, falling back to cgroupfs; podman stop
-			// killing what SIGTERM did not end, as docker's "using the force".
-			"defaulting to a blank string", "no systemd user session available", "falling back to --cgroup-manager",
-			"you can enable lingering", "resorting to sigkill",
+			// podman stop killing what SIGTERM did not end, as docker's
+			// "using the force".
+			"resorting to sigkill",
 			// The kubelet's first image GC before its stats are ready, and
 			// its cAdvisor noise where systemd keeps no per-service cgroups.
 			"stats initialization may not have completed yet", "failed to get system container stats",
