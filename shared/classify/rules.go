@@ -1109,10 +1109,16 @@ var rules = []rule{
 	{name: "azure-tooling-defect", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("no module named 'azure.", "managementclient' object has no attribute",
 			"operations' object has no attribute", "'networkprofile' object has no attribute")}},
-	// The caller (a CI role, a scheduler, Step Functions) may not pass the
-	// task's IAM role to ECS: no container was started, and none failed.
-	{name: "caller-passrole", tier: frame, cause: Unknown, conf: Medium,
-		when: [][]string{oneOf("iam:passrole")}},
+	// The caller (a CI role, a scheduler, Step Functions, a Logic App) may
+	// not make the call that would start the container: pass the task's
+	// IAM role, call ECS's API, create a container group or write to its
+	// resource group. No container was started, and none failed. (The
+	// platform's own identities refused ECR, logs, secrets or a disk read
+	// other rules name.)
+	{name: "caller-not-authorized", tier: frame, cause: Unknown, conf: Medium,
+		when: [][]string{oneOf("iam:passrole", "not authorized to perform: ecs:",
+			"authorization to perform action 'microsoft.containerinstance/",
+			"authorization to perform action 'microsoft.resources/", "linkedauthorizationfailed")}},
 
 	// Weak: wrappers and symptoms that do not name the cause themselves.
 	// kubectl's "container ... is waiting to start: CreateContainerConfigError":
