@@ -352,11 +352,9 @@ var byContext = map[string]string{
 	// gone, cleanup after a k3s restart (an uncertain label).
 	`"Kill container failed" err="rpc error: code = NotFound desc = an error occurred when try to find container \"a3adb16a4bdd1325c96fbb66898ebcf619b4cb3b2facb3c586e6e416bc7121a9\": not found" pod="kube-system/svclb-traefik-dkl28" podUID=b4acb76d-5eac-4173-986d-caf6442973ef containerName="lb-port-443" containerID={Type:containerd ID:a3adb16a4bdd1325c96fbb66898ebcf619b4cb3b2facb3c586e6e416bc7121a9}`: "https://github.com/k3s-io/k3s/issues/6603",
 	// A readiness probe failing while the app was still starting, kept as
-	// an event after it became ready; a container stopped on purpose whose
-	// server ignores SIGTERM (docker stop's SIGKILL after 10 s); Nomad
-	// naming any SIGKILL at shutdown "OOM Killed" (its PR backed that out).
+	// an event after it became ready; Nomad naming any SIGKILL at shutdown
+	// "OOM Killed" (its PR backed that out).
 	"Readiness probe failed: Get \"http://p.o.d.ip:8080/login/\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)": "https://github.com/netbox-community/netbox-chart/issues/113",
-	"Exited (137) 7 seconds ago":                         "https://github.com/DMTF/Redfish-Mockup-Server/issues/89",
 	"Exit Code: 137, Exit Message: \"OOM Killed (137)\"": "https://github.com/hashicorp/nomad/pull/12735",
 	// AWS Batch's reason while its compute environment was still scaling
 	// up, and the scheduler's while a volume was still being provisioned

@@ -139,6 +139,9 @@ func TestModelCrossValidation(t *testing.T) {
 		all.right += sc.right
 		all.total += sc.total
 		all.unknown += sc.unknown
+		all.quietTP += sc.quietTP
+		all.quietFN += sc.quietFN
+		all.quietFP += sc.quietFP
 		for _, s := range test {
 			v := decide(s.Platform, "", []string{s.Message}, nil, 0, false, "", false)
 			if v.rule == modelRule && !s.Uncertain {
@@ -149,8 +152,8 @@ func TestModelCrossValidation(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("5-fold by source: %d/%d right (%.1f%%), %d unknown; the model decided %d, %d of them right",
-		all.right, all.total, 100*all.accuracy(), all.unknown, byModel.total, byModel.right)
+	t.Logf("5-fold by source: %d/%d right (%.1f%%), %d unknown; the model decided %d, %d of them right; not_a_failure: %d kept quiet, %d posted, %d failures silenced",
+		all.right, all.total, 100*all.accuracy(), all.unknown, byModel.total, byModel.right, all.quietTP, all.quietFN, all.quietFP)
 }
 
 // fold assigns a source to one of n folds by its FNV hash.

@@ -167,6 +167,14 @@ var rules = []rule{
 	{name: "exit-zero", tier: frame, cause: NotAFailure, conf: Medium, runnerUp: AppCrash,
 		when: [][]string{oneOf("exited (0)", "exited with code 0")},
 		re:   regexp.MustCompile(`(?i)exited (?:\(0\)|with code 0\b)`)},
+	// docker ps's status of a container killed with SIGKILL: most often
+	// docker stop escalating after its grace period, or docker kill (the
+	// corpus has no OOM among them: docker inspect's State.OOMKilled
+	// tells).
+	{name: "docker-ps-killed", tier: frame, cause: NotAFailure, conf: Low, runnerUp: OutOfMemory,
+		when: [][]string{oneOf("exited (137) ")},
+		re:   regexp.MustCompile(`(?i)\bexited \(137\) (?:\d+|an?|about an?) \w+ ago`),
+		not:  []string{"oom"}},
 	// A line the docker, Compose or Podman CLI logged at warning level
 	// (logrus's "WARN[0000]"): the command went on, as with Compose's unset
 	// variable defaulting to blank or rootless Podman falling back to
