@@ -1117,6 +1117,10 @@ var rules = []rule{
 	{name: "azure-tooling-defect", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("no module named 'azure.", "managementclient' object has no attribute",
 			"operations' object has no attribute", "'networkprofile' object has no attribute")}},
+	// kubectl or the Azure CLI refusing a command that names no container
+	// in a pod or group of several: the command line, not a container.
+	{name: "client-needs-container-name", tier: frame, cause: Unknown, conf: Medium,
+		when: [][]string{oneOf("a container name must be specified", "--container-name required")}},
 	// The caller (a CI role, a scheduler, Step Functions, a Logic App) may
 	// not make the call that would start the container: pass the task's
 	// IAM role, call ECS's API, create a container group or write to its
