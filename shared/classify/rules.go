@@ -163,10 +163,12 @@ var rules = []rule{
 			"expecting that a volume for the claim is provisioned")},
 		not: []string{"back-off", "failed", "error", "oom", "unhealthy", "is not present with pull policy"}},
 	// A container (a one-shot init or job container, often) that exited
-	// with 0: it finished.
+	// with 0: it finished. ECS's task JSON says it with "exitCode":0 (a
+	// one-off task stopped before a waiter saw it run).
 	{name: "exit-zero", tier: frame, cause: NotAFailure, conf: Medium, runnerUp: AppCrash,
-		when: [][]string{oneOf("exited (0)", "exited with code 0")},
-		re:   regexp.MustCompile(`(?i)exited (?:\(0\)|with code 0\b)`)},
+		when: [][]string{oneOf("exited (0)", "exited with code 0", "\"exitcode\":0")},
+		re:   regexp.MustCompile(`(?i)exited (?:\(0\)|with code 0\b)|"exitCode":0[,}\s]`),
+		not:  []string{"\"exitcode\":1", "\"exitcode\":2", "\"exitcode\":13", "\"exitcode\":14"}},
 	// docker ps's status of a container killed with SIGKILL: most often
 	// docker stop escalating after its grace period, or docker kill (the
 	// corpus has no OOM among them: docker inspect's State.OOMKilled
@@ -221,6 +223,14 @@ var rules = []rule{
 			"error initializing configured oci runtime",
 			// Strimzi Drain Cleaner taking an eviction during a node drain.
 			"received eviction webhook",
+			// containerd skipping a snapshotter the host cannot use; Compose
+			// naming services it will build rather than pull; the ECS agent's
+			// periodic reconnect to its backend; a load balancer's TCP health
+			// check closing without a TLS handshake.
+			"skip loading plugin", "skip plugin", "must be built from source", "connection closed for a valid reason",
+			"tls handshake error from",
+			// Podman nested in a container whose root is a private mount.
+			"this could cause issues or missing mounts",
 			// podman stop killing what SIGTERM did not end, as docker's
 			// "using the force".
 			"resorting to sigkill",
@@ -744,7 +754,7 @@ var rules = []rule{
 			"can't find a suitable configuration file", "does not match any of the regexes")}},
 	// Resource limits (ulimits) the runtime may not set.
 	{name: "rlimit-refused", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
-		when: [][]string{oneOf("error setting rlimit")}},
+		when: [][]string{oneOf("error setting rlimit", "setrlimit `rlimit_")}},
 	// A process without the privilege a tool needs (iptables in a
 	// container without NET_ADMIN).
 	{name: "needs-root", tier: root, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
