@@ -8,8 +8,10 @@ package classify
 // kept words joined by single spaces: the four-byte pieces let the model
 // see a word it never met through its parts ("unreachable" shares "reac"
 // and "each" with "reach"; "ImagePullBackOff" shares "pull" with "pull
-// access denied"), which counted words alone cannot. Nothing here
-// allocates.
+// access denied"), which counted words alone cannot, and the pieces across
+// a space ("ss d" in "access denied") see word pairs. A piece that begins
+// or ends with the space adds nothing its word does not say, and is not
+// kept. Nothing here allocates.
 
 // maxFeatures bounds the features read from one message.
 const maxFeatures = 1024
@@ -81,6 +83,9 @@ func (g *grams) feed(c byte, s *featureSet) {
 	g.n++
 	if g.n < 4 {
 		return
+	}
+	if g.win&0xff == ' ' || g.win>>24 == ' ' {
+		return // "abc " or " abc": the word itself says as much
 	}
 	h := (g.win ^ gramSeed) * gramMul
 	s.add(h^h>>15, false)
