@@ -184,7 +184,8 @@ var rules = []rule{
 	{name: "cli-warning-level", tier: frame, cause: NotAFailure, conf: Medium,
 		when: [][]string{oneOf("warn[")},
 		re:   regexp.MustCompile(`^\s*WARN\[\d+\] `),
-		not:  []string{"retrying", "error:", "error response", "failed to pull", "denied", "not found"}},
+		not: []string{"retrying", "error:", "error response", "failed to pull", "pull access denied", "access to the resource is denied",
+			"not found"}},
 	// A drain that a PodDisruptionBudget holds back: the budget doing its
 	// job, and the drain retries (kubectl's "will retry after 5s").
 	{name: "pdb-blocks-eviction", tier: frame, cause: NotAFailure, conf: Low, runnerUp: NodeInterrupted,
@@ -229,8 +230,10 @@ var rules = []rule{
 			// check closing without a TLS handshake.
 			"skip loading plugin", "skip plugin", "must be built from source", "connection closed for a valid reason",
 			"tls handshake error from",
-			// Podman nested in a container whose root is a private mount.
-			"this could cause issues or missing mounts",
+			// Podman nested in a container whose root is a private mount;
+			// the kubelet stopping a container (a scale-down, a deletion; a
+			// failed probe says so in its own event).
+			"this could cause issues or missing mounts", "killing container with a grace period",
 			// podman stop killing what SIGTERM did not end, as docker's
 			// "using the force".
 			"resorting to sigkill",
