@@ -95,23 +95,25 @@ func (g *grams) feed(c byte, s *featureSet) {
 func features(msg string, s *featureSet) {
 	var g grams
 	for i := 0; i < len(msg) && s.n < maxFeatures; {
-		if !wordByte(msg[i]) {
+		if wordFold[msg[i]] == 0 {
 			i++
 			continue
 		}
 		j := i
 		h := uint32(fnvOffset)
 		digits, hex := 0, 0
-		for j < len(msg) && wordByte(msg[j]) {
-			c := lower(msg[j])
-			if c >= '0' && c <= '9' {
-				digits++
+		for ; j < len(msg); j++ {
+			c := wordFold[msg[j]]
+			if c == 0 {
+				break
 			}
-			if c >= '0' && c <= '9' || c >= 'a' && c <= 'f' {
+			if c-'0' < 10 {
+				digits++
+				hex++
+			} else if c-'a' < 6 {
 				hex++
 			}
 			h = (h ^ uint32(c)) * fnvPrime
-			j++
 		}
 		start, n := i, j-i
 		i = j
@@ -123,10 +125,21 @@ func features(msg string, s *featureSet) {
 			g.feed(' ', s)
 		}
 		for k := start; k < j; k++ {
-			g.feed(lower(msg[k]), s)
+			g.feed(wordFold[msg[k]], s)
 		}
 	}
 }
+
+// wordFold maps a word byte to itself folded to lower case, and any other
+// byte to 0: one load where the word and case tests took several.
+var wordFold = func() (t [256]byte) {
+	for c := 0; c < 256; c++ {
+		if wordByte(byte(c)) {
+			t[c] = lower(byte(c))
+		}
+	}
+	return t
+}()
 
 func wordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
