@@ -85,8 +85,11 @@ type automaton struct {
 	// next maps state*width+class to the next state, with nextTerm set
 	// when a phrase ends there. Sixteen-bit entries keep the table about
 	// half the size of the last level-2 cache it must fit in.
-	next   []uint16
-	out    [][]kwID // by state: phrases ending there, fail-link outputs merged
+	next []uint16
+	// outs[outAt[s]:outAt[s+1]] are the phrases ending at state s, fail-link
+	// outputs merged: one flat array, four bytes a state to find them.
+	outAt  []uint32
+	outs   []kwID
 	phrase []string // lower-case phrase per id
 	wrap   []bool   // whether a phrase is an error wrapper
 }
@@ -162,7 +165,11 @@ func newAutomaton(phrases []string, wrap []bool) *automaton {
 	}
 	// The scan table: next states by number, marked where a phrase ends
 	// (fail-link outputs are merged by now).
-	a.out = out
+	a.outAt = make([]uint32, len(out)+1)
+	for s, ids := range out {
+		a.outs = append(a.outs, ids...)
+		a.outAt[s+1] = uint32(len(a.outs))
+	}
 	a.next = make([]uint16, len(delta))
 	for i, n := range delta {
 		a.next[i] = uint16(n)
@@ -196,7 +203,7 @@ func (a *automaton) scan(msg string, h *hits) {
 		if v&nextTerm == 0 {
 			continue
 		}
-		for _, id := range a.out[state] {
+		for _, id := range a.outs[a.outAt[state]:a.outAt[state+1]] {
 			at := int32(i + 1 - len(a.phrase[id]))
 			if !h.has(id) {
 				h.bits[id>>6] |= 1 << (id & 63)
