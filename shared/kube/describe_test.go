@@ -98,6 +98,9 @@ func TestParseDescribeCorpus(t *testing.T) {
 		exit   int
 	}{
 		"https://github.com/apecloud/kubeblocks/issues/4633":                    {"CrashLoopBackOff", 127},
+		"https://github.com/Azure/azure-service-operator/issues/298":            {"OOMKilled", 137},
+		"https://github.com/crossplane/oam-kubernetes-runtime/issues/100":       {"OOMKilled", 137},
+		"https://github.com/kubernetes/website/issues/8210":                     {"Completed", 0},
 		"https://github.com/kubernetes/kubernetes/issues/98157":                 {"OOMKilled", 137},
 		"https://github.com/kubernetes/kubernetes/issues/131530":                {"OOMKilled", 0},
 		"https://github.com/operator-framework/operator-sdk-samples/issues/156": {"OOMKilled", 137},
