@@ -234,6 +234,18 @@ var rules = []rule{
 			// the kubelet stopping a container (a scale-down, a deletion; a
 			// failed probe says so in its own event).
 			"this could cause issues or missing mounts", "killing container with a grace period",
+			// Start-up notes of dockerd, the kubelet and kube-proxy on hosts
+			// without swap accounting, static pods, D-Bus or a loadable
+			// br_netfilter; the ECS agent's telemetry socket reconnecting;
+			// Envoy before its first configuration. (containerd failing to
+			// load a snapshotter is noise where none is configured and a
+			// fault where one is: the corpus has both, so no rule.)
+			"does not support memory swap", "path does not exist, ignoring", "could not connect to d-bus system bus",
+			"running modprobe bridge br_netfilter failed",
+			"error getting message from ws backend", "current state is: initializing", "stats version is not preset",
+			// An application shutting down as asked (Spring Boot's shutdown
+			// hook refusing new traffic, then draining requests).
+			"commencing graceful shutdown", "changed from accepting_traffic to refusing_traffic",
 			// podman stop killing what SIGTERM did not end, as docker's
 			// "using the force".
 			"resorting to sigkill",
@@ -352,6 +364,10 @@ var rules = []rule{
 	{name: "gcr-project-deleted", tier: root, cause: ImageNotFound, conf: High,
 		when: [][]string{oneOf("has been deleted"), oneOf("project ")},
 		re:   regexp.MustCompile(`(?i)\bproject #?[a-z0-9-]+ has been deleted`)},
+	// GCR after its shutdown, for a project never moved to Artifact
+	// Registry: the image is no longer served at that path.
+	{name: "gcr-shut-down", tier: root, cause: ImageNotFound, conf: High,
+		when: [][]string{oneOf("container registry is deprecated and shutting down")}},
 	// ECR's token API throttles agents that ask for a token per pull.
 	{name: "ecr-throttled", tier: root, cause: RegistryRateLimited, conf: High,
 		when: [][]string{oneOf("throttlingexception", "rate exceeded"), oneOf("cannotpullecrcontainererror", "ecr:", "ecr ")}},
@@ -1030,6 +1046,7 @@ var rules = []rule{
 			"service linked role", "service-linked role", "reason: internal error", "pleg is not healthy",
 			"container runtime is down", "runtime network not ready", "networkpluginnotready", "cni plugin not initialized",
 			"no suitable node", "cannot connect to the docker daemon", "unable to connect to docker daemon",
+			"ecs agent failed to start", "failed to initialize network manager",
 			"couldn't connect to docker daemon", "failure reason: agent", "failed to create shim", "unable to apply cgroup configuration",
 			"shim version", "failed to start shim", "runtime spec devices", "cni config", "/etc/cni/net.d",
 			"still transitioning", "\"reason\":\"agent\"", "pod allocate failed", "unexpectedadmissionerror",
@@ -1130,6 +1147,12 @@ var rules = []rule{
 	{name: "azure-tooling-defect", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("no module named 'azure.", "managementclient' object has no attribute",
 			"operations' object has no attribute", "'networkprofile' object has no attribute")}},
+	// The AWS CLI's or SDK's own check of a request against the API model
+	// it ships with: a field it does not know is most often a newer field
+	// than the installed CLI (nothing was sent), less often a field the
+	// API never had.
+	{name: "aws-client-validation", tier: frame, cause: Unknown, conf: Medium, runnerUp: ContainerConfigError,
+		when: [][]string{oneOf("parameter validation failed", "unknown parameter in ")}},
 	// kubectl or the Azure CLI refusing a command that names no container
 	// in a pod or group of several: the command line, not a container.
 	{name: "client-needs-container-name", tier: frame, cause: Unknown, conf: Medium,
