@@ -130,24 +130,16 @@ func features(msg string, s *featureSet) {
 	}
 }
 
-// wordFold maps a word byte to itself folded to lower case, and any other
-// byte to 0: one load where the word and case tests took several.
+// wordFold maps a word byte (an ASCII letter, digit or '_') to itself
+// folded to lower case, and any other byte to 0: one load where the word
+// and case tests took several.
 var wordFold = func() (t [256]byte) {
-	for c := 0; c < 256; c++ {
-		if wordByte(byte(c)) {
-			t[c] = lower(byte(c))
-		}
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = c
 	}
+	for c := byte('a'); c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = c, c
+	}
+	t['_'] = '_'
 	return t
 }()
-
-func wordByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
-}
-
-func lower(c byte) byte {
-	if c >= 'A' && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}

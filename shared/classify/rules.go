@@ -168,7 +168,9 @@ var rules = []rule{
 	{name: "exit-zero", tier: frame, cause: NotAFailure, conf: Medium, runnerUp: AppCrash,
 		when: [][]string{oneOf("exited (0)", "exited with code 0", "\"exitcode\":0")},
 		re:   regexp.MustCompile(`(?i)exited (?:\(0\)|with code 0\b)|"exitCode":0[,}\s]`),
-		not:  []string{"\"exitcode\":1", "\"exitcode\":2", "\"exitcode\":13", "\"exitcode\":14"}},
+		// Another container of the task that exited otherwise.
+		not: []string{"\"exitcode\":1", "\"exitcode\":2", "\"exitcode\":3", "\"exitcode\":4", "\"exitcode\":5",
+			"\"exitcode\":6", "\"exitcode\":7", "\"exitcode\":8", "\"exitcode\":9"}},
 	// docker ps's status of a container killed with SIGKILL: most often
 	// docker stop escalating after its grace period, or docker kill (the
 	// corpus has no OOM among them: docker inspect's State.OOMKilled
@@ -602,14 +604,14 @@ var rules = []rule{
 	// the network path, not the credentials.
 	{name: "registry-firewall", tier: root, cause: RegistryUnreachable, conf: High,
 		when: [][]string{oneOf("aka.ms/acr/firewall", "client with ip")}},
-	// A registry that answered with a server error is reachable but failing;
-	// an answer that names a cause (unauthorized, not found) decides over it.
 	// The registry's token service failing (5xx) while the client fetches
 	// a token: an outage on the way to the registry, not refused
 	// credentials.
 	{name: "token-endpoint-5xx", tier: network, cause: RegistryUnreachable, conf: Medium, runnerUp: RegistryAuth,
 		when: [][]string{oneOf("anonymous token", "oauth token", "failed to authorize"),
 			oneOf("500 internal server error", "502 bad gateway", "503 service unavailable", "504 gateway")}},
+	// A registry that answered with a server error is reachable but failing;
+	// an answer that names a cause (unauthorized, not found) decides over it.
 	{name: "registry-5xx", tier: generic, cause: RegistryUnreachable, conf: Medium,
 		when: [][]string{oneOf("502 bad gateway", "503 service unavailable", "504 gateway", "500 internal server error"), pullContext},
 		not:  []string{"probe failed", "health check"}},
