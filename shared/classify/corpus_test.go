@@ -167,7 +167,6 @@ var byContext = map[string]string{
 	"Deployment failed due to timeout. Please see: https://github.com/fabfuel/ecs-deploy#timeout": "https://github.com/fabfuel/ecs-deploy/issues/56",
 	// A provider that stopped waiting while the rollout was still
 	// progressing (uncertain labels).
-	"Error: Waiting for rollout to finish: 1 old replicas are pending termination...":    "https://github.com/hashicorp/terraform-provider-kubernetes/issues/797",
 	"Error: Waiting for rollout to finish: 2 out of 4 new replicas have been updated...": "https://github.com/hashicorp/terraform-provider-kubernetes/issues/1896",
 	// An API error a deploy tool meets and ignores while a service has no
 	// tasks yet (an uncertain label).
@@ -224,10 +223,8 @@ var byContext = map[string]string{
 	"Minimum availability requires 3 replicas, current 0 available": "https://cluster-api.sigs.k8s.io/user/troubleshooting.html",
 	"1 of 2 completed": "https://cluster-api.sigs.k8s.io/user/troubleshooting.html",
 	"Exiting PID 1...": "https://cluster-api.sigs.k8s.io/user/troubleshooting.html",
-	// A Terraform wait for a service still draining; a stop the user asked for;
-	// Ollama's GPU discovery, a uvicorn worker and linkerd's controller
+	// A stop the user asked for; Ollama's GPU discovery, a uvicorn worker and linkerd's controller
 	// starting: each reads the same whether anything is wrong.
-	"Error: waiting for ECS Service (...) delete: timeout while waiting for state to become 'INACTIVE' (last state: 'DRAINING', timeout: 20m0s)": "https://github.com/aws-ia/ecs-blueprints/blob/9c87b66843044d8c9f77ed68690c0e1d6aa09a87/terraform/ec2-examples/distributed-ml-training/README.md",
 	"Taskfailedtostart": "https://docs.aws.amazon.com/cli/latest/reference/ecs/stop-task.html",
 	"msg=\"bootstrap discovery took\" duration=30s ...": "https://docs.ollama.com/troubleshooting",
 	"INFO:     Waiting for child process [pid]":         "https://docs.openwebui.com/troubleshooting/multi-replica",
@@ -246,20 +243,13 @@ var byContext = map[string]string{
 	// waiting for the rest of a pod group (uncertain labels).
 	"Error response from daemon: Container mycontainer is paused, unpause the container before exec": "https://docs.docker.com/reference/cli/docker/container/exec/#try-to-run-docker-exec-on-a-paused-container",
 	"'my-pod-group' group has fewer runnable pods than expected":                                     "https://kueue.sigs.k8s.io/docs/tasks/troubleshooting/troubleshooting_pods/",
-	// SIGKILLed containers in `docker ps` whose page does not say why:
-	// worded as an OOM kill is (uncertain labels).
-	"Exited (137) 9 seconds ago":  "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/docker-diags.html",
-	"Exited (137) 40 seconds ago": "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/docker-diags.html",
-	"b3e1c0ed5bfe        ubuntu:latest       \"sleep 1000\"           12 seconds ago      Exited (137) 5 seconds ago                       grave_kowalevski": "https://docs.docker.com/reference/cli/docker/container/ls/#filter-by-exit-signal",
-	"a2eb5558d669        redis:latest        \"/entrypoint.sh redi   2 hours ago         Exited (137) 2 hours ago                         sharp_lalande":     "https://docs.docker.com/reference/cli/docker/container/ls/#filter-by-exit-signal",
 	// A termination message the app chose to write before a clean exit; a
-	// swarm task shut down by a service update; a pod row whose failure only
+	// pod row whose failure only
 	// the page says (a readiness probe's command removed, a Windows pause
 	// image of the wrong OS version).
 	"Sleep expired": "https://kubernetes.io/docs/tasks/debug-application-cluster/determine-reason-pod-failure/",
-	"ky2re9oz86r9   \\_ redis.1  redis:7.4.0  manager1  Shutdown       Shutdown 8 seconds ago": "https://docs.docker.com/reference/cli/docker/service/ps/#list-the-tasks-that-are-part-of-a-service",
-	"mysql-2   1/2       Running   0          3m":                                              "https://kubernetes.io/docs/tasks/run-application/run-replicated-stateful-application/",
-	"Container Creating": "https://kubernetes.io/docs/setup/production-environment/windows/intro-windows-in-kubernetes/",
+	"mysql-2   1/2       Running   0          3m": "https://kubernetes.io/docs/tasks/run-application/run-replicated-stateful-application/",
+	"Container Creating":                          "https://kubernetes.io/docs/setup/production-environment/windows/intro-windows-in-kubernetes/",
 	// A line dockerd logs at every start on one AMI; a Helm wait that timed
 	// out on a slow first pull; logs asked for while init containers still
 	// ran; a runner that finished its job (uncertain labels).
@@ -292,14 +282,12 @@ var byContext = map[string]string{
 	// Spent sets V to Y: sidecars' startup lines that read as errors but
 	// did no harm (istio-proxy's readiness before Envoy is up, the X-Ray
 	// daemon on Fargate without instance metadata, the OpenTelemetry
-	// collector's optional extra config), Fargate's first event on a pod
-	// whose claim binds a moment later, and a drain a PodDisruptionBudget
-	// refused by design.
+	// collector's optional extra config) and Fargate's first event on a pod
+	// whose claim binds a moment later.
 	`Readiness Probe failed Get "http://localhost:15021/healthz/ready" : dial tcp localhost:15021: connect : connection refused`:         "https://github.com/istio/istio/issues/46211",
 	`[Error] Get instance id metadata failed: RequestError: send request failed`:                                                         "https://github.com/aws/aws-app-mesh-examples/issues/141",
 	`found no extra config, skip it, err: open /opt/aws/aws-otel-collector/etc/extracfg.txt: no such file or directory`:                  "https://github.com/aws-observability/aws-otel-collector/issues/2935",
 	`Pod not supported on Fargate: volumes not supported: persistence not supported because: persistentvolumeclaim "test-pvc" not found`: "https://github.com/aws/containers-roadmap/issues/1382",
-	`Cannot evict pod as it would violate the pod's disruption budget.`:                                                                  "https://github.com/eksctl-io/eksctl/issues/1053",
 	// Deploy tools that stopped waiting while ECS was still starting or
 	// draining a service (uncertain labels where the thread never said).
 	`updating urn:pulumi:cms-dev-use2::ecs_fargate::awsx:x:ecs:FargateService$aws:ecs/service:Service::cms-dev-use2-fgservice: timeout while waiting for state to become 'true' (last state: 'false', timeout: 10m0s)`: "https://github.com/pulumi/pulumi-awsx/issues/300",
@@ -311,11 +299,9 @@ var byContext = map[string]string{
 	// restarts it did not explain.
 	`[SERVER] INFO: Shutdown requested`: "https://github.com/louislam/uptime-kuma/issues/2438",
 	// Failures worded as routine: a restart loop whose process exits 0,
-	// an operator's start-up timeout on a full cluster, VPA evicting a
-	// pod after an OOM, a rollout stuck behind a broken probe, and a
+	// VPA evicting a pod after an OOM, a rollout stuck behind a broken probe, and a
 	// Deployment "available" while its only pod cannot pull.
 	`ollama exited with code 0`:                                        "https://github.com/ollama/ollama/issues/6549",
-	`Pod took longer than 120 seconds to start`:                        "https://github.com/apache/airflow/issues/28372",
 	`Pod was evicted by VPA Updater to apply resource recommendation.`: "https://github.com/kubernetes/autoscaler/issues/2618",
 	`more replicas need to be updated`:                                 "https://github.com/argoproj/argo-rollouts/issues/995",
 	`Deployment has minimum availability.`:                             "https://github.com/kubernetes/kubernetes/issues/61205",
@@ -375,9 +361,8 @@ var byContext = map[string]string{
 	// cgroupRoots) that the release notes list as fixed.
 	"Failed to get system container stats for \"/docker\": failed to get cgroup stats for \"/docker\": failed to get container info for \"/docker\": unknown container \"/docker\"": "https://github.com/kubernetes/sig-release/blob/e8dfc80571dcb23c67a5ec044da17374358130cf/releases/release-1.19/release-notes-draft.md",
 	// Ordinary only in their threads: a projected token's mount and a
-	// secret cache racing a pod's start or end, a lease renewal and an ECS
-	// agent's websocket that recovered, the kubelet's DNS policy fallback,
-	// Envoy not ready for its first seconds, a load balancer's bare TCP
+	// secret cache racing a pod's start or end, a lease renewal that
+	// recovered, the kubelet's DNS policy fallback, a load balancer's bare TCP
 	// check seen by a TLS proxy, Compose removing a network already gone,
 	// containerd's CRI plugin without CNI where none is used and dockerd
 	// skipping a snapshotter, a systemd pre-start step whose failure the
@@ -387,8 +372,6 @@ var byContext = map[string]string{
 	"pod: \"metrics-server-697746ff48-krmpt_kube-system(43584748-5bba-439f-ad38-f3fa5277cfa6)\". kubelet does not have ClusterDNS IP configured and cannot create Pod using \"ClusterFirst\" policy. Falling back to \"Default\" policy.": "https://github.com/kubeovn/kube-ovn/issues/497",
 	"MountVolume.SetUp failed for volume \"node-problem-detector-token-wqv6s\" : failed to sync secret cache: timed out waiting for the condition":                                                                                        "https://github.com/deliveryhero/helm-charts/issues/234",
 	"{\"level\":\"error\",\"ts\":1743614802.86019,\"logger\":\"layer4\",\"msg\":\"handling connection\",\"remote\":\"172.17.0.1:42622\",\"error\":\"EOF\"}":                                                                               "https://github.com/mholt/caddy-l4/issues/302",
-	"info    Envoy proxy is NOT ready: failed to get server info: stats version is not preset:":                                                                                                                                           "https://github.com/istio/istio/issues/18875",
-	"2017-05-22T14:11:38Z [ERROR] Error getting message from ws backend: error: [websocket: close 1006 (abnormal closure): unexpected EOF], message: [], messageType: [-1]":                                                               "https://github.com/aws/amazon-ecs-agent/issues/814",
 	"ERROR: network app_default not found": "https://github.com/docker/compose/issues/3132",
 	"{\"error\":\"cni config load failed: no network config found in /etc/cni/net.d: cni plugin not initialized: failed to load cni config\",\"level\":\"error\",\"msg\":\"failed to load cni during init, please check CRI plugin status before setting up network for pods\"": "https://github.com/awslabs/soci-snapshotter/issues/377",
 	"dockerd: time=\"2018-09-26T18:00:03+02:00\" level=warning msg=\"failed to load plugin io.containerd.snapshotter.v1.zfs\" error=\"path /var/lib/docker/containerd/daemon/io.containerd.snapshotter.v1.zfs must be a zfs filesystem to be used with the zfs snapshotter\"":   "https://github.com/docker/for-linux/issues/448",
