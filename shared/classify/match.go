@@ -165,7 +165,12 @@ func newAutomaton(phrases []string, wrap []bool) *automaton {
 	}
 	// The scan table: next states by number, marked where a phrase ends
 	// (fail-link outputs are merged by now).
+	total := 0
+	for _, ids := range out {
+		total += len(ids)
+	}
 	a.outAt = make([]uint32, len(out)+1)
+	a.outs = make([]kwID, 0, total)
 	for s, ids := range out {
 		a.outs = append(a.outs, ids...)
 		a.outAt[s+1] = uint32(len(a.outs))
