@@ -161,7 +161,9 @@ var rules = []rule{
 			"was ensured in cluster",
 			// The volume controller waiting on an external provisioner.
 			"expecting that a volume for the claim is provisioned")},
-		not: []string{"back-off", "failed", "error", "oom", "unhealthy", "is not present with pull policy"}},
+		// docker run prints its "Unable to find image ... locally" note
+		// before the pull's own error ("docker: no matching manifest ...").
+		not: []string{"back-off", "failed", "error", "oom", "unhealthy", "is not present with pull policy", "docker: "}},
 	// A container (a one-shot init or job container, often) that exited
 	// with 0: it finished. ECS's task JSON says it with "exitCode":0 (a
 	// one-off task stopped before a waiter saw it run).
@@ -244,6 +246,9 @@ var rules = []rule{
 			// fault where one is: the corpus has both, so no rule.)
 			"does not support memory swap", "path does not exist, ignoring", "could not connect to d-bus system bus",
 			"running modprobe bridge br_netfilter failed",
+			// Redis at start on a host without vm.overcommit_memory=1: it
+			// warns and serves.
+			"memory overcommit must be enabled",
 			"error getting message from ws backend", "current state is: initializing", "stats version is not preset",
 			// An application shutting down as asked (Spring Boot's shutdown
 			// hook refusing new traffic, then draining requests).
@@ -372,7 +377,7 @@ var rules = []rule{
 		when: [][]string{oneOf("container registry is deprecated and shutting down")}},
 	// ECR's token API throttles agents that ask for a token per pull.
 	{name: "ecr-throttled", tier: root, cause: RegistryRateLimited, conf: High,
-		when: [][]string{oneOf("throttlingexception", "rate exceeded"), oneOf("cannotpullecrcontainererror", "ecr:", "ecr ")}},
+		when: [][]string{oneOf("throttlingexception", "rate exceeded"), oneOf("cannotpullecrcontainererror", "ecr:", "ecr ", "image details")}},
 	{name: "rate-limited", tier: root, cause: RegistryRateLimited, conf: High,
 		when: [][]string{oneOf("toomanyrequests", "too many requests", "pull rate limit", "pull qps exceeded",
 			"429 too many", "rate limit exceeded for", "you have reached your pull rate limit", "status 429", "error 429", "http 429")},
@@ -414,6 +419,8 @@ var rules = []rule{
 		when: [][]string{oneOf("diffids don't", "diffids do not match", "unsupported media type", "unsupported manifest",
 			"manifest version 2, schema 1", "schema 1 support", "unknown media type", "zstd", "unsupported image format",
 			"application/vnd.in-toto", "unsupported layer", "missing signature key", "does not support oci index", "invalid tar header", "schema 1 image",
+			// Artifactory refusing schema 1 manifests on a repository.
+			"manifest v2 schema 1", "schema1deprecation",
 			// docker's advice when it refuses a schema 1 image.
 			"upgrade the image to the oci format",
 			"received a manifest list instead of", "max depth exceeded", "accept header does not support oci")}},
@@ -448,7 +455,9 @@ var rules = []rule{
 			"exceeded its memory limit", "reason: oom", "vmalloc: allocation failure", "page allocation failure", "due to oom", "system oom", "oom encountered", "oom_kill", "oom-killer", "oom_reaper", "low on compute resources", "memoryerror",
 			"cannot allocate memory", "exceeded memory limit", "failcnt", "taskoom", "allowed memory size of",
 			// Tekton's TaskRun reasons for a step, sidecar or init container.
-			"stepoom", "sidecaroom", "initcontaineroom")}},
+			"stepoom", "sidecaroom", "initcontaineroom",
+			// docker events: the kernel OOM killer hit a container.
+			"container oom ")}},
 	// SIGKILL by number: the kernel OOM killer's usual signal, or the
 	// orchestrator's after a grace period (as exit code 137 reads).
 	{name: "sigkill", tier: generic, log: true, cause: OutOfMemory, conf: Medium, runnerUp: HealthCheckFailed,
@@ -469,7 +478,9 @@ var rules = []rule{
 			"env files", "env file:", "environment files", "secretstore")}},
 	// A mount whose secret the kubelet could not read.
 	{name: "mount-secret-unreadable", tier: stage, cause: SecretUnavailable, conf: High,
-		when: [][]string{oneOf("couldn't get secret"), oneOf("mountvolume.")}},
+		// A projected service account token the API server would not issue
+		// is a credential the container needs, as a Secret is.
+		when: [][]string{oneOf("couldn't get secret", "failed to fetch token"), oneOf("mountvolume.")}},
 	{name: "ecs-secrets-or-auth", tier: stage, cause: SecretUnavailable, conf: Medium, runnerUp: RegistryUnreachable,
 		when: [][]string{oneOf("unable to pull secrets or registry auth")}},
 	{name: "k8s-secret-missing", tier: root, cause: SecretUnavailable, conf: High,
@@ -516,6 +527,8 @@ var rules = []rule{
 	{name: "credential-provider", tier: stage, cause: RegistryAuth, conf: High,
 		when: [][]string{oneOf("credential provider plugin", "registry credential provider", "failed getting credential",
 			"unable to retrieve auth token", "failed to fetch anonymous token", "failed to fetch oauth token",
+			// The ECR credential helper with no AWS credentials to sign with.
+			"failed to get authorization token",
 			"failed to authorize")}},
 	// A credential helper mints short-lived tokens; when it fails, the
 	// login or refresh token behind it has usually lapsed.
@@ -649,7 +662,9 @@ var rules = []rule{
 		when: [][]string{oneOf("/etc/passwd", "unable to find user", "no users found", "chdir to cwd", "chdir: no such file",
 			"unable to setgid to", "unable to setuid to",
 			"error gathering device information", "no such device", "working directory", "setup user: ",
-			"invalid environment variable names", "ipvs proxier", "intree provisioner")}},
+			"invalid environment variable names", "ipvs proxier", "intree provisioner",
+			// A capability name the runtime does not know (cap_add, securityContext).
+			"unknown capability")}},
 	// A process past its open-files limit (the container's ulimit). Out of
 	// inotify or fsnotify instances, it is the host's sysctl.
 	{name: "open-files-limit", tier: root, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: AppCrash,
@@ -775,7 +790,7 @@ var rules = []rule{
 			"can't find a suitable configuration file", "does not match any of the regexes")}},
 	// Resource limits (ulimits) the runtime may not set.
 	{name: "rlimit-refused", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
-		when: [][]string{oneOf("error setting rlimit", "setrlimit `rlimit_")}},
+		when: [][]string{oneOf("error setting rlimit", "setrlimit `rlimit_", "wrong rlimit value")}},
 	// A process without the privilege a tool needs (iptables in a
 	// container without NET_ADMIN).
 	{name: "needs-root", tier: root, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
@@ -846,13 +861,19 @@ var rules = []rule{
 	{name: "eni-provisioning", tier: root, cause: PlatformError, conf: Medium,
 		when: [][]string{oneOf("network interface provisioning")}},
 	// The host's runtime binary is missing, not the container's command.
+	// crun names the command it could not find in backquotes ("executable
+	// file `/app/start` not found in $PATH"), and Podman reports it as "OCI
+	// runtime command not found error": the container's command, not the
+	// runtime.
+	{name: "crun-command-missing", tier: root, cause: CommandNotFound, conf: High,
+		when: [][]string{oneOf("executable file `")}},
 	{name: "host-runtime-missing", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("executable file not found", "no such file or directory", "invalid runtime name", "unknown runtime"),
 			oneOf("\"runc\"", "runc\\\"", "runc:", "/runc", "nvidia-container-runtime", "containerd-shim", "runtime name",
 				"oci runtime command not found", "\"iptables\"", "\"nvidia-container-cli\"")},
 		// Once runc is starting the container's process, runc is there: what
 		// is missing is the container's command.
-		not: []string{"error during container init", "starting container process"}},
+		not: []string{"error during container init", "starting container process", "executable file `"}},
 	// The shell or the runtime could not run the entrypoint file itself
 	// ("exec /docker-entrypoint.sh: no such file or directory" from CRLF
 	// line ends, "/bin/sh: 1: ./start.sh: not found").
@@ -876,10 +897,10 @@ var rules = []rule{
 			"unable to access jarfile",
 			// The daemon refusing to create a container from an image with
 			// no CMD and none given.
-			"no command specified")},
+			"no command specified", "no command or entrypoint provided")},
 		// A credential helper or a volume plugin's tool missing on the
 		// host is not the container's command.
-		not: []string{"exec format error", "error getting credentials", "credentials store", "mountvolume.", "apparmor",
+		not: []string{"exec format error", "error getting credentials", "credentials store", "docker-credential-", "mountvolume.", "apparmor",
 			"oci runtime command not found", "\"iptables\"", "\"nvidia-container-cli\"", "\"conntrack\"", "\"runc\\\""}},
 
 	// Volumes.
@@ -924,7 +945,9 @@ var rules = []rule{
 			"(unhealthy)",
 			// A test harness's wait for a container's HEALTHCHECK; Traefik's
 			// check of a backend.
-			"waiting for container to become healthy", "health check still failing")},
+			"waiting for container to become healthy", "health check still failing",
+			// GKE Ingress's annotation of its backends' health-check state.
+			"\":\"unhealthy\"")},
 		// A probe the runtime could not start (no cgroup for its process) is
 		// the host's fault, not the app's.
 		// replicatedhq/troubleshoot's "is unhealthy with a status of: X.
@@ -1042,13 +1065,15 @@ var rules = []rule{
 	{name: "platform", tier: stage, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("not registered to use namespace", "missingsubscriptionregistration",
 			"not supported in the requested availability zone", "not supported in the requested",
-			"unable to retrieve oci runtime error", "devicemapper", "internalservererror",
+			"unable to retrieve oci runtime error", "devicemapper",
 			"an internal error", "internal error occurred", "locationnotavailableforresourcetype", "not available for subscription",
 			"dockertimeouterror", "containerruntimeerror", "failed to create containerd task", "guest rpc failure",
 			"service linked role", "service-linked role", "reason: internal error", "pleg is not healthy",
 			"container runtime is down", "runtime network not ready", "networkpluginnotready", "cni plugin not initialized",
 			"no suitable node", "cannot connect to the docker daemon", "unable to connect to docker daemon",
 			"ecs agent failed to start", "failed to initialize network manager",
+			// A Container Apps environment whose own deployment failed.
+			"managedenvironmentnotprovisioned",
 			"couldn't connect to docker daemon", "failure reason: agent", "failed to create shim", "unable to apply cgroup configuration",
 			"shim version", "failed to start shim", "runtime spec devices", "cni config", "/etc/cni/net.d",
 			"still transitioning", "\"reason\":\"agent\"", "pod allocate failed", "unexpectedadmissionerror",
