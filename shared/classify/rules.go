@@ -163,7 +163,9 @@ var rules = []rule{
 			"expecting that a volume for the claim is provisioned")},
 		// docker run prints its "Unable to find image ... locally" note
 		// before the pull's own error ("docker: no matching manifest ...").
-		not: []string{"back-off", "failed", "error", "oom", "unhealthy", "is not present with pull policy", "docker: "}},
+		not: []string{"back-off", "failed", "error", "oom", "unhealthy", "is not present with pull policy", "docker: ",
+			// AKS refusing a surge node for want of vCPU quota.
+			"insufficient", "quota"}},
 	// A container (a one-shot init or job container, often) that exited
 	// with 0: it finished. ECS's task JSON says it with "exitCode":0 (a
 	// one-off task stopped before a waiter saw it run).
@@ -256,6 +258,8 @@ var rules = []rule{
 			// podman stop killing what SIGTERM did not end, as docker's
 			// "using the force".
 			"resorting to sigkill",
+			// Nomad stopping an allocation its new job version replaces.
+			"alloc not needed due to job update",
 			// The kubelet's first image GC before its stats are ready, and
 			// its cAdvisor noise where systemd keeps no per-service cgroups.
 			"stats initialization may not have completed yet", "failed to get system container stats",
@@ -460,12 +464,18 @@ var rules = []rule{
 			"container oom ")}},
 	// SIGKILL by number: the kernel OOM killer's usual signal, or the
 	// orchestrator's after a grace period (as exit code 137 reads).
+	// Cloud Run's own report of an instance past its memory limit
+	// ("Memory limit of 512 MiB exceeded with 516 MiB used").
+	{name: "memory-limit-exceeded", tier: root, cause: OutOfMemory, conf: High,
+		when: [][]string{oneOf("memory limit of ")}, re: regexp.MustCompile(`(?i)memory limit of \d+ ?[kmg]i?b exceeded`)},
 	{name: "sigkill", tier: generic, log: true, cause: OutOfMemory, conf: Medium, runnerUp: HealthCheckFailed,
 		when: [][]string{oneOf("signal 9", "signal: killed", "killed by signal 9")}},
 	{name: "log-driver", tier: stage, cause: LogConfigError, conf: High,
 		when: [][]string{oneOf("failed to initialize logging driver", "failed to validate logger args", "logging driver",
 			"log driver", "failed to create cloudwatch log", "log group does not exist", "awslogs-group",
-			"[error] [config]", "awslogs-", "logs:createlogstream", "disabled logging", "logging_configmap_not_found", "logs:createloggroup", "logs:putlogevents", "loganalytics", "log analytics", "gelf:", "fluentd:", "splunk:", "syslog:")}},
+			"[error] [config]", "awslogs-", "logs:createlogstream", "disabled logging", "logging_configmap_not_found", "logs:createloggroup", "logs:putlogevents", "loganalytics", "log analytics", "gelf:", "fluentd:", "splunk:", "syslog:",
+			// Podman's journald log driver without a journal socket.
+			"failed to initialize journal")}},
 	{name: "ecr-unreachable-for-auth", tier: network, cause: RegistryUnreachable, conf: High,
 		when: [][]string{oneOf("cannot pull registry auth from amazon ecr"), oneOf("connection issue", "timeout", "timed out")}},
 	{name: "secret-store", tier: stage, cause: SecretUnavailable, conf: High,
@@ -534,6 +544,10 @@ var rules = []rule{
 	// login or refresh token behind it has usually lapsed.
 	// A credential helper that is not installed: the credentials
 	// configuration names a program the host does not have.
+	// The ECR credential helper configured for a registry that is not ECR:
+	// the credentials configuration is wrong, no token lapsed.
+	{name: "credential-helper-wrong-registry", tier: root, cause: RegistryAuth, conf: High,
+		when: [][]string{oneOf("can only be used with amazon elastic container registry")}},
 	{name: "credential-helper-missing", tier: root, cause: RegistryAuth, conf: Medium, runnerUp: RegistryTokenExpired,
 		when: [][]string{oneOf("error getting credentials", "credentials store", "docker-credential-"),
 			oneOf("executable file not found", "not found in $path", "not found in %path%", "not installed or not available")}},
@@ -591,6 +605,11 @@ var rules = []rule{
 		when: [][]string{oneOf("pull access denied", "may require 'docker login'", "may require authorization",
 			"insufficient_scope", "requested access to the resource is denied", "please check the image and registry credential",
 			"no pull access")}},
+	// A registry served over plain HTTP to a client that speaks HTTPS (an
+	// insecure registry not declared to the runtime): only registries
+	// answer image clients this way.
+	{name: "insecure-registry", tier: network, cause: RegistryUnreachable, conf: High,
+		when: [][]string{oneOf("server gave http response to https client")}},
 	{name: "registry-network", tier: network, cause: RegistryUnreachable, conf: High,
 		when: [][]string{
 			oneOf("i/o timeout", "no such host", "client.timeout exceeded", "connection refused", "connection reset",
@@ -628,6 +647,10 @@ var rules = []rule{
 	{name: "registry-5xx", tier: generic, cause: RegistryUnreachable, conf: Medium,
 		when: [][]string{oneOf("502 bad gateway", "503 service unavailable", "504 gateway", "500 internal server error"), pullContext},
 		not:  []string{"probe failed", "health check"}},
+	// The distribution registry answering 503 because its own health check
+	// failed (its storage driver, mostly).
+	{name: "registry-health-failed", tier: root, cause: RegistryUnreachable, conf: Medium,
+		when: [][]string{oneOf("please see /debug/health")}},
 
 	// Container start. A sandbox failure is the runtime's, not the app's.
 	{name: "pod-sandbox", tier: frame, cause: PlatformError, conf: High,
@@ -849,7 +872,10 @@ var rules = []rule{
 		when: [][]string{oneOf("clientexception", "invalidparameterexception")}},
 	{name: "ecs-task-size", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("setting for container", "no fargate configuration exists", "unable to assume the role", "sts:assumerole",
-			"cluster not found", "clusternotfoundexception")}},
+			"cluster not found", "clusternotfoundexception")},
+		// A role the Secrets Store CSI driver could not assume: the secret
+		// is what the pod lacks.
+		not: []string{"secrets store", "secrets-store"}},
 	// The kubelet's object cache has not registered a secret or configmap
 	// it mounts (a kubelet bug, not a missing object).
 	{name: "kubelet-object-not-registered", tier: root, cause: PlatformError, conf: Medium, runnerUp: SecretUnavailable,
@@ -894,6 +920,8 @@ var rules = []rule{
 			"starting container process caused: exec:", "starting container process caused \"exec:", "exec: \"",
 			// An interpreter or supervisor whose entry file or program is missing.
 			"can't open file", "can't find command", "container command '",
+			// Cloud Run refusing an entrypoint file that is not executable.
+			"invalid entrypoint",
 			"unable to access jarfile",
 			// The daemon refusing to create a container from an image with
 			// no CMD and none given.
@@ -918,6 +946,8 @@ var rules = []rule{
 			"azure file", "to rootfs at", "mount through procfd", "mounting volume", "error mounting", "failed to mount",
 			"mount failed", "volume mount", "volume driver", "in driver '", "found reference to volume", "volume plugin",
 			"rootfs_linux.go", "iscsiadm: ", "iscsi driver",
+			// Nomad's CSI volume hook; Swarm's bind mount whose source is missing.
+			"\"csi_hook\"", "invalid bind mount source",
 			// virtual-kubelet's ACI provider refusing a pod's volume.
 			"which is of an unsupported type", "mount error(",
 			// Docker Desktop's file sharing.
@@ -946,14 +976,24 @@ var rules = []rule{
 			// A test harness's wait for a container's HEALTHCHECK; Traefik's
 			// check of a backend.
 			"waiting for container to become healthy", "health check still failing",
+			// Cloud Run's revision that never passed its startup probe.
+			"failed the configured startup probe",
 			// GKE Ingress's annotation of its backends' health-check state.
 			"\":\"unhealthy\"")},
 		// A probe the runtime could not start (no cgroup for its process) is
 		// the host's fault, not the app's.
 		// replicatedhq/troubleshoot's "is unhealthy with a status of: X.
 		// Message is: ..." names a pod status, not a probe.
-		not: []string{"due to an internal error", "to cgroup.procs", "unhealthy with a status of"}},
+		// The distribution registry answering 503 names its own failed
+		// health check ("please see /debug/health"): the registry is down.
+		not: []string{"due to an internal error", "to cgroup.procs", "unhealthy with a status of", "please see /debug/health"}},
 
+	// A platform's start-up check that the container listens on its port
+	// (Cloud Run's "failed to start and listen on the port defined by the
+	// PORT environment variable", Render's port scan): the check failed;
+	// why the app did not listen is in its own logs.
+	{name: "port-listen-check", tier: stage, cause: HealthCheckFailed, conf: Medium, runnerUp: AppCrash,
+		when: [][]string{oneOf("listen on the port defined", "no open ports detected")}},
 	{name: "probe-kubelet", tier: frame, cause: HealthCheckFailed, conf: High,
 		when: [][]string{oneOf("liveness probe for", "readiness probe for", "startup probe for"), oneOf("failed")}},
 
@@ -961,7 +1001,7 @@ var rules = []rule{
 	{name: "quota", tier: root, cause: QuotaExceeded, conf: High,
 		when: [][]string{oneOf("exceeded quota", "failed quota", "you've reached the limit", "exceeds limit",
 			"exceeds the maximum limit", "quota exceeded", "quotaexceeded", "containergroupquotareached",
-			"exceeding approved", "above your limit", "insufficient regional quota", "insufficient quota", "insufficientquota", "limitexceededexception", "servicequotaexceeded", "quota limit", "limit on the number of", "resource quota", "vcpu limit",
+			"exceeding approved", "above your limit", "insufficient vcpu quota", "insufficient regional quota", "insufficient quota", "insufficientquota", "limitexceededexception", "servicequotaexceeded", "quota limit", "limit on the number of", "resource quota", "vcpu limit",
 			"container group quota", "exceeds the limit", "maxspotinstancecountexceeded", "operations quota",
 			// EC2's limit codes (VpcLimitExceeded) and wording, ARM's per-region caps.
 			"limitexceeded", "instance(s) are already running", "cannot create more than",
@@ -991,6 +1031,10 @@ var rules = []rule{
 		when: [][]string{oneOf("requestlimitexceeded", "request limit exceeded", "throttlingexception", "rate exceeded",
 			"throttled", "too many concurrent attempts", "number of requests for subscription",
 			"request limit has been exceeded", "requests have been received for this subscription")}},
+	// The kubelet rejecting a pod at admission when the node lacks the
+	// resource (pod status reason "OutOfcpu", "OutOfpods", "OutOfnvidia.com/gpu").
+	{name: "kubelet-admission-out-of", tier: root, cause: InsufficientCapacity, conf: High,
+		when: [][]string{oneOf("outof")}, re: regexp.MustCompile(`\bOutOf(?:cpu|memory|pods|ephemeral-storage|[a-z0-9.-]+/[a-z0-9.-]+)\b`)},
 	{name: "capacity", tier: root, cause: InsufficientCapacity, conf: High,
 		when: [][]string{oneOf("insufficient cpu", "insufficient memory", "insufficient pods", "insufficient nvidia",
 			"insufficient ephemeral", "resource:cpu", "resource:memory", "resource:gpu", "resource:eni", "resource:ports",
@@ -1190,6 +1234,12 @@ var rules = []rule{
 	// resource group. No container was started, and none failed. (The
 	// platform's own identities refused ECR, logs, secrets or a disk read
 	// other rules name.)
+	// gcloud refused an API call for the caller's own account ("(gcloud.run.deploy)
+	// PERMISSION_DENIED: Permission 'run.services.get' denied"): the
+	// deployment never started. A refused image read is the registry's.
+	{name: "gcloud-caller-denied", tier: frame, cause: Unknown, conf: Medium,
+		when: [][]string{oneOf("(gcloud."), oneOf("permission_denied")},
+		not:  []string{"artifactregistry.", "storage.objects", "downloadartifacts"}},
 	{name: "caller-not-authorized", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("iam:passrole", "not authorized to perform: ecs:",
 			"authorization to perform action 'microsoft.containerinstance/",
