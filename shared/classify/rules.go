@@ -164,16 +164,19 @@ var rules = []rule{
 		// docker run prints its "Unable to find image ... locally" note
 		// before the pull's own error ("docker: no matching manifest ...").
 		not: []string{"back-off", "failed", "error", "oom", "unhealthy", "is not present with pull policy", "docker: ",
-			// AKS refusing a surge node for want of vCPU quota.
-			"insufficient", "quota"}},
+			// AKS refusing a surge node for want of vCPU quota; the kubelet
+			// giving up a pull that made no progress.
+			"insufficient", "quota", "could not", "no progress"}},
 	// A container (a one-shot init or job container, often) that exited
 	// with 0: it finished. ECS's task JSON says it with "exitCode":0 (a
 	// one-off task stopped before a waiter saw it run).
 	{name: "exit-zero", tier: frame, cause: NotAFailure, conf: Medium, runnerUp: AppCrash,
 		when: [][]string{oneOf("exited (0)", "exited with code 0", "\"exitcode\":0")},
 		re:   regexp.MustCompile(`(?i)exited (?:\(0\)|with code 0\b)|"exitCode":0[,}\s]`),
-		// Another container of the task that exited otherwise.
-		not: []string{"\"exitcode\":1", "\"exitcode\":2", "\"exitcode\":3", "\"exitcode\":4", "\"exitcode\":5",
+		// Another container of the task that exited otherwise; Compose
+		// failing a service because a dependency it waits on exited, even
+		// with 0.
+		not: []string{"dependency failed to start", "\"exitcode\":1", "\"exitcode\":2", "\"exitcode\":3", "\"exitcode\":4", "\"exitcode\":5",
 			"\"exitcode\":6", "\"exitcode\":7", "\"exitcode\":8", "\"exitcode\":9"}},
 	// docker ps's status of a container killed with SIGKILL: most often
 	// docker stop escalating after its grace period, or docker kill (the
