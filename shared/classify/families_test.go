@@ -149,6 +149,8 @@ var familyCases = []struct {
 	{"gcloud-caller-denied", "gke", "ERROR: (gcloud.run.deploy) PERMISSION_DENIED: Permission 'run.services.get' denied on resource 'namespaces/***/services/***' (or resource may not exist).", "unknown", "https://github.com/google-github-actions/deploy-cloudrun/issues/182"},
 	// An uncertain corpus label.
 	{"probe", "gke", "Error waiting to create Service: resource is in failed state \"Ready:False\", message: Revision 'cloudrun-service-healthcheck-zwtb5' is not ready and cannot serve traffic. The user-provided container failed the configured startup probe checks. Logs for this revision might contain more information.", "health_check_failed", "https://github.com/terraform-google-modules/terraform-docs-samples/pull/254"},
+	{"docker-event-kill-json", "docker", "{\"status\":\"kill\",\"id\":\"273a26b6855e3875dd8dabdf9232a93e4d5a0548bff8a959e9d5252682fd6f1d\",\"from\":\"a33df36cfc8e3095ddb25cebc3fcac8f9f4c13f314c79dfe32de97c85f495f28\",\"time\":1439184255}", "not_a_failure", "https://github.com/moby/moby/issues/15438"},
+	{"routine-notice", "ecs", "Upcoming routine retirement of your AWS Elastic Container Service tasks", "not_a_failure", "https://github.com/GSA/data.gov/issues/4610"},
 }
 
 func TestRuleFamiliesCiteEvidence(t *testing.T) {

@@ -261,6 +261,9 @@ var rules = []rule{
 			// podman stop killing what SIGTERM did not end, as docker's
 			// "using the force".
 			"resorting to sigkill",
+			// AWS Health's notice that Fargate will replace a service's tasks
+			// on newer platform software: the service starts their successors.
+			"upcoming routine retirement",
 			// Nomad stopping an allocation its new job version replaces.
 			"alloc not needed due to job update",
 			// The kubelet's first image GC before its stats are ready, and
@@ -343,6 +346,11 @@ var rules = []rule{
 	// docker events: a stop's SIGTERM.
 	{name: "docker-event-stop", tier: frame, cause: NotAFailure, conf: High,
 		when: [][]string{oneOf("container kill "), oneOf("signal=15")}},
+	// The same event in the API's JSON form of Docker 1.x, which names no
+	// signal: someone ran docker stop or docker kill (the kernel's OOM
+	// kill is an "oom" event of its own).
+	{name: "docker-event-kill-json", tier: frame, cause: NotAFailure, conf: Medium,
+		when: [][]string{oneOf("\"status\":\"kill\"")}},
 	// docker events: a container joining or leaving a network.
 	{name: "docker-event-network", tier: frame, cause: NotAFailure, conf: High,
 		when: [][]string{oneOf("network connect ", "network disconnect "), oneOf("(container=")}},
