@@ -227,7 +227,7 @@ var rules = []rule{
 			"swap limit capabilities",
 			// docker login's note on a config without a credential helper;
 			// a CLI naming a command it will retire.
-			"will be stored unencrypted", "will be removed in a future release",
+			"will be stored unencrypted", "are stored unencrypted", "will be removed in a future release",
 			// Podman noting a runtime its configuration lists but the host
 			// does not have; it runs with the one it found.
 			"error initializing configured oci runtime",
@@ -250,14 +250,27 @@ var rules = []rule{
 			// load a snapshotter is noise where none is configured and a
 			// fault where one is: the corpus has both, so no rule.)
 			"does not support memory swap", "path does not exist, ignoring", "could not connect to d-bus system bus",
-			"running modprobe bridge br_netfilter failed",
+			"running modprobe bridge ",
+			// docker login's advice on a password given as a flag; docker run
+			// ignoring -p with host networking; apt in a Dockerfile without
+			// apt-utils; CRI-O without an OCI hooks directory; dockerd on a
+			// host without a docker group; Calico without IPv6; the ECS agent
+			// with no task to report; gRPC reconnecting; Terraform naming a
+			// deprecated argument.
+			"using --password via the cli is insecure", "published ports are discarded when using host network mode",
+			"delaying package configuration", "hooks path: ", "group docker not found",
+			"/etc/calico/confd/config/bird6.cfg", "no task metrics to report",
+			"still trying, connection is transient_failure", "[deprecated]",
 			// Redis at start on a host without vm.overcommit_memory=1: it
 			// warns and serves.
 			"memory overcommit must be enabled",
 			"error getting message from ws backend", "current state is: initializing", "stats version is not preset",
 			// An application shutting down as asked (Spring Boot's shutdown
-			// hook refusing new traffic, then draining requests).
+			// hook refusing new traffic, then draining requests; gunicorn,
+			// nginx and others acknowledging SIGTERM or SIGQUIT).
 			"commencing graceful shutdown", "changed from accepting_traffic to refusing_traffic",
+			"triggering graceful shutdown", "handling signal: term", "handling signal: int", "was sent sigterm",
+			"sigterm received", "(sigquit) received",
 			// podman stop killing what SIGTERM did not end, as docker's
 			// "using the force".
 			"resorting to sigkill",
@@ -346,6 +359,17 @@ var rules = []rule{
 	// docker events: a stop's SIGTERM.
 	{name: "docker-event-stop", tier: frame, cause: NotAFailure, conf: High,
 		when: [][]string{oneOf("container kill "), oneOf("signal=15")}},
+	// kubectl drain's and kubectl evict's report of what it evicted, as
+	// asked ("pod/web-1 evicted", "node/n1 evicted").
+	{name: "kubectl-evicted", tier: frame, cause: NotAFailure, conf: Medium, runnerUp: NodeInterrupted,
+		when: [][]string{oneOf(" evicted")}, re: regexp.MustCompile(`(?i)^\s*(?:pod|node)/\S+ evicted\s*$`)},
+	// The HPA without the metrics it scales on (metrics-server not ready,
+	// pods not yet ready): it keeps the replica count; no container failed.
+	{name: "hpa-metrics-missing", tier: frame, cause: NotAFailure, conf: Medium,
+		when: [][]string{oneOf("invalid metrics (", "failed to get cpu utilization", "metrics obtained for 0/")},
+		// A container without the resource request the HPA divides by is
+		// the workload's spec.
+		not: []string{"missing request for"}},
 	// The same event in the API's JSON form of Docker 1.x, which names no
 	// signal: someone ran docker stop or docker kill (the kernel's OOM
 	// kill is an "oom" event of its own).
@@ -453,8 +477,9 @@ var rules = []rule{
 			"not enough space", "disk is full", "disk full", "no free space", "disk-pressure",
 			// MySQL's storage engine reporting errno 28 (ENOSPC).
 			"got error 28 from storage engine", "low-disk", "low disk space",
-			// The kubelet's image GC freeing less than the disk needed.
-			"wanted to free")},
+			// The kubelet's image GC freeing less than the disk needed; its
+			// evictions for the node's or the image filesystem's space or inodes.
+			"wanted to free", "low on resource: nodefs", "low on resource: imagefs")},
 		// A pod asking more ephemeral storage than any node offers is a
 		// placement problem, not a full disk; ENOSPC from the cgroup
 		// filesystem or from inotify is a kernel limit, not a disk.
@@ -501,7 +526,7 @@ var rules = []rule{
 	{name: "mount-secret-unreadable", tier: stage, cause: SecretUnavailable, conf: High,
 		// A projected service account token the API server would not issue
 		// is a credential the container needs, as a Secret is.
-		when: [][]string{oneOf("couldn't get secret", "failed to fetch token"), oneOf("mountvolume.")}},
+		when: [][]string{oneOf("couldn't get secret", "failed to fetch token", ": secret \""), oneOf("mountvolume.")}},
 	{name: "ecs-secrets-or-auth", tier: stage, cause: SecretUnavailable, conf: Medium, runnerUp: RegistryUnreachable,
 		when: [][]string{oneOf("unable to pull secrets or registry auth")}},
 	{name: "k8s-secret-missing", tier: root, cause: SecretUnavailable, conf: High,
@@ -525,7 +550,8 @@ var rules = []rule{
 		when: [][]string{oneOf("no credentials on this request")}},
 	// ACI's registry credential block in the container group.
 	{name: "aci-registry-credentials-shape", tier: root, cause: ContainerConfigError, conf: High,
-		when: [][]string{oneOf("imageregistrycredentials", "image registry credentials"), oneOf("is not supported", "more image registry credentials")}},
+		when: [][]string{oneOf("imageregistrycredentials", "image registry credentials"), oneOf("is not supported", "more image registry credentials",
+			"should be a valid host name")}},
 	{name: "aci-registry-credentials", tier: root, cause: RegistryAuth, conf: High,
 		when: [][]string{oneOf("imageregistrycredentials", "invalidimageregistrypassword", "valid registrycredential")}},
 	{name: "ecr-permission", tier: root, cause: RegistryAuth, conf: High,
@@ -560,7 +586,7 @@ var rules = []rule{
 	{name: "credential-helper-wrong-registry", tier: root, cause: RegistryAuth, conf: High,
 		when: [][]string{oneOf("can only be used with amazon elastic container registry")}},
 	{name: "credential-helper-missing", tier: root, cause: RegistryAuth, conf: Medium, runnerUp: RegistryTokenExpired,
-		when: [][]string{oneOf("error getting credentials", "credentials store", "docker-credential-"),
+		when: [][]string{oneOf("error getting credentials", "error storing credentials", "credentials store", "docker-credential-"),
 			oneOf("executable file not found", "not found in $path", "not found in %path%", "not installed or not available")}},
 	{name: "credential-helper", tier: stage, cause: RegistryTokenExpired, conf: Medium, runnerUp: RegistryAuth,
 		when: [][]string{oneOf("error getting credentials", "docker-credential-")}},
@@ -939,7 +965,7 @@ var rules = []rule{
 			"no command specified", "no command or entrypoint provided")},
 		// A credential helper or a volume plugin's tool missing on the
 		// host is not the container's command.
-		not: []string{"exec format error", "error getting credentials", "credentials store", "docker-credential-", "mountvolume.", "apparmor",
+		not: []string{"exec format error", "error getting credentials", "error storing credentials", "credentials store", "docker-credential-", "mountvolume.", "apparmor",
 			"oci runtime command not found", "\"iptables\"", "\"nvidia-container-cli\"", "\"conntrack\"", "\"runc\\\""}},
 
 	// Volumes.
@@ -1005,6 +1031,15 @@ var rules = []rule{
 	// why the app did not listen is in its own logs.
 	{name: "port-listen-check", tier: stage, cause: HealthCheckFailed, conf: Medium, runnerUp: AppCrash,
 		when: [][]string{oneOf("listen on the port defined", "no open ports detected")}},
+	// The kubelet's ProbeWarning event: the probe passed with a remark
+	// (a redirect it did not follow, a body it cut).
+	{name: "probe-warning", tier: frame, cause: NotAFailure, conf: High, runnerUp: HealthCheckFailed,
+		when: [][]string{oneOf("probe warning:")}},
+	// A load balancer's or the kubelet's health check in the app's access
+	// log: a 4xx or 5xx answer is the failed check.
+	{name: "health-checker-access-log", tier: root, log: true, cause: HealthCheckFailed, conf: Medium, runnerUp: AppCrash,
+		when: [][]string{oneOf("elb-healthchecker/", "kube-probe/", "googlehc/")},
+		re:   regexp.MustCompile(`" [45]\d\d [\d-]+ .*(?i:elb-healthchecker/|kube-probe/|googlehc/)`)},
 	{name: "probe-kubelet", tier: frame, cause: HealthCheckFailed, conf: High,
 		when: [][]string{oneOf("liveness probe for", "readiness probe for", "startup probe for"), oneOf("failed")}},
 
@@ -1251,6 +1286,27 @@ var rules = []rule{
 	{name: "gcloud-caller-denied", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("(gcloud."), oneOf("permission_denied")},
 		not:  []string{"artifactregistry.", "storage.objects", "downloadartifacts"}},
+	// The docker CLI refusing its own command line ("unknown flag:
+	// --build ... See 'docker --help'"); a Compose file version the
+	// installed Compose does not read; a client newer than its daemon's API.
+	{name: "docker-cli-usage", tier: frame, cause: Unknown, conf: Medium, runnerUp: ContainerConfigError,
+		when: [][]string{oneOf("see 'docker --help'", "see 'docker compose --help'")}},
+	{name: "compose-version-unsupported", tier: frame, cause: Unknown, conf: Medium, runnerUp: ContainerConfigError,
+		when: [][]string{oneOf("wrong compose file version")}},
+	{name: "client-api-too-new", tier: frame, cause: Unknown, conf: Medium, runnerUp: PlatformError,
+		when: [][]string{oneOf("is too new. maximum supported api version")}},
+	// A person or a tool's service account refused a Kubernetes API call of
+	// its own (logs, exec, reading pods, creating jobs): the caller's RBAC,
+	// not the workload. A Secret or ConfigMap the workload reads is
+	// k8s-secret-rbac's.
+	{name: "k8s-caller-forbidden", tier: frame, cause: Unknown, conf: Medium,
+		when: [][]string{oneOf("is forbidden: user"), oneOf("pods/log", "pods/exec", "pods/attach", "pods/portforward",
+			"cannot get resource \"pods\"", "cannot list resource \"pods\"", "cannot create resource \"jobs\"")}},
+	// An Azure client without the role for the call it made. A volume the
+	// kubelet could not attach for the same reason is the volume's.
+	{name: "azure-caller-denied", tier: frame, cause: Unknown, conf: Medium,
+		when: [][]string{oneOf("authorizationfailed")},
+		not:  []string{"attachvolume.", "mountvolume.", "client certificate was not provided"}},
 	{name: "caller-not-authorized", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("iam:passrole", "not authorized to perform: ecs:",
 			"authorization to perform action 'microsoft.containerinstance/",
