@@ -494,7 +494,7 @@ func TestBlindAccuracy(t *testing.T) {
 // fails. The blind figures are not targets to tune to: they may only be
 // raised after a change made without reading the blind split.
 const (
-	corpusFloor          = 0.893
+	corpusFloor          = 0.894
 	blindFloor           = 0.729
 	blindPostedCeiling   = 11
 	blindSilencedCeiling = 3

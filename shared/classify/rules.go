@@ -1152,6 +1152,11 @@ var rules = []rule{
 		when: [][]string{oneOf("predicate nodeaffinity failed")}},
 
 	// Platform.
+	// A rootless or user-namespaced runtime without enough subordinate
+	// IDs for the image's files (/etc/subuid, /etc/subgid): the host's
+	// set-up; Nomad with no node whose task driver is healthy.
+	{name: "host-setup-missing", tier: root, cause: PlatformError, conf: Medium,
+		when: [][]string{oneOf("insufficient uids or gids", "not be enough ids available", "constraint \"missing drivers\"")}},
 	{name: "platform", tier: stage, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("not registered to use namespace", "missingsubscriptionregistration",
 			"not supported in the requested availability zone", "not supported in the requested",
@@ -1274,6 +1279,16 @@ var rules = []rule{
 	// in a pod or group of several: the command line, not a container.
 	{name: "client-needs-container-name", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("a container name must be specified", "--container-name required")}},
+	// A client tool at odds with its server or its own state: kubectl
+	// asking an API the server does not serve or further from the server's
+	// version than it supports, a docker context that lacks the command,
+	// Helm reusing a release name, a second removal of one container.
+	{name: "client-tool-error", tier: frame, cause: Unknown, conf: Medium,
+		when: [][]string{oneOf("error from server (notfound): the server could not find the requested resource",
+			"exceeds the supported minor version skew", "not supported on context type",
+			"cannot re-use a name that is still in use", "is already in progress")},
+		// The kubelet's own work still under way is no caller's error.
+		not: []string{"mountvolume.", "attachvolume.", "operation for "}},
 	// The caller (a CI role, a scheduler, Step Functions, a Logic App) may
 	// not make the call that would start the container: pass the task's
 	// IAM role, call ECS's API, create a container group or write to its
