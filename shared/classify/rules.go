@@ -260,7 +260,7 @@ var rules = []rule{
 			"using --password via the cli is insecure", "published ports are discarded when using host network mode",
 			"delaying package configuration", "hooks path: ", "group docker not found",
 			"/etc/calico/confd/config/bird6.cfg", "no task metrics to report",
-			"still trying, connection is transient_failure", "[deprecated]",
+			"still trying, connection is transient_failure", "[deprecated] deprecated in favor of",
 			// Redis at start on a host without vm.overcommit_memory=1: it
 			// warns and serves.
 			"memory overcommit must be enabled",
@@ -1286,9 +1286,9 @@ var rules = []rule{
 	{name: "client-tool-error", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("error from server (notfound): the server could not find the requested resource",
 			"exceeds the supported minor version skew", "not supported on context type",
-			"cannot re-use a name that is still in use", "is already in progress")},
-		// The kubelet's own work still under way is no caller's error.
-		not: []string{"mountvolume.", "attachvolume.", "operation for "}},
+			"cannot re-use a name that is still in use")}},
+	{name: "container-removal-in-progress", tier: frame, cause: Unknown, conf: Medium,
+		when: [][]string{oneOf("removal of container "), oneOf("is already in progress")}},
 	// The caller (a CI role, a scheduler, Step Functions, a Logic App) may
 	// not make the call that would start the container: pass the task's
 	// IAM role, call ECS's API, create a container group or write to its
@@ -1499,8 +1499,8 @@ type engine struct {
 	rulesOf [maxKeywords]ruleSet
 }
 
-// maxRules bounds the rule table so a set of rules is three words.
-const maxRules = 192
+// maxRules bounds the rule table so a set of rules is four words.
+const maxRules = 256
 
 // ruleSet is a set of rule indexes.
 type ruleSet [maxRules / 64]uint64
