@@ -3,8 +3,8 @@ package classify
 // This file turns a message into hashed features for the fallback model
 // (model.go). Words are runs of ASCII letters, digits and '_', folded to
 // lower case. Numbers other than three-digit codes (exit and status codes)
-// and long hex-like runs (ids, digests) carry no meaning across messages and
-// are skipped. A feature is a kept word, or four consecutive bytes of the
+// and hex-like runs with a digit, four bytes or more (ids, digests, the
+// groups of a UUID) carry no meaning across messages and are skipped. A feature is a kept word, or four consecutive bytes of the
 // kept words joined by single spaces: the four-byte pieces let the model
 // see a word it never met through its parts ("unreachable" shares "reac"
 // and "each" with "reach"; "ImagePullBackOff" shares "pull" with "pull
@@ -117,7 +117,7 @@ func features(msg string, s *featureSet) {
 		}
 		start, n := i, j-i
 		i = j
-		if n < 2 || n > 32 || digits == n && n != 3 || digits > 0 && hex == n && n >= 8 || digits > 3 && n > 6 {
+		if n < 2 || n > 32 || digits == n && n != 3 || digits > 0 && hex == n && n >= 4 || digits > 3 && n > 6 {
 			continue
 		}
 		s.add(h, true)

@@ -257,7 +257,7 @@ var rules = []rule{
 			// host without a docker group; Calico without IPv6; the ECS agent
 			// with no task to report; gRPC reconnecting; Terraform naming a
 			// deprecated argument.
-			"using --password via the cli is insecure", "published ports are discarded when using host network mode",
+			"use --password-stdin", "published ports are discarded when using host network mode",
 			"delaying package configuration", "hooks path: ", "group docker not found",
 			"/etc/calico/confd/config/bird6.cfg", "no task metrics to report",
 			"still trying, connection is transient_failure", "[deprecated] deprecated in favor of",

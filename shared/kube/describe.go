@@ -50,7 +50,35 @@ type describedPod struct {
 var (
 	describeField = regexp.MustCompile(`^( *)([A-Za-z][A-Za-z0-9 ._/-]*?):(?:\s+(.*?))?\s*$`)
 	columnGap     = regexp.MustCompile(`\s{2,}`)
+	// stateSubfield finds the fields of a container state block pasted
+	// onto one line ("State: Terminated Reason: OOMKilled Exit Code: 137").
+	stateSubfield = regexp.MustCompile(`\s+(?:Reason|Message|Exit Code|Signal|Started|Finished):`)
 )
+
+// unflatten splits a container's State or Last State block that was pasted
+// onto one line, as issue threads and chat often carry it, back into the
+// lines kubectl prints, its fields indented under it. Other lines pass
+// through.
+func unflatten(line string) []string {
+	rest := strings.TrimLeft(line, " ")
+	if !strings.HasPrefix(rest, "State:") && !strings.HasPrefix(rest, "Last State:") {
+		return []string{line}
+	}
+	cuts := stateSubfield.FindAllStringIndex(line, -1)
+	if cuts == nil {
+		return []string{line}
+	}
+	indent := strings.Repeat(" ", len(line)-len(rest)+2)
+	out := []string{line[:cuts[0][0]]}
+	for i, c := range cuts {
+		end := len(line)
+		if i+1 < len(cuts) {
+			end = cuts[i+1][0]
+		}
+		out = append(out, indent+strings.TrimLeft(line[c[0]:end], " \t"))
+	}
+	return out
+}
 
 // ParseDescribe reads the text `kubectl describe pod` prints, or a fragment
 // of it (a container's State/Last State block, the Events table), and
@@ -135,8 +163,12 @@ func parseDescribe(text string) *describedPod {
 	p := &describedPod{}
 	section := ""
 	var cur *describedContainer
+	var lines []string
 	for _, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
-		line = strings.TrimRight(strings.ReplaceAll(line, "\t", "    "), " ")
+		lines = append(lines, unflatten(strings.ReplaceAll(line, "\t", "    "))...)
+	}
+	for _, line := range lines {
+		line = strings.TrimRight(line, " ")
 		if strings.TrimSpace(line) == "" {
 			continue
 		}

@@ -105,6 +105,14 @@ func TestParseDescribeCorpus(t *testing.T) {
 		"https://github.com/kubernetes/kubernetes/issues/131530":                {"OOMKilled", 0},
 		"https://github.com/operator-framework/operator-sdk-samples/issues/156": {"OOMKilled", 137},
 		"https://github.com/portainer/portainer/issues/5314":                    {"CrashLoopBackOff", 0},
+		"https://github.com/Azure/azure-databricks-operator/issues/62":          {"OOMKilled", 137},
+		"https://github.com/stafftastic/jitsu-chart/issues/76":                  {"OOMKilled", 137},
+		"https://github.com/kubernetes/kubernetes/issues/104454":                {"OOMKilled", 0},
+		"https://github.com/kubernetes/kubernetes/issues/14307":                 {"Error", 0},
+		"https://github.com/kubernetes/kubernetes/issues/63195":                 {"Completed", 0},
+		"https://github.com/kubernetes-sigs/azurefile-csi-driver/pull/751":      {"OOMKilled", 137},
+		"https://github.com/kubernetes-sigs/azuredisk-csi-driver/pull/750":      {"OOMKilled", 137},
+		"https://github.com/Yolean/kubernetes-kafka/issues/15":                  {"Completed", 0},
 	}
 	f, err := os.Open("../../testdata/corpus/messages.jsonl")
 	if err != nil {
