@@ -479,7 +479,9 @@ var rules = []rule{
 			"got error 28 from storage engine", "low-disk", "low disk space",
 			// The kubelet's image GC freeing less than the disk needed; its
 			// evictions for the node's or the image filesystem's space or inodes.
-			"wanted to free", "low on resource: nodefs", "low on resource: imagefs")},
+			"wanted to free", "low on resource: nodefs", "low on resource: imagefs", "to reclaim nodefs", "to reclaim imagefs",
+			// Elasticsearch refusing writes past its disk watermark.
+			"disk watermark")},
 		// A pod asking more ephemeral storage than any node offers is a
 		// placement problem, not a full disk; ENOSPC from the cgroup
 		// filesystem or from inotify is a kernel limit, not a disk.
@@ -496,6 +498,11 @@ var rules = []rule{
 			"cannot allocate memory", "exceeded memory limit", "failcnt", "taskoom", "allowed memory size of",
 			// Tekton's TaskRun reasons for a step, sidecar or init container.
 			"stepoom", "sidecaroom", "initcontaineroom",
+			// The kernel's cgroup OOM report ("Task in /ecs/... killed as a
+			// result of limit of /ecs/..."); gcc's cc1plus killed by it; the
+			// kubelet evicting for the node's memory.
+			"killed as a result of limit of", "internal compiler error: killed", "low on resource: [memorypressure]",
+			"to reclaim memory",
 			// docker events: the kernel OOM killer hit a container.
 			"container oom ")}},
 	// SIGKILL by number: the kernel OOM killer's usual signal, or the
@@ -520,6 +527,8 @@ var rules = []rule{
 			"key vault", "keyvault", "cannot retrieve secret", "unable to fetch secret", "failed to fetch secret",
 			"kms:decrypt", "ssm:", "failed to get secret", "error getting secret", "could not get secret", "secretnotfound",
 			"non-existent secret key",
+			// Windows containers' gMSA credentials (Container Credential Guard).
+			"container credential guard failed to fetch",
 			// ECS environment files (S3) and compose env files.
 			"env files", "env file:", "environment files", "secretstore")}},
 	// A mount whose secret the kubelet could not read.
@@ -546,6 +555,10 @@ var rules = []rule{
 	// GCR's own hint that the request carried no credentials: it decides
 	// over the "not found" it wraps (an image the caller may not see), not
 	// over a network failure.
+	// Cloud Run's service agent without read access to the image's
+	// repository.
+	{name: "service-agent-cannot-read-image", tier: root, cause: RegistryAuth, conf: High,
+		when: [][]string{oneOf("must have permission to read the image")}},
 	{name: "no-credentials-on-request", tier: root, cause: RegistryAuth, conf: High,
 		when: [][]string{oneOf("no credentials on this request")}},
 	// ACI's registry credential block in the container group.
@@ -682,7 +695,8 @@ var rules = []rule{
 	// A registry that answered with a server error is reachable but failing;
 	// an answer that names a cause (unauthorized, not found) decides over it.
 	{name: "registry-5xx", tier: generic, cause: RegistryUnreachable, conf: Medium,
-		when: [][]string{oneOf("502 bad gateway", "503 service unavailable", "504 gateway", "500 internal server error"), pullContext},
+		when: [][]string{oneOf("502 bad gateway", "503 service unavailable", "504 gateway", "500 internal server error",
+			"502 (bad gateway)", "503 (service unavailable)", "504 (gateway timeout)"), pullContext},
 		not:  []string{"probe failed", "health check"}},
 	// The distribution registry answering 503 because its own health check
 	// failed (its storage driver, mostly).
@@ -979,6 +993,9 @@ var rules = []rule{
 			"error while creating mount source path", "bind source path does not exist", "invalid mount config",
 			"failed to provision volume", "provisioningfailed", "mountvolume.", "subpath",
 			"failed to attach volume", "unable to mount volumes", "attachvolume.attach failed", "efs utils", "efs volume", "mount.nfs",
+			// EFS's mount helper, Lustre (FSx), and formatting a new block
+			// volume.
+			"connection to the mount target", "mount.lustre", "mkfs.",
 			"unbound immediate persistentvolumeclaims", "persistentvolumeclaim", "multi-attach error", "azurefilevolume",
 			"azure file", "to rootfs at", "mount through procfd", "mounting volume", "error mounting", "failed to mount",
 			"mount failed", "volume mount", "volume driver", "in driver '", "found reference to volume", "volume plugin",
@@ -1253,7 +1270,7 @@ var rules = []rule{
 		when: [][]string{oneOf("error response from daemon: container "), oneOf(" is not running")}},
 	// The shell reporting a job it ran was killed (SIGKILL): "line 28: 7 Killed".
 	{name: "shell-killed", tier: generic, log: true, cause: OutOfMemory, conf: Medium, runnerUp: HealthCheckFailed,
-		when: [][]string{oneOf("killed")}, re: regexp.MustCompile(`(?:^|\s)\d+\s+Killed\s|^\s*Killed\s*$`)},
+		when: [][]string{oneOf("killed")}, re: regexp.MustCompile(`(?:^|\s)\d+\s+Killed(?:\s|$)|^\s*Killed\s*$`)},
 	// A frame of the backtrace a crashing native program prints
 	// ("#0  0x563e3021d38e in cb_stdout_flush() at ...").
 	// busybox wget in an init container or a job failing its own download
