@@ -4,8 +4,9 @@ package classify
 // (model.go). Words are runs of ASCII letters, digits and '_', folded to
 // lower case. Numbers other than three-digit codes (exit and status codes)
 // and hex-like runs with a digit, four bytes or more (ids, digests, the
-// groups of a UUID) carry no meaning across messages and are skipped. A feature is a kept word, or four consecutive bytes of the
-// kept words joined by single spaces: the four-byte pieces let the model
+// groups of a UUID) carry no meaning across messages and are skipped. A
+// feature is a kept word, or four consecutive bytes of the kept words
+// joined by single spaces: the four-byte pieces let the model
 // see a word it never met through its parts ("unreachable" shares "reac"
 // and "each" with "reach"; "ImagePullBackOff" shares "pull" with "pull
 // access denied"), which counted words alone cannot, and the pieces across
