@@ -697,7 +697,7 @@ var rules = []rule{
 	{name: "registry-5xx", tier: generic, cause: RegistryUnreachable, conf: Medium,
 		when: [][]string{oneOf("502 bad gateway", "503 service unavailable", "504 gateway", "500 internal server error",
 			"502 (bad gateway)", "503 (service unavailable)", "504 (gateway timeout)"), pullContext},
-		not:  []string{"probe failed", "health check"}},
+		not: []string{"probe failed", "health check"}},
 	// The distribution registry answering 503 because its own health check
 	// failed (its storage driver, mostly).
 	{name: "registry-health-failed", tier: root, cause: RegistryUnreachable, conf: Medium,
