@@ -165,9 +165,6 @@ var byContext = map[string]string{
 	// A deploy tool's own wait timing out while ECS was still rolling the
 	// service out (an uncertain label).
 	"Deployment failed due to timeout. Please see: https://github.com/fabfuel/ecs-deploy#timeout": "https://github.com/fabfuel/ecs-deploy/issues/56",
-	// A provider that stopped waiting while the rollout was still
-	// progressing (uncertain labels).
-	"Error: Waiting for rollout to finish: 2 out of 4 new replicas have been updated...": "https://github.com/hashicorp/terraform-provider-kubernetes/issues/1896",
 	// An API error a deploy tool meets and ignores while a service has no
 	// tasks yet (an uncertain label).
 	"An error occurred (InvalidParameterException) when calling the DescribeTasks operation: Tasks cannot be empty.": "https://github.com/sil-org/ecs-deploy/pull/54",
@@ -423,7 +420,6 @@ var byContext = map[string]string{
 	// kubelet warning at node start-up, an exit 137 of a stopped container,
 	// a refused pull a user cancelled), and two failures worded as routine
 	// (an ECS agent's reconnect, Apache's SIGTERM after failed health checks).
-	"invalid metrics (2 invalid out of 2), first error is: failed to get memory utilization: missing request for memory":              "https://github.com/kubernetes-sigs/metrics-server/blob/5ed5d3a2cf940a8c7541cfbac19af822f4c97844/KNOWN_ISSUES.md",
 	"Client closed local connection on 127.0.0.1:5432":                                                                                "https://github.com/GoogleCloudPlatform/cloud-sql-proxy/issues/190",
 	"The container sidecar did not stop cleanly when terminated (exit code 137)":                                                      "https://github.com/openshift/origin/issues/17101",
 	"Startup probe failed: Get \"http://10.192.9.151:20000/_proxy/health\": dial tcp 10.192.9.151:20000: connect: connection refused": "https://github.com/veryfront/veryfront-code/issues/189",
