@@ -225,3 +225,25 @@ func TestParseDescribeEvicted(t *testing.T) {
 		Details:   map[string]string{"Pod status": "Failed"},
 	})
 }
+
+// TestUnflatten: a container's state block pasted onto one line (as issue
+// threads carry it) reads as kubectl prints it; other lines pass through.
+func TestUnflatten(t *testing.T) {
+	tests := []struct {
+		line string
+		want []string
+	}{
+		{"Last State:     Terminated Reason:       OOMKilled Exit Code:    137",
+			[]string{"Last State:     Terminated", "  Reason:       OOMKilled", "  Exit Code:    137"}},
+		{"    State:          Terminated Reason: Error Exit Code: 0",
+			[]string{"    State:          Terminated", "      Reason: Error", "      Exit Code: 0"}},
+		{"    State:          Waiting", []string{"    State:          Waiting"}},
+		{"      Reason:       CrashLoopBackOff", []string{"      Reason:       CrashLoopBackOff"}},
+	}
+	for _, tt := range tests {
+		got := unflatten(tt.line)
+		if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+			t.Errorf("unflatten(%q) = %q, want %q", tt.line, got, tt.want)
+		}
+	}
+}
