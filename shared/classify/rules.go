@@ -505,12 +505,12 @@ var rules = []rule{
 			"to reclaim memory",
 			// docker events: the kernel OOM killer hit a container.
 			"container oom ")}},
-	// SIGKILL by number: the kernel OOM killer's usual signal, or the
-	// orchestrator's after a grace period (as exit code 137 reads).
 	// Cloud Run's own report of an instance past its memory limit
 	// ("Memory limit of 512 MiB exceeded with 516 MiB used").
 	{name: "memory-limit-exceeded", tier: root, cause: OutOfMemory, conf: High,
 		when: [][]string{oneOf("memory limit of ")}, re: regexp.MustCompile(`(?i)memory limit of \d+ ?[kmg]i?b exceeded`)},
+	// SIGKILL by number: the kernel OOM killer's usual signal, or the
+	// orchestrator's after a grace period (as exit code 137 reads).
 	{name: "sigkill", tier: generic, log: true, cause: OutOfMemory, conf: Medium, runnerUp: HealthCheckFailed,
 		when: [][]string{oneOf("signal 9", "signal: killed", "killed by signal 9")}},
 	{name: "log-driver", tier: stage, cause: LogConfigError, conf: High,
@@ -552,13 +552,13 @@ var rules = []rule{
 	{name: "k8s-secret-volume", tier: root, cause: SecretUnavailable, conf: High,
 		when: [][]string{oneOf("secrets store", "secrets-store", "secretproviderclass", "non-existent config key",
 			"couldn't propagate object cache", "failed to sync secret cache", "failed to sync configmap cache")}},
-	// GCR's own hint that the request carried no credentials: it decides
-	// over the "not found" it wraps (an image the caller may not see), not
-	// over a network failure.
 	// Cloud Run's service agent without read access to the image's
 	// repository.
 	{name: "service-agent-cannot-read-image", tier: root, cause: RegistryAuth, conf: High,
 		when: [][]string{oneOf("must have permission to read the image")}},
+	// GCR's own hint that the request carried no credentials: it decides
+	// over the "not found" it wraps (an image the caller may not see), not
+	// over a network failure.
 	{name: "no-credentials-on-request", tier: root, cause: RegistryAuth, conf: High,
 		when: [][]string{oneOf("no credentials on this request")}},
 	// ACI's registry credential block in the container group.
@@ -590,17 +590,17 @@ var rules = []rule{
 			// The ECR credential helper with no AWS credentials to sign with.
 			"failed to get authorization token",
 			"failed to authorize")}},
-	// A credential helper mints short-lived tokens; when it fails, the
-	// login or refresh token behind it has usually lapsed.
-	// A credential helper that is not installed: the credentials
-	// configuration names a program the host does not have.
 	// The ECR credential helper configured for a registry that is not ECR:
 	// the credentials configuration is wrong, no token lapsed.
 	{name: "credential-helper-wrong-registry", tier: root, cause: RegistryAuth, conf: High,
 		when: [][]string{oneOf("can only be used with amazon elastic container registry")}},
+	// A credential helper that is not installed: the credentials
+	// configuration names a program the host does not have.
 	{name: "credential-helper-missing", tier: root, cause: RegistryAuth, conf: Medium, runnerUp: RegistryTokenExpired,
 		when: [][]string{oneOf("error getting credentials", "error storing credentials", "credentials store", "docker-credential-"),
 			oneOf("executable file not found", "not found in $path", "not found in %path%", "not installed or not available")}},
+	// A credential helper mints short-lived tokens; when it fails, the
+	// login or refresh token behind it has usually lapsed.
 	{name: "credential-helper", tier: stage, cause: RegistryTokenExpired, conf: Medium, runnerUp: RegistryAuth,
 		when: [][]string{oneOf("error getting credentials", "docker-credential-")}},
 	// The engine had no credentials at all for the registry (ECR's answer
@@ -937,13 +937,13 @@ var rules = []rule{
 	// An awsvpc task's network interface never attached.
 	{name: "eni-provisioning", tier: root, cause: PlatformError, conf: Medium,
 		when: [][]string{oneOf("network interface provisioning")}},
-	// The host's runtime binary is missing, not the container's command.
 	// crun names the command it could not find in backquotes ("executable
 	// file `/app/start` not found in $PATH"), and Podman reports it as "OCI
 	// runtime command not found error": the container's command, not the
 	// runtime.
 	{name: "crun-command-missing", tier: root, cause: CommandNotFound, conf: High,
 		when: [][]string{oneOf("executable file `")}},
+	// The host's runtime binary is missing, not the container's command.
 	{name: "host-runtime-missing", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("executable file not found", "no such file or directory", "invalid runtime name", "unknown runtime"),
 			oneOf("\"runc\"", "runc\\\"", "runc:", "/runc", "nvidia-container-runtime", "containerd-shim", "runtime name",
@@ -1306,12 +1306,6 @@ var rules = []rule{
 			"cannot re-use a name that is still in use")}},
 	{name: "container-removal-in-progress", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("removal of container "), oneOf("is already in progress")}},
-	// The caller (a CI role, a scheduler, Step Functions, a Logic App) may
-	// not make the call that would start the container: pass the task's
-	// IAM role, call ECS's API, create a container group or write to its
-	// resource group. No container was started, and none failed. (The
-	// platform's own identities refused ECR, logs, secrets or a disk read
-	// other rules name.)
 	// gcloud refused an API call for the caller's own account ("(gcloud.run.deploy)
 	// PERMISSION_DENIED: Permission 'run.services.get' denied"): the
 	// deployment never started. A refused image read is the registry's.
@@ -1339,6 +1333,12 @@ var rules = []rule{
 	{name: "azure-caller-denied", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("authorizationfailed")},
 		not:  []string{"attachvolume.", "mountvolume.", "client certificate was not provided"}},
+	// The caller (a CI role, a scheduler, Step Functions, a Logic App) may
+	// not make the call that would start the container: pass the task's
+	// IAM role, call ECS's API, create a container group or write to its
+	// resource group. No container was started, and none failed. (The
+	// platform's own identities refused ECR, logs, secrets or a disk read
+	// other rules name.)
 	{name: "caller-not-authorized", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("iam:passrole", "not authorized to perform: ecs:",
 			"authorization to perform action 'microsoft.containerinstance/",
