@@ -737,8 +737,12 @@ var rules = []rule{
 			"unable to setgid to", "unable to setuid to",
 			"error gathering device information", "no such device", "working directory", "setup user: ",
 			"invalid environment variable names", "ipvs proxier", "intree provisioner",
-			// A capability name the runtime does not know (cap_add, securityContext).
-			"unknown capability")}},
+			// A capability name the runtime does not know (cap_add, securityContext);
+			// Podman publishing ports for a container that joins another's
+			// network namespace.
+			"unknown capability", "cannot set port bindings on an existing container network namespace")},
+		// FUSE missing on the host, for rootless storage, is the host's.
+		not: []string{"fuse-overlayfs"}},
 	// A process past its open-files limit (the container's ulimit). Out of
 	// inotify or fsnotify instances, it is the host's sysctl.
 	{name: "open-files-limit", tier: root, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: AppCrash,
@@ -757,7 +761,9 @@ var rules = []rule{
 	// A process without the privilege to bind a port below 1024 (a
 	// non-root user): the container's user or port is misconfigured.
 	{name: "privileged-port", tier: root, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: AppCrash,
-		when: [][]string{oneOf("bind: permission denied", "failed (13: permission denied)")}},
+		when: [][]string{oneOf("bind: permission denied", "failed (13: permission denied)",
+			// Rootless Podman's pasta refusing a port below 1024.
+			"couldn't listen on requested tcp ports")}},
 	// The app could not take ownership of or create its data directory:
 	// the volume's owner does not match the container's user (fsGroup,
 	// runAsUser). A mount failure (stage) decides over it.
@@ -947,7 +953,9 @@ var rules = []rule{
 	{name: "host-runtime-missing", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("executable file not found", "no such file or directory", "invalid runtime name", "unknown runtime"),
 			oneOf("\"runc\"", "runc\\\"", "runc:", "/runc", "nvidia-container-runtime", "containerd-shim", "runtime name",
-				"oci runtime command not found", "\"iptables\"", "\"nvidia-container-cli\"")},
+				"oci runtime command not found", "\"iptables\"", "\"nvidia-container-cli\"",
+				// Rootless Podman's ID-mapping helpers (the uidmap package).
+				"\"newuidmap\"", "\"newgidmap\"")},
 		// Once runc is starting the container's process, runc is there: what
 		// is missing is the container's command.
 		not: []string{"error during container init", "starting container process", "executable file `"}},
@@ -980,7 +988,8 @@ var rules = []rule{
 		// A credential helper or a volume plugin's tool missing on the
 		// host is not the container's command.
 		not: []string{"exec format error", "error getting credentials", "error storing credentials", "credentials store", "docker-credential-", "mountvolume.", "apparmor",
-			"oci runtime command not found", "\"iptables\"", "\"nvidia-container-cli\"", "\"conntrack\"", "\"runc\\\""}},
+			"oci runtime command not found", "\"iptables\"", "\"nvidia-container-cli\"", "\"conntrack\"", "\"runc\\\"",
+			"\"newuidmap\"", "\"newgidmap\""}},
 
 	// Volumes.
 	// A Compute Engine disk still attached to another VM (a node that went
@@ -1000,8 +1009,9 @@ var rules = []rule{
 			"azure file", "to rootfs at", "mount through procfd", "mounting volume", "error mounting", "failed to mount",
 			"mount failed", "volume mount", "volume driver", "in driver '", "found reference to volume", "volume plugin",
 			"rootfs_linux.go", "iscsiadm: ", "iscsi driver",
-			// Nomad's CSI volume hook; Swarm's bind mount whose source is missing.
-			"\"csi_hook\"", "invalid bind mount source",
+			// Nomad's CSI volume hook; Swarm's bind mount whose source is missing;
+			// an SELinux relabel (:z, :Z) the volume's filesystem refuses.
+			"\"csi_hook\"", "invalid bind mount source", "lsetxattr(label=",
 			// virtual-kubelet's ACI provider refusing a pod's volume.
 			"which is of an unsupported type", "mount error(",
 			// Docker Desktop's file sharing.
@@ -1173,7 +1183,9 @@ var rules = []rule{
 	// IDs for the image's files (/etc/subuid, /etc/subgid): the host's
 	// set-up; Nomad with no node whose task driver is healthy.
 	{name: "host-setup-missing", tier: root, cause: PlatformError, conf: Medium,
-		when: [][]string{oneOf("insufficient uids or gids", "not be enough ids available", "constraint \"missing drivers\"")}},
+		when: [][]string{oneOf("insufficient uids or gids", "not be enough ids available", "constraint \"missing drivers\"",
+			// Rootless storage on a host without FUSE.
+			"fuse-overlayfs: cannot mount")}},
 	{name: "platform", tier: stage, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("not registered to use namespace", "missingsubscriptionregistration",
 			"not supported in the requested availability zone", "not supported in the requested",
@@ -1303,7 +1315,9 @@ var rules = []rule{
 	{name: "client-tool-error", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("error from server (notfound): the server could not find the requested resource",
 			"exceeds the supported minor version skew", "not supported on context type",
-			"cannot re-use a name that is still in use")}},
+			"cannot re-use a name that is still in use",
+			// kubectl reading an OpenAPI schema newer than it knows.
+			"schemaerror(")}},
 	{name: "container-removal-in-progress", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("removal of container "), oneOf("is already in progress")}},
 	// gcloud refused an API call for the caller's own account ("(gcloud.run.deploy)
