@@ -80,6 +80,11 @@ func oneOf(phrases ...string) []string { return phrases }
 var notAMissingTag = []string{"pull access denied", "may require 'docker login'", "may require authorization",
 	"no matching manifest", "manifest list instead of", "attachvolume.", "mountvolume."}
 
+// credentialHelper are phrases of Docker's credential helpers and stores:
+// a program they cannot run is the host's credentials configuration, not
+// the container's command.
+var credentialHelper = oneOf("error getting credentials", "error storing credentials", "credentials store", "docker-credential-")
+
 // pullContext is a group of phrases that place a message in an image pull.
 var pullContext = oneOf("pull", "registry", "image", "manifest", "/v2/", "/v1/_ping", "resolve ref", "docker.io", ".dkr.ecr.",
 	"azurecr.io", "pkg.dev", "gcr.io", "quay.io", "ghcr.io", "mcr.microsoft.com")
@@ -597,7 +602,7 @@ var rules = []rule{
 	// A credential helper that is not installed: the credentials
 	// configuration names a program the host does not have.
 	{name: "credential-helper-missing", tier: root, cause: RegistryAuth, conf: Medium, runnerUp: RegistryTokenExpired,
-		when: [][]string{oneOf("error getting credentials", "error storing credentials", "credentials store", "docker-credential-"),
+		when: [][]string{credentialHelper,
 			oneOf("executable file not found", "not found in $path", "not found in %path%", "not installed or not available")}},
 	// A credential helper mints short-lived tokens; when it fails, the
 	// login or refresh token behind it has usually lapsed.
@@ -987,9 +992,9 @@ var rules = []rule{
 			"no command specified", "no command or entrypoint provided")},
 		// A credential helper or a volume plugin's tool missing on the
 		// host is not the container's command.
-		not: []string{"exec format error", "error getting credentials", "error storing credentials", "credentials store", "docker-credential-", "mountvolume.", "apparmor",
+		not: append([]string{"exec format error", "mountvolume.", "apparmor",
 			"oci runtime command not found", "\"iptables\"", "\"nvidia-container-cli\"", "\"conntrack\"", "\"runc\\\"",
-			"\"newuidmap\"", "\"newgidmap\""}},
+			"\"newuidmap\"", "\"newgidmap\""}, credentialHelper...)},
 
 	// Volumes.
 	// A Compute Engine disk still attached to another VM (a node that went
