@@ -95,6 +95,10 @@ var rules = []rule{
 	{name: "ecs-expected-stop", tier: frame, cause: NotAFailure, conf: High,
 		when: [][]string{oneOf("scaling activity initiated by", "task stopped by user", "deregistration forced by user",
 			"has reached a steady state", ") deregistered ", ") registered ", "has begun draining connections")}},
+	// A namespace being deleted refuses new objects in it (a pod's token,
+	// a lease): the teardown someone asked for.
+	{name: "namespace-terminating", tier: frame, cause: NotAFailure, conf: Medium,
+		when: [][]string{oneOf("because it is being terminated")}},
 	{name: "aci-group-stopped", tier: frame, cause: NotAFailure, conf: Medium,
 		when: [][]string{oneOf("container group "), oneOf(" is stopped")}},
 	{name: "ecs-scaling-notice", tier: frame, cause: NotAFailure, conf: High,
@@ -136,6 +140,8 @@ var rules = []rule{
 			// The kubelet's Normal node conditions; Karpenter's node claims; compose.
 			"status is now: nodehassufficient", "status is now: nodehasno", "node synced successfully", "uncordoned",
 			"health check successful",
+			// Azure Container Apps' system log: events as JSON, typed Normal.
+			"\"type\":\"normal\"",
 			"launched nodeclaim", "registered nodeclaim", "initialized nodeclaim", " ... done",
 			// The cloud node lifecycle controller's Normal DeletingNode event.
 			"not present according to cloud provider",
@@ -171,7 +177,9 @@ var rules = []rule{
 		not: []string{"back-off", "failed", "error", "oom", "unhealthy", "is not present with pull policy", "docker: ",
 			// AKS refusing a surge node for want of vCPU quota; the kubelet
 			// giving up a pull that made no progress.
-			"insufficient", "quota", "could not", "no progress"}},
+			"insufficient", "quota", "could not", "no progress",
+			// docker pull's "Using default tag" line before its own refusal.
+			"no matching manifest", "manifest unknown", "denied"}},
 	// A container (a one-shot init or job container, often) that exited
 	// with 0: it finished. ECS's task JSON says it with "exitCode":0 (a
 	// one-off task stopped before a waiter saw it run).
@@ -230,12 +238,22 @@ var rules = []rule{
 			// accounting.
 			"no logs are available with the", "does not support reading", "found orphan containers", "is obsolete, it will be ignored",
 			"swap limit capabilities",
+			// Notices of a JVM and mysqld_safe about options they ignore; a
+			// process stopped by SIGTERM (143) under supervisord; the
+			// daemon not restarting a container someone stopped; an
+			// optimistic-concurrency conflict the controller retries.
+			"vm warning: ignoring option", "can't log to error log and syslog at the same time", "(exit status 143)",
+			"restart canceled", "the object has been modified",
+			// kubectl's and the JVM's warnings that stop nothing.
+			"kubectl apply should be used on resource created by", "a terminally deprecated method",
 			// docker login's note on a config without a credential helper;
 			// a CLI naming a command it will retire.
 			"will be stored unencrypted", "are stored unencrypted", "will be removed in a future release",
 			// Podman noting a runtime its configuration lists but the host
 			// does not have; it runs with the one it found.
 			"error initializing configured oci runtime",
+			// helm --wait --debug polling a pod that is still starting.
+			"[debug] pod is not ready",
 			// Strimzi Drain Cleaner taking an eviction during a node drain.
 			"received eviction webhook",
 			// containerd skipping a snapshotter the host cannot use; Compose
@@ -421,10 +439,12 @@ var rules = []rule{
 		when: [][]string{oneOf("container registry is deprecated and shutting down")}},
 	// ECR's token API throttles agents that ask for a token per pull.
 	{name: "ecr-throttled", tier: root, cause: RegistryRateLimited, conf: High,
-		when: [][]string{oneOf("throttlingexception", "rate exceeded"), oneOf("cannotpullecrcontainererror", "ecr:", "ecr ", "image details")}},
+		when: [][]string{oneOf("throttlingexception", "rate exceeded"), oneOf("cannotpullecrcontainererror", "ecr:", "ecr ", "image details",
+			"getauthorizationtoken")}},
 	{name: "rate-limited", tier: root, cause: RegistryRateLimited, conf: High,
 		when: [][]string{oneOf("toomanyrequests", "too many requests", "pull rate limit", "pull qps exceeded",
-			"429 too many", "rate limit exceeded for", "you have reached your pull rate limit", "status 429", "error 429", "http 429")},
+			"429 too many", "rate limit exceeded for", "you have reached your pull rate limit", "status 429", "error 429", "http 429",
+			"response code 429")},
 		// A cloud API's 429 for a cluster's operations is a quota.
 		not: []string{"failed login attempts", "for this subscription", "operations quota"}},
 	// A registry locking out a user or address after repeated failed
@@ -455,6 +475,13 @@ var rules = []rule{
 			"image operating system", "platform mismatch", "no matching manifest", "osversionnotsupported", "os version of image",
 			"imageostypenotmatch", "doesn't support specified os", "does not match the detected host platform",
 			"no image found in manifest list", "based image is incompatible with", "no supported platform found",
+			// Azure Container Apps validating a revision's image.
+			"image os/arc must be",
+			// Windows containers (HCS) on a host of another OS version; Cloud
+			// Run's requirement of an amd64 image; qemu failing to emulate
+			// a binary built for another CPU.
+			"operating system does not match the host operating system", "must support amd64/linux",
+			"unable to find a guest_base",
 			// An image of another architecture run under QEMU emulation.
 			"qemu: uncaught target signal")},
 		// A kernel module tool failing on an old kernel is the volume plugin's.
@@ -604,6 +631,12 @@ var rules = []rule{
 	{name: "credential-helper-missing", tier: root, cause: RegistryAuth, conf: Medium, runnerUp: RegistryTokenExpired,
 		when: [][]string{credentialHelper,
 			oneOf("executable file not found", "not found in $path", "not found in %path%", "not installed or not available")}},
+	// A credential helper that ran but holds no credentials for the
+	// registry (no login in the OS keychain, no AWS credentials for ECR's
+	// helper): a login is missing, not one that lapsed.
+	{name: "credential-helper-no-credentials", tier: root, cause: RegistryAuth, conf: Medium, runnerUp: RegistryTokenExpired,
+		when: [][]string{append(oneOf("credentials not found in native keychain"), credentialHelper...),
+			oneOf("credentials not found in native keychain", "nocredentialproviders", "no valid providers in chain")}},
 	// A credential helper mints short-lived tokens; when it fails, the
 	// login or refresh token behind it has usually lapsed.
 	{name: "credential-helper", tier: stage, cause: RegistryTokenExpired, conf: Medium, runnerUp: RegistryAuth,
@@ -656,6 +689,11 @@ var rules = []rule{
 		when: [][]string{oneOf(" not found"), oneOf("image ", "repository ", "failed to resolve ref")},
 		not:  []string{"no pull access"},
 		re:   matchFunc(namedNotFound)},
+	// The registry refused the request and said why: no credentials it
+	// accepts. Docker Hub's "denied" alone may hide a missing repository;
+	// with "authentication required" beside it, it does not.
+	{name: "pull-denied-unauthenticated", tier: root, cause: RegistryAuth, conf: High,
+		when: [][]string{oneOf("requested access to the resource is denied"), oneOf("unauthorized: authentication required")}},
 	{name: "pull-access-denied", tier: root, cause: ImageNotFound, conf: Medium, runnerUp: RegistryAuth, pull: true,
 		when: [][]string{oneOf("pull access denied", "may require 'docker login'", "may require authorization",
 			"insufficient_scope", "requested access to the resource is denied", "please check the image and registry credential",
@@ -760,6 +798,14 @@ var rules = []rule{
 	// (automountServiceAccountToken: false).
 	{name: "service-account-token-unreadable", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: SecretUnavailable,
 		when: [][]string{oneOf("eks.amazonaws.com/serviceaccount/token", "kubernetes.io/serviceaccount/token")}},
+	// The daemon refusing a container's own settings: CPUs or memory out
+	// of the range it accepts, a name it does not allow.
+	// docker-py (docker compose v1, testcontainers) unable to reach the
+	// daemon's API at all.
+	{name: "docker-api-unreachable", tier: root, cause: PlatformError, conf: Medium, runnerUp: ContainerConfigError,
+		when: [][]string{oneOf("error while fetching server api version")}},
+	{name: "container-settings-refused", tier: root, cause: ContainerConfigError, conf: High,
+		when: [][]string{oneOf("range of cpus is from", "minimum memory limit allowed is", "invalid container name")}},
 	{name: "security-context", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("runasnonroot", "non-numeric user", "run as non-root", "has no healthcheck configured",
 			"violates podsecurity", "security context constraint", "read-only root filesystem")}},
@@ -793,11 +839,17 @@ var rules = []rule{
 	// flag package, cobra, kingpin, getopt); generic, so the mount or
 	// step that ran the program names the cause when there is one.
 	{name: "cli-flag-unknown", tier: generic, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: AppCrash,
-		when: [][]string{oneOf("flag provided but not defined", "unknown flag: -", "unknown short flag", "unrecognized option")}},
+		when: [][]string{oneOf("flag provided but not defined", "unknown short flag", "unrecognized option")}},
+	// A command-line tool (eksctl, kubectl, the docker or podman CLI)
+	// refusing a flag it was given: the person's command, not a container.
+	{name: "cli-unknown-flag", tier: generic, cause: Unknown, conf: Medium, runnerUp: ContainerConfigError,
+		when: [][]string{oneOf("unknown flag: -")}},
 	// A manifest the API server or a generator will not decode: a field in
 	// the wrong place or misspelt.
 	{name: "manifest-unknown-field", tier: generic, cause: ContainerConfigError, conf: Medium,
-		when: [][]string{oneOf("strict decoding error", "unknown field \"", "cannot find field: ")}},
+		when: [][]string{oneOf("strict decoding error", "unknown field \"", "cannot find field: ",
+			// Elastic Beanstalk's Docker platform reading its own manifest.
+			"invalid dockerrun.aws.json")}},
 	// A seccomp profile the pod names but the node lacks.
 	{name: "seccomp-profile", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
 		when: [][]string{oneOf("seccomp profile")}},
@@ -958,6 +1010,9 @@ var rules = []rule{
 	{name: "host-runtime-missing", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("executable file not found", "no such file or directory", "invalid runtime name", "unknown runtime"),
 			oneOf("\"runc\"", "runc\\\"", "runc:", "/runc", "nvidia-container-runtime", "containerd-shim", "runtime name",
+				// CRI-O validating its configured runtimes; containerd's
+				// shim binary for a runtime (io.containerd.runc.v2).
+				"runtime validation", "io.containerd.runc.",
 				"oci runtime command not found", "\"iptables\"", "\"nvidia-container-cli\"",
 				// Rootless Podman's ID-mapping helpers (the uidmap package).
 				"\"newuidmap\"", "\"newgidmap\"")},
@@ -984,6 +1039,7 @@ var rules = []rule{
 			"starting container process caused: exec:", "starting container process caused \"exec:", "exec: \"",
 			// An interpreter or supervisor whose entry file or program is missing.
 			"can't open file", "can't find command", "container command '",
+			"error when reading '",
 			// Cloud Run refusing an entrypoint file that is not executable.
 			"invalid entrypoint",
 			"unable to access jarfile",
@@ -992,7 +1048,7 @@ var rules = []rule{
 			"no command specified", "no command or entrypoint provided")},
 		// A credential helper or a volume plugin's tool missing on the
 		// host is not the container's command.
-		not: append([]string{"exec format error", "mountvolume.", "apparmor",
+		not: append([]string{"exec format error", "mountvolume.", "apparmor", "credential provider plugin",
 			"oci runtime command not found", "\"iptables\"", "\"nvidia-container-cli\"", "\"conntrack\"", "\"runc\\\"",
 			"\"newuidmap\"", "\"newgidmap\""}, credentialHelper...)},
 
@@ -1017,6 +1073,9 @@ var rules = []rule{
 			// Nomad's CSI volume hook; Swarm's bind mount whose source is missing;
 			// an SELinux relabel (:z, :Z) the volume's filesystem refuses.
 			"\"csi_hook\"", "invalid bind mount source", "lsetxattr(label=",
+			// Azure: a disk lease taken by another attach; a Container Apps
+			// environment without the storage a volume names.
+			"acquiredisklease", "managedenvironmentstoragenotfound",
 			// virtual-kubelet's ACI provider refusing a pod's volume.
 			"which is of an unsupported type", "mount error(",
 			// Docker Desktop's file sharing.
@@ -1075,6 +1134,11 @@ var rules = []rule{
 	{name: "probe-kubelet", tier: frame, cause: HealthCheckFailed, conf: High,
 		when: [][]string{oneOf("liveness probe for", "readiness probe for", "startup probe for"), oneOf("failed")}},
 
+	// Heroku's dyno memory errors (R14 past the quota into swap, R15 killed
+	// past twice it): the dyno's memory, not an account quota.
+	{name: "heroku-memory", tier: root, log: true, cause: OutOfMemory, conf: High,
+		when: [][]string{oneOf("memory quota exceeded", "memory quota vastly exceeded")}},
+
 	// Placement.
 	{name: "quota", tier: root, cause: QuotaExceeded, conf: High,
 		when: [][]string{oneOf("exceeded quota", "failed quota", "you've reached the limit", "exceeds limit",
@@ -1092,7 +1156,8 @@ var rules = []rule{
 		// limit is throttling; the kernel's limits on inotify instances and
 		// open files are the host's or the container's, not an account's.
 		not: []string{"toomanyrequests", "too many requests", "requestlimitexceeded", "internal error occurred", "inotify",
-			"open file descriptors", "backofflimitexceeded", "ratelimitexceeded", "emptydir volume"}},
+			"open file descriptors", "backofflimitexceeded", "ratelimitexceeded", "emptydir volume", "response code 429",
+			"memory quota"}},
 	// A named quota, however it is worded ("Quota 'CPUS' exceeded").
 	{name: "quota-named", tier: generic, cause: QuotaExceeded, conf: High,
 		when: [][]string{oneOf("quota"), oneOf("exceeded", "exceed", "reached")},
@@ -1127,10 +1192,14 @@ var rules = []rule{
 			"host ports unavailable", "taints that the pod didn't tolerate", "max node group size reached",
 			"no spot capacity", "out of resources", "ips available", "insufficientsubnetsize",
 			"is already full", "subnetisfull", "podexceedsfree",
-			// A host port another container or process holds.
-			"port is already allocated", "ports are not available", "driver failed programming external connectivity",
 			"free ips: 0", "topology affinity error", "higher than that can be met", "no remaining cidrs",
+			// The kubelet's CPU manager short of exclusive CPUs; cluster-autoscaler
+			// standing in for instances its cloud could not create.
+			"not enough cpus available", "creating placeholder instance",
 			"failed to fit in any node", "cidrnotavailable",
+			// Compute Engine's zonal capacity code; AKS closing a region to
+			// new clusters for a while.
+			"overconstrainedallocationrequest", "due to an operational threshold",
 			// cluster-autoscaler's visibility event for a scale-up with no
 			// capacity; Nomad's placement failures.
 			"scale.up.error.out.of.resources", "(failed to place", "waiting for additional capacity",
@@ -1151,13 +1220,25 @@ var rules = []rule{
 	{name: "ecs-agent-disconnected", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("encountered error \"agent\"")}},
 
+	// A host port another container or process holds: the container's
+	// port mapping, on a Docker host. ECS places tasks by port, so there a
+	// port held on the instance is a placement failure.
+	{name: "host-port-taken", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: InsufficientCapacity,
+		when: [][]string{oneOf("port is already allocated", "ports are not available", "driver failed programming external connectivity")},
+		not:  []string{"cannotstartcontainererror"}},
+	{name: "ecs-host-port-taken", tier: root, cause: InsufficientCapacity, conf: Medium, runnerUp: ContainerConfigError,
+		when: [][]string{oneOf("cannotstartcontainererror"), oneOf("port is already allocated")}},
+
 	// Nodes.
 	{name: "node-gone", tier: root, cause: NodeInterrupted, conf: High,
 		when: [][]string{oneOf("spotinterruption", "spot interruption", "terminationnotice", "host ec2",
 			"node no longer exists", "deleting all pods from node", "forceful termination", "evictionbyevictionapi",
-			"was preempted", "preempted by", "node is shutting down", "nodenotready", "node not ready", "shutting down node",
+			"was preempted", "preempted by",
+			// AKS's node condition for a scheduled Azure maintenance event.
+			"vmeventscheduled", "preempt scheduled", "node is shutting down", "nodenotready", "node not ready", "shutting down node",
 			"spot task was interrupted", "was interrupted", "node shutdown", "instance terminated", "is disrupted",
 			"nodeshutdown", "deletionbygcpcontrollermanager", "node was drained", "noexecutetaintmanager", "taintmanagereviction",
+			"deleting due to noexecute taint",
 			"evict pod: ", "lifecycle termination", "instance will be interrupted", "failed to drain node",
 			"flagging node as dead", "retire any tasks", "marking for deletion pod", "scheduled for retirement", "being retired", "removing node",
 			"has been rebooted", "performing maintenance on the underlying infrastructure", "interruption message",
@@ -1321,6 +1402,14 @@ var rules = []rule{
 		when: [][]string{oneOf("error from server (notfound): the server could not find the requested resource",
 			"exceeds the supported minor version skew", "not supported on context type",
 			"cannot re-use a name that is still in use",
+			// docker kill on a stopped container; CloudFormation's schema
+			// check of a template ("#/X: required key [Y] not found").
+			"can only kill running containers", "required key [", "extraneous key [",
+			// kubectl: an API version the server no longer serves, a
+			// credential plugin it no longer ships or reads; Helm waiting on
+			// its own release lock.
+			"error: unable to recognize", "is registered for version", "the gcp auth plugin has been removed",
+			"exec plugin: invalid apiversion", "another operation (install/upgrade/rollback) is in progress",
 			// kubectl reading an OpenAPI schema newer than it knows.
 			"schemaerror(")}},
 	{name: "container-removal-in-progress", tier: frame, cause: Unknown, conf: Medium,
@@ -1329,15 +1418,20 @@ var rules = []rule{
 	// PERMISSION_DENIED: Permission 'run.services.get' denied"): the
 	// deployment never started. A refused image read is the registry's.
 	{name: "gcloud-caller-denied", tier: frame, cause: Unknown, conf: Medium,
-		when: [][]string{oneOf("(gcloud."), oneOf("permission_denied")},
-		not:  []string{"artifactregistry.", "storage.objects", "downloadartifacts"}},
+		when: [][]string{oneOf("(gcloud."), oneOf("permission_denied", "code=403", "permission denied on resource")},
+		not:  []string{"artifactregistry.", "storage.objects", "downloadartifacts", "quota"}},
 	// The docker CLI refusing its own command line ("unknown flag:
 	// --build ... See 'docker --help'"); a Compose file version the
 	// installed Compose does not read; a client newer than its daemon's API.
 	{name: "docker-cli-usage", tier: frame, cause: Unknown, conf: Medium, runnerUp: ContainerConfigError,
-		when: [][]string{oneOf("see 'docker --help'", "see 'docker compose --help'")}},
+		when: [][]string{oneOf("see 'docker --help'", "see 'docker compose --help'", "see 'podman --help'",
+			"\" requires at least 1 argument", "\" requires exactly 1 argument")}},
 	{name: "compose-version-unsupported", tier: frame, cause: Unknown, conf: Medium, runnerUp: ContainerConfigError,
 		when: [][]string{oneOf("wrong compose file version")}},
+	// Compose's schema check of the file ("(root) Additional property db
+	// is not allowed"): nothing was started.
+	{name: "compose-schema", tier: frame, cause: Unknown, conf: Medium, runnerUp: ContainerConfigError,
+		when: [][]string{oneOf("additional property "), oneOf(" is not allowed")}},
 	{name: "client-api-too-new", tier: frame, cause: Unknown, conf: Medium, runnerUp: PlatformError,
 		when: [][]string{oneOf("is too new. maximum supported api version")}},
 	// A person or a tool's service account refused a Kubernetes API call of
@@ -1359,7 +1453,7 @@ var rules = []rule{
 	// platform's own identities refused ECR, logs, secrets or a disk read
 	// other rules name.)
 	{name: "caller-not-authorized", tier: frame, cause: Unknown, conf: Medium,
-		when: [][]string{oneOf("iam:passrole", "not authorized to perform: ecs:",
+		when: [][]string{oneOf("iam:passrole", "not authorized to perform: ecs:", "not authorized to perform: eks:",
 			"authorization to perform action 'microsoft.containerinstance/",
 			"authorization to perform action 'microsoft.resources/", "linkedauthorizationfailed")}},
 
@@ -1369,12 +1463,19 @@ var rules = []rule{
 	// Secret or ConfigMap that is not there.
 	{name: "config-error-waiting", cause: SecretUnavailable, conf: Low, runnerUp: ContainerConfigError, tier: symptom,
 		when: [][]string{oneOf("createcontainerconfigerror")}},
+	// ECS's deployment circuit breaker, as CloudFormation or the console
+	// quotes it: tasks did not reach a steady state, most often for health
+	// checks that never passed.
+	{name: "circuit-breaker", cause: HealthCheckFailed, conf: Low, runnerUp: AppCrash, tier: symptom,
+		when: [][]string{oneOf("circuit breaker was triggered")}},
 	{name: "crash-loop", cause: AppCrash, conf: Medium, tier: symptom,
 		when: [][]string{oneOf("crashloopbackoff", "back-off restarting failed container", "essential container in task exited",
 			"restarting failed container", "backoff restarting", "container exited", "terminated",
 			// A Job whose pods kept failing (Helm's hooks report it too); an
 			// init container that exited non-zero.
-			"backofflimitexceeded", "reached the specified backoff limit", "init:error")}},
+			"backofflimitexceeded", "reached the specified backoff limit", "init:error",
+			// Cloud Run's note that the container's process exited.
+			"container called exit(")}},
 	{name: "pull-backoff", cause: ImageNotFound, conf: Low, runnerUp: RegistryAuth, tier: symptom, pull: true,
 		when: [][]string{oneOf("imagepullbackoff", "back-off pulling image", "errimagepull", "errimageneverpull")}},
 	// The kubelet killing a pod's containers because the pod is going
