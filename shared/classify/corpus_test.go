@@ -171,9 +171,16 @@ var byContext = map[string]string{
 	// it, a CI job removing a container already gone.
 	"! dawarich_sidekiq Your kernel does not support swap limit capabilities or the cgroup is not mounted. Memory limited without swap. 0.0s": "https://github.com/Freika/dawarich/issues/342",
 	"[OK] Started": "https://github.com/Kong/docker-kong/issues/16",
-	"Container 'k8se-envoysc' was terminated with exit code '0'":                                              "https://github.com/microsoft/azure-container-apps/issues/1420",
-	`MountVolume.SetUp failed for volume "ca-tls" : secret "hlf-ca--atlantis-tls" not found`:                  "https://github.com/raftAtGit/hl-fabric-operator/issues/1",
-	"Error response from daemon: No such container: hp-pro-sff-400-g9-desktop-pc-c30464":                      "https://github.com/canonical/testflinger/pull/882",
+	"Container 'k8se-envoysc' was terminated with exit code '0'":                             "https://github.com/microsoft/azure-container-apps/issues/1420",
+	`MountVolume.SetUp failed for volume "ca-tls" : secret "hlf-ca--atlantis-tls" not found`: "https://github.com/raftAtGit/hl-fabric-operator/issues/1",
+	"Error response from daemon: No such container: hp-pro-sff-400-g9-desktop-pc-c30464":     "https://github.com/canonical/testflinger/pull/882",
+	// From the written-from half of the second 2026-12-02 collection: a
+	// webhook's shutdown log, a Swarm one-shot task that finished, and EKS
+	// on Fargate without logging (a failure in another thread).
+	"I0221 21:38:42.900305      11 main.go:319] Graceflully closed":                                           "https://github.com/aws/amazon-eks-pod-identity-webhook/pull/211",
+	"I0221 21:38:42.900211      11 file_watcher.go:91] context closed, stopping FileWatcher":                  "https://github.com/aws/amazon-eks-pod-identity-webhook/pull/211",
+	"DesiredState: shutdown State: complete Message: finished ExitCode: 0":                                    "https://github.com/Dokploy/dokploy/issues/4599",
+	"Logging: LoggingDisabled: LOGGING_CONFIGMAP_NOT_FOUND":                                                   "https://github.com/aws/containers-roadmap/issues/625",
 	"ASG Lifecycle Termination event received. Instance will be interrupted at 2021-07-29 04:31:01 +0000 UTC": "https://github.com/aws/aws-node-termination-handler/issues/476",
 	"Node e2e-minion-group-ls90 is still not ready: Ready=False":                                              "https://github.com/kubernetes/kubernetes/issues/38336",
 	"abcd-xnfv0   0/1       Error     0          23s":                                                         "https://github.com/kubernetes/kubernetes/issues/22795",
@@ -512,8 +519,8 @@ func TestBlindAccuracy(t *testing.T) {
 // fails. The blind figures are not targets to tune to: they may only be
 // raised after a change made without reading the blind split.
 const (
-	corpusFloor          = 0.886
-	blindFloor           = 0.631
-	blindPostedCeiling   = 26
-	blindSilencedCeiling = 4
+	corpusFloor          = 0.884
+	blindFloor           = 0.632
+	blindPostedCeiling   = 33
+	blindSilencedCeiling = 5
 )

@@ -13,7 +13,7 @@ import (
 )
 
 // maxKeywords bounds the phrase table so a scan's hit set lives on the stack.
-const maxKeywords = 1536
+const maxKeywords = 2048
 
 // nextTerm marks an entry of the scan table whose next state ends a phrase.
 const nextTerm = 1 << 15
@@ -44,7 +44,7 @@ type wrapHit struct {
 
 func (h *hits) has(id kwID) bool { return h.bits[id>>6]&(1<<(id&63)) != 0 }
 
-// hitsPool recycles scan results. A hits is 12 KB, and zeroing a new one
+// hitsPool recycles scan results. A hits is 16 KB, and zeroing a new one
 // for every message (with predict's scratch, below) cost some 190 level-1
 // cache misses a message (cachegrind); reset clears only what a scan sets.
 var hitsPool = sync.Pool{New: func() any { return new(hits) }}

@@ -246,6 +246,13 @@ var rules = []rule{
 			"restart canceled", "the object has been modified",
 			// kubectl's and the JVM's warnings that stop nothing.
 			"kubectl apply should be used on resource created by", "a terminally deprecated method",
+			// PostgreSQL on images without locales; servers shutting down
+			// because they were asked to (Apache's SIGWINCH, PostgreSQL's
+			// smart and fast shutdowns, MongoDB's SIGTERM, Puma's workers);
+			// Elasticsearch's deprecation log.
+			"no usable system locales were found", "sh: locale: not found", "caught sigwinch, shutting down gracefully",
+			"received smart shutdown request", "received fast shutdown request", "gracefully shutting down workers",
+			"will terminate after current cmd ends", "is deprecated, please use",
 			// docker login's note on a config without a credential helper;
 			// a CLI naming a command it will retire.
 			"will be stored unencrypted", "are stored unencrypted", "will be removed in a future release",
@@ -804,6 +811,10 @@ var rules = []rule{
 	// daemon's API at all.
 	{name: "docker-api-unreachable", tier: root, cause: PlatformError, conf: Medium, runnerUp: ContainerConfigError,
 		when: [][]string{oneOf("error while fetching server api version")}},
+	// EKS on Fargate refusing a pod it cannot run (host volumes, daemon
+	// sets, privileged containers).
+	{name: "fargate-pod-unsupported", tier: root, cause: ContainerConfigError, conf: High,
+		when: [][]string{oneOf("not supported on fargate")}},
 	{name: "container-settings-refused", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("range of cpus is from", "minimum memory limit allowed is", "invalid container name")}},
 	{name: "security-context", tier: root, cause: ContainerConfigError, conf: High,
@@ -1217,6 +1228,12 @@ var rules = []rule{
 
 	// ECS placement that names the agent: the instance's agent is
 	// disconnected, not short of resources.
+	// The cluster's own machinery failing under a workload: etcd losing
+	// its leader or timing out, a P2P image mirror (Spegel) unable to
+	// resolve, a kernel without a feature the runtime needs.
+	{name: "host-machinery", tier: root, cause: PlatformError, conf: Medium,
+		when: [][]string{oneOf("etcdserver: ", "mirror resolve retries exhausted", "kernel does not support cpu",
+			"kernel is not configured to")}},
 	{name: "ecs-agent-disconnected", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("encountered error \"agent\"")}},
 
@@ -1239,6 +1256,9 @@ var rules = []rule{
 			"spot task was interrupted", "was interrupted", "node shutdown", "instance terminated", "is disrupted",
 			"nodeshutdown", "deletionbygcpcontrollermanager", "node was drained", "noexecutetaintmanager", "taintmanagereviction",
 			"deleting due to noexecute taint",
+			// An eviction controller (a termination handler's, the descheduler's)
+			// emptying a node.
+			"is evicting pods on node",
 			"evict pod: ", "lifecycle termination", "instance will be interrupted", "failed to drain node",
 			"flagging node as dead", "retire any tasks", "marking for deletion pod", "scheduled for retirement", "being retired", "removing node",
 			"has been rebooted", "performing maintenance on the underlying infrastructure", "interruption message",
@@ -1410,6 +1430,13 @@ var rules = []rule{
 			// its own release lock.
 			"error: unable to recognize", "is registered for version", "the gcp auth plugin has been removed",
 			"exec plugin: invalid apiversion", "another operation (install/upgrade/rollback) is in progress",
+			// kubectl without a reachable or matching API server; Helm refusing
+			// a chart's Kubernetes range or an object another release owns;
+			// a YAML file that does not parse; the AWS SDK refusing its own
+			// request's parameters.
+			"unable to connect to the server", "couldn't read version from server", "doesn't have a resource type",
+			"chart requires kubeversion", "rendered manifests contain a resource that already exists",
+			"mapping values are not allowed", "invalid type for parameter", "parameter validation failed",
 			// kubectl reading an OpenAPI schema newer than it knows.
 			"schemaerror(")}},
 	{name: "container-removal-in-progress", tier: frame, cause: Unknown, conf: Medium,
