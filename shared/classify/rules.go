@@ -140,9 +140,9 @@ var rules = []rule{
 			// The kubelet's Normal node conditions; Karpenter's node claims; compose.
 			"status is now: nodehassufficient", "status is now: nodehasno", "node synced successfully", "uncordoned",
 			"health check successful",
+			"launched nodeclaim", "registered nodeclaim", "initialized nodeclaim", " ... done",
 			// Azure Container Apps' system log: events as JSON, typed Normal.
 			"\"type\":\"normal\"",
-			"launched nodeclaim", "registered nodeclaim", "initialized nodeclaim", " ... done",
 			// The cloud node lifecycle controller's Normal DeletingNode event.
 			"not present according to cloud provider",
 			// Normal events of the node, service and volume controllers.
@@ -805,8 +805,6 @@ var rules = []rule{
 	// (automountServiceAccountToken: false).
 	{name: "service-account-token-unreadable", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: SecretUnavailable,
 		when: [][]string{oneOf("eks.amazonaws.com/serviceaccount/token", "kubernetes.io/serviceaccount/token")}},
-	// The daemon refusing a container's own settings: CPUs or memory out
-	// of the range it accepts, a name it does not allow.
 	// docker-py (docker compose v1, testcontainers) unable to reach the
 	// daemon's API at all.
 	{name: "docker-api-unreachable", tier: root, cause: PlatformError, conf: Medium, runnerUp: ContainerConfigError,
@@ -815,6 +813,8 @@ var rules = []rule{
 	// sets, privileged containers).
 	{name: "fargate-pod-unsupported", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("not supported on fargate")}},
+	// The daemon refusing a container's own settings: CPUs or memory out
+	// of the range it accepts, a name it does not allow.
 	{name: "container-settings-refused", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("range of cpus is from", "minimum memory limit allowed is", "invalid container name")}},
 	{name: "security-context", tier: root, cause: ContainerConfigError, conf: High,
@@ -1250,9 +1250,9 @@ var rules = []rule{
 	{name: "node-gone", tier: root, cause: NodeInterrupted, conf: High,
 		when: [][]string{oneOf("spotinterruption", "spot interruption", "terminationnotice", "host ec2",
 			"node no longer exists", "deleting all pods from node", "forceful termination", "evictionbyevictionapi",
-			"was preempted", "preempted by",
+			"was preempted", "preempted by", "node is shutting down", "nodenotready", "node not ready", "shutting down node",
 			// AKS's node condition for a scheduled Azure maintenance event.
-			"vmeventscheduled", "preempt scheduled", "node is shutting down", "nodenotready", "node not ready", "shutting down node",
+			"vmeventscheduled", "preempt scheduled",
 			"spot task was interrupted", "was interrupted", "node shutdown", "instance terminated", "is disrupted",
 			"nodeshutdown", "deletionbygcpcontrollermanager", "node was drained", "noexecutetaintmanager", "taintmanagereviction",
 			"deleting due to noexecute taint",
