@@ -159,6 +159,40 @@ func TestCorpusAccuracy(t *testing.T) {
 // that no ordinary event is posted and no failure silenced. Message ->
 // source.
 var byContext = map[string]string{
+	// Spent blind split of the first and second 2026-12-02 collections
+	// (CA–CN, DA–DF), ordinary or failing only by their thread: a scheduler
+	// waiting for a PVC to bind, readiness and startup probes during a
+	// normal start, a docker stop's SIGKILL of a process that ignored
+	// SIGTERM, npm and Cloud Run on a scale-in's SIGTERM, routine daemon
+	// and systemd lines, a first-mount warning that cleared, a health
+	// check's own log noise, a CLI refusing to remove a running container,
+	// a warning the maintainers lowered to info, a mongod stopped by the
+	// image's init step; and the other way, a shim cleanup after a killed
+	// shim, pods deleted by the GKE autoscaler, a scale-in an operator bug
+	// caused (uncertain labels among them).
+	`E1227 13:25:39.223899       1 factory.go:452] Error scheduling test-f5ajcq-1/medium-statefulset-0-19: running "VolumeBinding" filter plugin for pod "medium-statefulset-0-19": pod has unbound immediate PersistentVolumeClaims; retrying`: `https://github.com/kubernetes/kubernetes/issues/86669`,
+	`error selecting node for pod: running "VolumeBinding" filter plugin for pod "pod-fxwv5": pod has unbound immediate PersistentVolumeClaims`:                                                                                                 `https://github.com/kubernetes/kubernetes/issues/91157`,
+	`Warning  Unhealthy  Readiness probe failed: HTTP probe failed with statuscode: 503`:                                                                                                                                                        `https://github.com/grafana/loki/issues/21027`,
+	`Warning  Unhealthy  49m (x4 over 49m)  kubelet            Readiness probe failed: HTTP probe failed with statuscode: 503`:                                                                                                                  `https://github.com/CrunchyData/postgres-operator/issues/2736`,
+	`Container spec hash changed. Container will be killed and recreated.`:                                                                                                                                                                      `https://github.com/kubernetes/kubernetes/issues/53644`,
+	`cc_django_celerybeat_1 exited with code 137`:                  `https://github.com/cookiecutter/cookiecutter-django/issues/1743`,
+	`DEFAULT 2025-09-25T17:44:55.248739Z npm error signal SIGTERM`: `https://github.com/GoogleCloudPlatform/functions-framework-nodejs/issues/704`,
+	`DEFAULT 2025-09-25T17:44:55.248635Z npm error command failed`: `https://github.com/GoogleCloudPlatform/functions-framework-nodejs/issues/704`,
+	`Jan 29 18:09:49 ip-x-x-x-x dockerd[4111]: time="2019-01-29T18:09:49.295082750Z" level=warning msg="Ignoring Exit Event, no such exec command found" container=51ac208efa1106b9e81aba49d340c5b1e04b45822629af5e57fa723f9ebc2b8a exec-id=51ac208efa1106b9e81aba49d340c5b1e04b45822629af5e57fa723f9ebc2b8a exec-pid=26550`: `https://github.com/moby/moby/issues/38642`,
+	`Active: failed (Result: exit-code) since Sat 2022-06-04 16:50:48 +03; 1h 27min ago`:                                                                                                                    `https://github.com/containers/quadlet/issues/38`,
+	`INFO[2019-04-11T10:39:37.414034377-07:00] cleaning up dead shim`:                                                                                                                                       `https://github.com/containerd/containerd/pull/3206`,
+	`Error retrieving gcp metadata: rpc error: code = PermissionDenied desc = Required "container.clusters.get" permission(s) for "projects/xxxxxx/locations/xxxxx/clusters/xxxxxxx".`:                      `https://github.com/terraform-google-modules/terraform-google-kubernetes-engine/issues/926`,
+	`hybridize(0)               hm-prssb-2120165667  pod deleted`:                                                                                                                                           `https://github.com/argoproj/argo-workflows/issues/652`,
+	`time="2016-06-28T10:48:30.591892935Z" level=error msg="Handler for GET /containers/9fae260900f1/logs returned error: Failed to get logging factory: logger: no log driver named 'none' is registered"`: `https://github.com/rancher/rancher/issues/5260`,
+	`MountVolume.SetUp failed for volume "xxx : rpc error: code = InvalidArgument desc = There is no block device frontend for volume xxx`:                                                                  `https://github.com/longhorn/longhorn/issues/1712`,
+	`2025-06-04 21:00:25.631 UTC [74] FATAL:  role "root" does not exist`:                                                                                                                                   `https://github.com/opencollective/opencollective-api/pull/10916`,
+	`Error: Impossible to remove a running container, please stop it first or use -f`:                                                                                                                       `https://github.com/jsk-ros-pkg/jsk_travis/issues/47`,
+	`Truncated response body — the application exited before the response was finished`:                                                                                                                     `https://github.com/mindset-ai/memex-ai/pull/160`,
+	`{"type": "server", "timestamp": "2020-11-13T07:48:57,449Z", "level": "WARN", "component": "o.e.g.DanglingIndicesState", "cluster.name": "docker-cluster", "node.name": "e2333260fcf0", "message": "gateway.auto_import_dangling_indices is disabled, dangling indices will not be automatically detected or imported and must be managed manually" }`: `https://github.com/elastic/elasticsearch/issues/65032`,
+	`Warning  Unhealthy  18s (x7 over 90s)  kubelet            Startup probe failed: Get "http://100.65.0.75:9080/actuator/health/livenessState"`:                                                                                                                                                                                                          `https://github.com/kubernetes/kubernetes/issues/131346`,
+	`warning Readiness probe failed: dial tcp 172.31.32.96:15031: connect: connection refused.`:                                                                                                                                                                                                                                                            `https://github.com/xorbitsai/xorbits/issues/169`,
+	`killing process with pid: 28`: `https://github.com/docker-library/mongo/issues/488`,
+	`17s         Normal    ScalingReplicaSet   deployment/jaeger-collector                Scaled down replica set jaeger-collector-c5d59955d to 1`: `https://github.com/jaegertracing/jaeger-operator/issues/963`,
 	// Ordinary only in their thread: a termination handler draining a node
 	// a scale-in chose, an e2e test waiting for a node it restarts, kubectl
 	// rows of a pod that errored or is terminating on purpose, Nomad
@@ -519,8 +553,8 @@ func TestBlindAccuracy(t *testing.T) {
 // fails. The blind figures are not targets to tune to: they may only be
 // raised after a change made without reading the blind split.
 const (
-	corpusFloor          = 0.884
-	blindFloor           = 0.632
-	blindPostedCeiling   = 33
-	blindSilencedCeiling = 5
+	corpusFloor          = 0.877
+	blindFloor           = 0.618
+	blindPostedCeiling   = 20
+	blindSilencedCeiling = 1
 )

@@ -376,10 +376,31 @@ var rules = []rule{
 			"could not reliably determine the server's fully qualified domain name",
 			"please apply your changes to the latest version",
 			// PostgreSQL stopping on request (its init-time server, or docker stop).
-			"received fast shutdown request")},
+			"received fast shutdown request",
+			// Start-up warnings that stop nothing: Redis on a host without
+			// vm.overcommit_memory=1 (older wording), initdb trusting local
+			// connections, a JVM option or a JAVA_HOME fallback to be retired,
+			// kubectl's exec credential plugin to be retired, kubectl apply on
+			// an object created without it.
+			"overcommit_memory is set to 0", "enabling \"trust\" authentication", "was deprecated in version",
+			"this behavior is deprecated", "auth plugin is deprecated",
+			"missing the kubectl.kubernetes.io/last-applied-configuration annotation",
+			// A server stopping on a signal it was sent (Graylog's shutdown
+			// hook; systemd in a container halting on docker stop's
+			// SIGRTMIN+3). npm's "signal SIGTERM" is not here: the corpus has
+			// it both for a stop and for a crash.
+			"signal received. shutting down", "signal=rtmin+3")},
 		// A runtime still holding a container's name from a create that
 		// hung is a failure, whatever pod condition it comes with.
 		not: []string{"denied", "rejected", "failed to reserve container name"}},
+	// mysqld's and MariaDB's own log at Note, Warning or System level
+	// ("2018-05-18T17:13:33.902121Z 0 [Warning] 'user' entry ... ignored",
+	// "... 0 [Note] mysqld (initiated by: unknown): Normal shutdown"): the
+	// server runs on, or stops as asked; what stops it is logged [ERROR].
+	{name: "mysqld-notice", tier: frame, cause: NotAFailure, conf: Medium,
+		when: [][]string{oneOf("[warning] ", "[note] ", "[system] ")},
+		re:   regexp.MustCompile(`^\s*\d{4}-\d{2}-\d{2}[T ]\s*\d{1,2}:\d{2}:\d{2}\S*\s+\d+\s+\[(?:Warning|Note|System)\] `),
+		not:  []string{"no space left", "cannot allocate", "out of memory", "permission denied", "unable to lock", "can't create"}},
 	// fluent-bit retrying a flush or a connection and stopping on SIGTERM;
 	// a kubelet plugin's registration; a registry cache falling back to
 	// its upstream.
@@ -396,7 +417,8 @@ var rules = []rule{
 	// The HPA without the metrics it scales on (metrics-server not ready,
 	// pods not yet ready): it keeps the replica count; no container failed.
 	{name: "hpa-metrics-missing", tier: frame, cause: NotAFailure, conf: Medium,
-		when: [][]string{oneOf("invalid metrics (", "failed to get cpu utilization", "metrics obtained for 0/")},
+		when: [][]string{oneOf("invalid metrics (", "failed to get cpu utilization", "metrics obtained for 0/",
+			"did not receive metrics for any ready pods")},
 		// A container without the resource request the HPA divides by is
 		// the workload's spec.
 		not: []string{"missing request for"}},
@@ -761,8 +783,9 @@ var rules = []rule{
 		// sysctl the kernel will not take, a hostname longer than it allows,
 		// a seccomp profile), and one on a full disk.
 		not: []string{"failed to get sandbox image", "failed pulling image", "sysctl", "fqdn", "seccomp", "no space left on device",
-			// The node's pod IP range is used up: capacity.
-			"range is full", "no ip addresses available in range"}},
+			// The node's pod IP range or its ENIs' addresses are used up
+			// (the AWS VPC CNI's "failed to assign an IP address"): capacity.
+			"range is full", "no ip addresses available in range", "failed to assign an ip address"}},
 	{name: "health-check-exec", tier: frame, cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
 		when: [][]string{oneOf("oci runtime exec failed")},
 		// runc could not join the container's namespaces: the runtime's
@@ -861,6 +884,10 @@ var rules = []rule{
 		when: [][]string{oneOf("strict decoding error", "unknown field \"", "cannot find field: ",
 			// Elastic Beanstalk's Docker platform reading its own manifest.
 			"invalid dockerrun.aws.json")}},
+	// A task definition whose network mode its launch type refuses
+	// ("Fargate only supports network mode 'awsvpc'", quotes of either kind).
+	{name: "network-mode-unsupported", tier: root, cause: ContainerConfigError, conf: High,
+		when: [][]string{oneOf("only supports network mode")}},
 	// A seccomp profile the pod names but the node lacks.
 	{name: "seccomp-profile", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
 		when: [][]string{oneOf("seccomp profile")}},
@@ -1042,6 +1069,11 @@ var rules = []rule{
 	// not found").
 	{name: "script-command-missing", tier: root, log: true, cause: CommandNotFound, conf: Medium, runnerUp: ContainerConfigError,
 		when: [][]string{oneOf(": line "), oneOf(": not found")}, re: regexp.MustCompile(`: line \d+: [^:"]+: not found`)},
+	// The runtime allowed to start the command but not to exec it: a
+	// binary with file capabilities under --cap-drop or a non-root user,
+	// a seccomp or no-new-privileges setting.
+	{name: "exec-not-permitted", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
+		when: [][]string{oneOf("exec user process caused"), oneOf("operation not permitted")}},
 	// A Windows container whose command the system cannot find.
 	{name: "windows-command-missing", tier: root, cause: CommandNotFound, conf: Medium, runnerUp: ImagePlatformMismatch,
 		when: [][]string{oneOf("createprocess"), oneOf("cannot find the file specified")}},
@@ -1051,15 +1083,16 @@ var rules = []rule{
 			// An interpreter or supervisor whose entry file or program is missing.
 			"can't open file", "can't find command", "container command '",
 			"error when reading '",
-			// Cloud Run refusing an entrypoint file that is not executable.
-			"invalid entrypoint",
+			// Cloud Run refusing an entrypoint file that is not executable;
+			// npm and a PaaS without the start script the command names.
+			"invalid entrypoint", "npm err! missing script:", "npm error missing script:", "the start command is invalid",
 			"unable to access jarfile",
 			// The daemon refusing to create a container from an image with
 			// no CMD and none given.
 			"no command specified", "no command or entrypoint provided")},
 		// A credential helper or a volume plugin's tool missing on the
 		// host is not the container's command.
-		not: append([]string{"exec format error", "mountvolume.", "apparmor", "credential provider plugin",
+		not: append([]string{"exec format error", "mountvolume.", "apparmor", "credential provider plugin", "operation not permitted",
 			"oci runtime command not found", "\"iptables\"", "\"nvidia-container-cli\"", "\"conntrack\"", "\"runc\\\"",
 			"\"newuidmap\"", "\"newgidmap\""}, credentialHelper...)},
 
@@ -1157,7 +1190,7 @@ var rules = []rule{
 			"exceeding approved", "above your limit", "insufficient vcpu quota", "insufficient regional quota", "insufficient quota", "insufficientquota", "limitexceededexception", "servicequotaexceeded", "quota limit", "limit on the number of", "resource quota", "vcpu limit",
 			"container group quota", "exceeds the limit", "maxspotinstancecountexceeded", "operations quota",
 			// EC2's limit codes (VpcLimitExceeded) and wording, ARM's per-region caps.
-			"limitexceeded", "instance(s) are already running", "cannot create more than",
+			"limitexceeded", "instance(s) are already running", "cannot create more than", "cannot have more than",
 			// Kueue holding a workload its ClusterQueue has no quota left for.
 			"insufficient unused quota",
 			// ECS's cap on a service's simultaneously active deployments.
@@ -1207,6 +1240,8 @@ var rules = []rule{
 			// The kubelet's CPU manager short of exclusive CPUs; cluster-autoscaler
 			// standing in for instances its cloud could not create.
 			"not enough cpus available", "creating placeholder instance",
+			// EKS on Fargate: no Fargate size holds the pod's requests.
+			"exceed the max fargate configuration",
 			"failed to fit in any node", "cidrnotavailable",
 			// Compute Engine's zonal capacity code; AKS closing a region to
 			// new clusters for a while.
@@ -1241,8 +1276,10 @@ var rules = []rule{
 	// port mapping, on a Docker host. ECS places tasks by port, so there a
 	// port held on the instance is a placement failure.
 	{name: "host-port-taken", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: InsufficientCapacity,
-		when: [][]string{oneOf("port is already allocated", "ports are not available", "driver failed programming external connectivity")},
-		not:  []string{"cannotstartcontainererror"}},
+		when: [][]string{oneOf("port is already allocated", "port already allocated", "ports are not available",
+			"driver failed programming external connectivity")},
+		// iptables itself failing under that wrapper is the host's firewall.
+		not: []string{"cannotstartcontainererror", "iptables failed"}},
 	{name: "ecs-host-port-taken", tier: root, cause: InsufficientCapacity, conf: Medium, runnerUp: ContainerConfigError,
 		when: [][]string{oneOf("cannotstartcontainererror"), oneOf("port is already allocated")}},
 
@@ -1323,6 +1360,8 @@ var rules = []rule{
 			// Host networking and kernel faults; a snapshotter the host cannot serve.
 			"iptables", "cpu stuck for", "soft lockup", "failed to create containerd container",
 			"noregisteredproviderfound", "no registered resource provider", "enableservicelinks",
+			// AKS naming zones a region does not have.
+			"availabilityzonenotsupported",
 			"is not available for resource type", "cgroup v1", "can only run as pid 1",
 			// Host faults: the VM under Docker Desktop or Colima, systemd
 			// delegation and its socket, kernel modules and hung tasks, the
@@ -1438,12 +1477,31 @@ var rules = []rule{
 			"chart requires kubeversion", "rendered manifests contain a resource that already exists",
 			"mapping values are not allowed", "invalid type for parameter", "parameter validation failed",
 			// kubectl reading an OpenAPI schema newer than it knows.
-			"schemaerror(")}},
+			"schemaerror(",
+			// kubectl signed out or without the API for a kind (an operator's
+			// manager missing one is the workload's own crash); its exec,
+			// attach and port-forward refused for the caller or a pod that
+			// is not running (a container not found stays the pod's);
+			// kubectl's and docker's own argument checks; Helm's wording
+			// without the hyphen and with a quoted range; Helm listing its
+			// release Secrets; a Compose network no file defines.
+			"must be logged in to the server", "unable to recognize \"", "resource mapping not found", "unable to upgrade connection: forbidden",
+			"unable to upgrade connection: 404", "unable to forward port because pod is not running",
+			"in resource/name form", "error: no such object:", "client is newer than server",
+			"chart requires `kubeversion", "cannot re use a name that is still in use", "failed to query with labels",
+			"refers to undefined network", "uses an undefined network",
+			// ECS asked about a service that does not exist.
+			"servicenotfoundexception")}},
 	{name: "container-removal-in-progress", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("removal of container "), oneOf("is already in progress")}},
 	// gcloud refused an API call for the caller's own account ("(gcloud.run.deploy)
 	// PERMISSION_DENIED: Permission 'run.services.get' denied"): the
 	// deployment never started. A refused image read is the registry's.
+	// The GKE API refusing a caller (Terraform, gcloud, kubectl through
+	// GKE's RBAC) a "container.*" permission: a cluster or node pool call,
+	// not a container.
+	{name: "gke-caller-denied", tier: frame, cause: Unknown, conf: Medium,
+		when: [][]string{oneOf("required \"container."), oneOf(" permission")}},
 	{name: "gcloud-caller-denied", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("(gcloud."), oneOf("permission_denied", "code=403", "permission denied on resource")},
 		not:  []string{"artifactregistry.", "storage.objects", "downloadartifacts", "quota"}},
@@ -1452,7 +1510,7 @@ var rules = []rule{
 	// installed Compose does not read; a client newer than its daemon's API.
 	{name: "docker-cli-usage", tier: frame, cause: Unknown, conf: Medium, runnerUp: ContainerConfigError,
 		when: [][]string{oneOf("see 'docker --help'", "see 'docker compose --help'", "see 'podman --help'",
-			"\" requires at least 1 argument", "\" requires exactly 1 argument")}},
+			"requires at least 1 argument", "requires exactly 1 argument", "requires a minimum of 1 argument")}},
 	{name: "compose-version-unsupported", tier: frame, cause: Unknown, conf: Medium, runnerUp: ContainerConfigError,
 		when: [][]string{oneOf("wrong compose file version")}},
 	// Compose's schema check of the file ("(root) Additional property db
@@ -1467,7 +1525,9 @@ var rules = []rule{
 	// k8s-secret-rbac's.
 	{name: "k8s-caller-forbidden", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("is forbidden: user"), oneOf("pods/log", "pods/exec", "pods/attach", "pods/portforward",
-			"cannot get resource \"pods\"", "cannot list resource \"pods\"", "cannot create resource \"jobs\"")}},
+			"cannot get resource \"pods\"", "cannot list resource \"pods\"", "cannot create resource \"jobs\"",
+			// The same, quoted inside a JSON log line.
+			"cannot get resource \\\"pods\\\"", "cannot list resource \\\"pods\\\"")}},
 	// An Azure client without the role for the call it made. A volume the
 	// kubelet could not attach for the same reason is the volume's.
 	{name: "azure-caller-denied", tier: frame, cause: Unknown, conf: Medium,
@@ -1637,7 +1697,7 @@ var failureWords = []string{
 }
 
 // Phrases used to read an exit code from text such as "Exit Code: 137".
-var exitMarkers = []string{"exit code:", "exitcode:", "exit code ", "exited with code ",
+var exitMarkers = []string{"exit code:", "exitcode:", "exit code ", "exited with code ", "exiting with code ",
 	// docker ps's status column: "Exited (143) 7 seconds ago", "Restarting (1)".
 	"exited (", "restarting (",
 	// s6's "command exited 126".

@@ -113,6 +113,8 @@ func TestParseDescribeCorpus(t *testing.T) {
 		"https://github.com/kubernetes-sigs/azurefile-csi-driver/pull/751":      {"OOMKilled", 137},
 		"https://github.com/kubernetes-sigs/azuredisk-csi-driver/pull/750":      {"OOMKilled", 137},
 		"https://github.com/Yolean/kubernetes-kafka/issues/15":                  {"Completed", 0},
+		"https://github.com/vercel/next.js/issues/41280":                        {"Completed", 0},
+		"https://github.com/broadinstitute/gnomad-browser/pull/1410":            {"OOMKilled", 137},
 	}
 	f, err := os.Open("../../testdata/corpus/messages.jsonl")
 	if err != nil {
