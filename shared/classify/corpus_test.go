@@ -159,6 +159,25 @@ func TestCorpusAccuracy(t *testing.T) {
 // that no ordinary event is posted and no failure silenced. Message ->
 // source.
 var byContext = map[string]string{
+	// busybox mkdir without -p meeting a directory kept from the last
+	// start: harmless in these threads, a failure where the path is a
+	// file, so no rule (written-from half of the third collection).
+	`error-pages           | mkdir: can't create directory '/opt/html/nginx-error-pages': File exists`: `https://github.com/tarampampam/error-pages/issues/3`,
+	`mkdir: can't create directory '/data': File exists`:                                               `https://github.com/michaelmob/docker-funkwhale/pull/42`,
+	`mkdir: can't create directory '/run/log': File exists`:                                            `https://github.com/linuxkit/linuxkit/pull/218`,
+	// Written-from half of the third 2026-12-02 collection (EA–EH, FA–FC),
+	// ordinary only by their thread: supervisord's CRIT-level notes and a
+	// shell reporting the supervisor it stopped, a Prometheus start-up
+	// line, a reverse proxy's race with short-lived containers,
+	// Elasticsearch adjusting its log pattern, rsyslog without a console
+	// and dockerd's cleanup after a restart (uncertain labels among them).
+	`CRIT could not write pidfile /run/supervisord.pid`:                                                                     `https://github.com/storj/storj/issues/4728`,
+	`/sbin/entrypoint.sh: line 19:   666 Terminated              /usr/bin/supervisord -nc /etc/supervisor/supervisord.conf`: `https://github.com/sameersbn/docker-gitlab/issues/2337`,
+	`level=info ts=2020-04-08T03:00:01.109Z caller=main.go:333 fd_limits="(soft=1048576, hard=1048576)"`:                    `https://github.com/helm/charts/issues/21842`,
+	`2026-03-24T08:28:02+01:00 WRN Failed to inspect container f9e09815801c09d854992e3015bd1f97752e73b0e908ae6c861639f2b47d4b1d error="Error response from daemon: No such container: f9e09815801c09d854992e3015bd1f97752e73b0e908ae6c861639f2b47d4b1d" providerName=docker`:                                                                                           `https://github.com/traefik/traefik/issues/12868`,
+	`elasticsearch_1  | [2019-02-22T05:16:22,452][WARN ][o.e.c.l.LogConfigurator  ] [unknown] Some logging configurations have %marker but don't have %node_name. We will automatically add %node_name to the pattern to ease the migration for users who customize log4j2.properties but will stop this behavior in 7.0.`:                                             `https://github.com/galaxy-genome-annotation/docker-tripal/issues/40`,
+	`rsyslogd: Could no open output pipe '/dev/xconsole': No such file or directory [try http://www.rsyslog.com/e/2039 ]`:                                                                                                                                                                                                                                              `https://github.com/jpetazzo/syslogdocker/issues/5`,
+	`Aug 24 01:35:45 growtopiajaw dockerd[2601]: time="2019-08-24T01:35:45.815864436+08:00" level=warning msg="936487a1a8599d2d45de87b83df7280cbf46ae69442c5f1becb605b54085a551 cleanup: failed to unmount IPC: umount /var/lib/docker/containers/936487a1a8599d2d45de87b83df7280cbf46ae69442c5f1becb605b54085a551/mounts/shm, flags: 0x2: no such file or directory"`: `https://github.com/tianon/docker-brew-ubuntu-core/issues/157`,
 	// Spent blind split of the first and second 2026-12-02 collections
 	// (CA–CN, DA–DF), ordinary or failing only by their thread: a scheduler
 	// waiting for a PVC to bind, readiness and startup probes during a
@@ -553,8 +572,8 @@ func TestBlindAccuracy(t *testing.T) {
 // fails. The blind figures are not targets to tune to: they may only be
 // raised after a change made without reading the blind split.
 const (
-	corpusFloor          = 0.877
-	blindFloor           = 0.618
-	blindPostedCeiling   = 20
+	corpusFloor          = 0.874
+	blindFloor           = 0.650
+	blindPostedCeiling   = 19
 	blindSilencedCeiling = 1
 )

@@ -389,10 +389,25 @@ var rules = []rule{
 			// hook; systemd in a container halting on docker stop's
 			// SIGRTMIN+3). npm's "signal SIGTERM" is not here: the corpus has
 			// it both for a stop and for a crash.
-			"signal received. shutting down", "signal=rtmin+3")},
+			"signal received. shutting down", "signal=rtmin+3",
+			// More start-up notices of common images: MongoDB on a host
+			// with transparent huge pages or a low ulimit, supervisord run as
+			// root or clearing its old socket, WildFly generating its
+			// keystore, options and settings to be retired, Redis's TCP
+			// backlog, rsyslog without the kernel log, MinIO's default
+			// credentials, Home Assistant's untested integrations, Kafka
+			// creating a topic, busybox mkdir on a directory kept from the
+			// last start.
+			"/sys/kernel/mm/transparent_hugepage/", "has a low ulimit setting configured",
+			"supervisor is running as root", "unlinking stale socket", "it will be auto generated",
+			"are deprecated and will be removed", "is deprecated, you should use", "deprecation notice: ",
+			"tcp backlog setting of", "imklog: cannot open kernel log", "detected default credentials",
+			"which has not been tested by home assistant", "leader_not_available")},
 		// A runtime still holding a container's name from a create that
 		// hung is a failure, whatever pod condition it comes with.
-		not: []string{"denied", "rejected", "failed to reserve container name"}},
+		// docker login's advice before it failed to store the login is
+		// not the line's news.
+		not: []string{"denied", "rejected", "failed to reserve container name", "error saving credentials"}},
 	// mysqld's and MariaDB's own log at Note, Warning or System level
 	// ("2018-05-18T17:13:33.902121Z 0 [Warning] 'user' entry ... ignored",
 	// "... 0 [Note] mysqld (initiated by: unknown): Normal shutdown"): the
@@ -884,6 +899,11 @@ var rules = []rule{
 		when: [][]string{oneOf("strict decoding error", "unknown field \"", "cannot find field: ",
 			// Elastic Beanstalk's Docker platform reading its own manifest.
 			"invalid dockerrun.aws.json")}},
+	// A program refusing the settings it was started with (Traefik's
+	// flags from another major version; Grafana's data directory owned by
+	// another user than the image runs as).
+	{name: "program-refuses-settings", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: AppCrash,
+		when: [][]string{oneOf("failed to decode configuration from flags", "you may have issues with file permissions")}},
 	// A task definition whose network mode its launch type refuses
 	// ("Fargate only supports network mode 'awsvpc'", quotes of either kind).
 	{name: "network-mode-unsupported", tier: root, cause: ContainerConfigError, conf: High,
@@ -1201,8 +1221,14 @@ var rules = []rule{
 		// open files are the host's or the container's, not an account's.
 		not: []string{"toomanyrequests", "too many requests", "requestlimitexceeded", "internal error occurred", "inotify",
 			"open file descriptors", "backofflimitexceeded", "ratelimitexceeded", "emptydir volume", "response code 429",
-			"memory quota"}},
+			"memory quota", "insufficient quota to match these scopes"}},
 	// A named quota, however it is worded ("Quota 'CPUS' exceeded").
+	// A pod whose priority class no ResourceQuota scope admits (GKE keeps
+	// the node- and cluster-critical classes to kube-system): the pod's
+	// spec, not a quota used up. (A quota refusing a pod without limits,
+	// "must specify limits.cpu", is labelled either way in the corpus.)
+	{name: "quota-scope-priority", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: QuotaExceeded,
+		when: [][]string{oneOf("insufficient quota to match these scopes")}},
 	{name: "quota-named", tier: generic, cause: QuotaExceeded, conf: High,
 		when: [][]string{oneOf("quota"), oneOf("exceeded", "exceed", "reached")},
 		not:  []string{"disk quota", "toomanyrequests", "too many requests"}},
@@ -1268,7 +1294,13 @@ var rules = []rule{
 	// resolve, a kernel without a feature the runtime needs.
 	{name: "host-machinery", tier: root, cause: PlatformError, conf: Medium,
 		when: [][]string{oneOf("etcdserver: ", "mirror resolve retries exhausted", "kernel does not support cpu",
-			"kernel is not configured to")}},
+			"kernel is not configured to",
+			// crun without a systemd bus to set up cgroups; dockerd out of
+			// address pools for networks; a feature gate the cluster keeps
+			// off; ACI's host without overlay; the ECS agent without its
+			// pause image; an AWS service's own 5xx.
+			"cannot open sd-bus", "have been fully subnetted", "is disabled by feature-gate",
+			"special device overlay does not exist", "~internal~ecs~pause", "serverexception")}},
 	{name: "ecs-agent-disconnected", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("encountered error \"agent\"")}},
 
@@ -1490,8 +1522,16 @@ var rules = []rule{
 			"in resource/name form", "error: no such object:", "client is newer than server",
 			"chart requires `kubeversion", "cannot re use a name that is still in use", "failed to query with labels",
 			"refers to undefined network", "uses an undefined network",
-			// ECS asked about a service that does not exist.
-			"servicenotfoundexception")}},
+			// ECS asked about a service that does not exist; CodeDeploy
+			// refusing the services a deployment group names.
+			"servicenotfoundexception", "invalidecsserviceexception",
+			// Argo CD and Flux failing to render or diff what they deploy;
+			// Terraform refusing an argument; docker login without a
+			// terminal.
+			"kustomize build failed", "failed to compare desired state to live state", "comparisonerror:",
+			"error: unsupported argument", "is not expected here", "interactive login from a non tty device",
+			// Argo CD refusing a sync while another runs.
+			"another operation is already in progress")}},
 	{name: "container-removal-in-progress", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("removal of container "), oneOf("is already in progress")}},
 	// gcloud refused an API call for the caller's own account ("(gcloud.run.deploy)

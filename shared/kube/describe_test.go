@@ -115,6 +115,12 @@ func TestParseDescribeCorpus(t *testing.T) {
 		"https://github.com/Yolean/kubernetes-kafka/issues/15":                  {"Completed", 0},
 		"https://github.com/vercel/next.js/issues/41280":                        {"Completed", 0},
 		"https://github.com/broadinstitute/gnomad-browser/pull/1410":            {"OOMKilled", 137},
+		"https://github.com/gimlet-io/gimlet/issues/649":                        {"OOMKilled", 137},
+		"https://github.com/bitnami/charts/issues/4672":                         {"Error", 7},
+		"https://github.com/kedacore/keda-olm-operator/issues/162":              {"OOMKilled", 137},
+		"https://github.com/cilium/cilium-olm/issues/32":                        {"OOMKilled", 137},
+		"https://github.com/kube-rs/kube/issues/331":                            {"Error", 139},
+		"https://github.com/kubernetes/kubernetes/issues/93826":                 {"Error", 1},
 	}
 	f, err := os.Open("../../testdata/corpus/messages.jsonl")
 	if err != nil {
