@@ -904,6 +904,14 @@ var rules = []rule{
 	// another user than the image runs as).
 	{name: "program-refuses-settings", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: AppCrash,
 		when: [][]string{oneOf("failed to decode configuration from flags", "you may have issues with file permissions")}},
+	// docker run's --env-file with a line that is not NAME=value (a
+	// section header, an HTML page saved in its place).
+	{name: "env-file-malformed", tier: root, cause: ContainerConfigError, conf: High,
+		when: [][]string{oneOf("poorly formatted environment")}},
+	// kubectl meeting an API server whose certificate has lapsed: the
+	// cluster's certificates, not the caller's command.
+	{name: "apiserver-cert-expired", tier: frame, cause: PlatformError, conf: Medium,
+		when: [][]string{oneOf("unable to connect to the server"), oneOf("certificate has expired")}},
 	// A task definition whose network mode its launch type refuses
 	// ("Fargate only supports network mode 'awsvpc'", quotes of either kind).
 	{name: "network-mode-unsupported", tier: root, cause: ContainerConfigError, conf: High,
@@ -1300,7 +1308,9 @@ var rules = []rule{
 			// off; ACI's host without overlay; the ECS agent without its
 			// pause image; an AWS service's own 5xx.
 			"cannot open sd-bus", "have been fully subnetted", "is disabled by feature-gate",
-			"special device overlay does not exist", "~internal~ecs~pause", "serverexception")}},
+			"special device overlay does not exist", "~internal~ecs~pause", "serverexception",
+			// k3s on a filesystem without overlay support.
+			"snapshotter cannot be enabled")}},
 	{name: "ecs-agent-disconnected", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("encountered error \"agent\"")}},
 
@@ -1531,7 +1541,18 @@ var rules = []rule{
 			"kustomize build failed", "failed to compare desired state to live state", "comparisonerror:",
 			"error: unsupported argument", "is not expected here", "interactive login from a non tty device",
 			// Argo CD refusing a sync while another runs.
-			"another operation is already in progress")}},
+			"another operation is already in progress",
+			// Templates and requests their own service refuses before
+			// anything runs: CloudFormation's template check, azapi's schema,
+			// traffic splits that do not add up to 100 (Container Apps,
+			// Knative), a revision name outside its service's, a task
+			// definition revision deregistered, a Container App moved between
+			// environments; a GitHub Action or gcloud without credentials to
+			// act with; docker's own --tmpfs parsing.
+			"service: amazoncloudformation; status code: 400", "embedded schema validation failed",
+			"total percentage of traffic", "traffic percent sum", "revision name must be prefixed",
+			"taskdefinition is inactive", "containerappenvironmentmismatch", "no method for authentication",
+			"invalid tmpfs option")}},
 	{name: "container-removal-in-progress", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("removal of container "), oneOf("is already in progress")}},
 	// gcloud refused an API call for the caller's own account ("(gcloud.run.deploy)
@@ -1544,7 +1565,9 @@ var rules = []rule{
 		when: [][]string{oneOf("required \"container."), oneOf(" permission")}},
 	{name: "gcloud-caller-denied", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("(gcloud."), oneOf("permission_denied", "code=403", "permission denied on resource")},
-		not:  []string{"artifactregistry.", "storage.objects", "downloadartifacts", "quota"}},
+		// An API the project never enabled is the project's setting, not
+		// the caller's role.
+		not: []string{"artifactregistry.", "storage.objects", "downloadartifacts", "quota", "has not been used in project"}},
 	// The docker CLI refusing its own command line ("unknown flag:
 	// --build ... See 'docker --help'"); a Compose file version the
 	// installed Compose does not read; a client newer than its daemon's API.
@@ -1581,6 +1604,7 @@ var rules = []rule{
 	// other rules name.)
 	{name: "caller-not-authorized", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("iam:passrole", "not authorized to perform: ecs:", "not authorized to perform: eks:",
+			"not authorized to perform: iam:",
 			"authorization to perform action 'microsoft.containerinstance/",
 			"authorization to perform action 'microsoft.resources/", "linkedauthorizationfailed")}},
 
