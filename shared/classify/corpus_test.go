@@ -572,8 +572,8 @@ func TestBlindAccuracy(t *testing.T) {
 // fails. The blind figures are not targets to tune to: they may only be
 // raised after a change made without reading the blind split.
 const (
-	corpusFloor          = 0.873
-	blindFloor           = 0.614
+	corpusFloor          = 0.874
+	blindFloor           = 0.665
 	blindPostedCeiling   = 19
 	blindSilencedCeiling = 2
 )

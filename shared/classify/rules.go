@@ -797,7 +797,8 @@ var rules = []rule{
 		// (the pull rules decide), one the pod's own settings refuse (a
 		// sysctl the kernel will not take, a hostname longer than it allows,
 		// a seccomp profile), and one on a full disk.
-		not: []string{"failed to get sandbox image", "failed pulling image", "sysctl", "fqdn", "seccomp", "no space left on device",
+		not: []string{"failed to get sandbox image", "failed pulling image", "failed to pull image", "sysctl", "fqdn", "seccomp",
+			"no space left on device",
 			// The node's pod IP range or its ENIs' addresses are used up
 			// (the AWS VPC CNI's "failed to assign an IP address"): capacity.
 			"range is full", "no ip addresses available in range", "failed to assign an ip address"}},
@@ -1229,14 +1230,16 @@ var rules = []rule{
 		// open files are the host's or the container's, not an account's.
 		not: []string{"toomanyrequests", "too many requests", "requestlimitexceeded", "internal error occurred", "inotify",
 			"open file descriptors", "backofflimitexceeded", "ratelimitexceeded", "emptydir volume", "response code 429",
-			"memory quota", "insufficient quota to match these scopes"}},
+			"memory quota", "must specify limits", "must specify requests", "insufficient quota to match these scopes"}},
 	// A named quota, however it is worded ("Quota 'CPUS' exceeded").
-	// A pod whose priority class no ResourceQuota scope admits (GKE keeps
+	// A namespace's ResourceQuota refusing a pod that sets no limits or
+	// requests ("failed quota: compute-resources: must specify
+	// limits.cpu"), or a priority class no quota scope admits (GKE keeps
 	// the node- and cluster-critical classes to kube-system): the pod's
-	// spec, not a quota used up. (A quota refusing a pod without limits,
-	// "must specify limits.cpu", is labelled either way in the corpus.)
-	{name: "quota-scope-priority", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: QuotaExceeded,
-		when: [][]string{oneOf("insufficient quota to match these scopes")}},
+	// spec, not a quota used up. (The corpus labels the first either
+	// way, more often as the spec's.)
+	{name: "quota-needs-spec", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: QuotaExceeded,
+		when: [][]string{oneOf("must specify limits", "must specify requests", "insufficient quota to match these scopes")}},
 	{name: "quota-named", tier: generic, cause: QuotaExceeded, conf: High,
 		when: [][]string{oneOf("quota"), oneOf("exceeded", "exceed", "reached")},
 		not:  []string{"disk quota", "toomanyrequests", "too many requests"}},
@@ -1309,8 +1312,9 @@ var rules = []rule{
 			// pause image; an AWS service's own 5xx.
 			"cannot open sd-bus", "have been fully subnetted", "is disabled by feature-gate",
 			"special device overlay does not exist", "~internal~ecs~pause", "serverexception",
-			// k3s on a filesystem without overlay support.
-			"snapshotter cannot be enabled")}},
+			// k3s on a filesystem without overlay support; Docker Desktop on
+			// Windows without Hyper-V.
+			"snapshotter cannot be enabled", "required feature is not installed")}},
 	{name: "ecs-agent-disconnected", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("encountered error \"agent\"")}},
 
