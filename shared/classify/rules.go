@@ -396,8 +396,7 @@ var rules = []rule{
 			// keystore, options and settings to be retired, Redis's TCP
 			// backlog, rsyslog without the kernel log, MinIO's default
 			// credentials, Home Assistant's untested integrations, Kafka
-			// creating a topic, busybox mkdir on a directory kept from the
-			// last start.
+			// creating a topic.
 			"/sys/kernel/mm/transparent_hugepage/", "has a low ulimit setting configured",
 			"supervisor is running as root", "unlinking stale socket", "it will be auto generated",
 			"are deprecated and will be removed", "is deprecated, you should use", "deprecation notice: ",
@@ -1231,7 +1230,6 @@ var rules = []rule{
 		not: []string{"toomanyrequests", "too many requests", "requestlimitexceeded", "internal error occurred", "inotify",
 			"open file descriptors", "backofflimitexceeded", "ratelimitexceeded", "emptydir volume", "response code 429",
 			"memory quota", "must specify limits", "must specify requests", "insufficient quota to match these scopes"}},
-	// A named quota, however it is worded ("Quota 'CPUS' exceeded").
 	// A namespace's ResourceQuota refusing a pod that sets no limits or
 	// requests ("failed quota: compute-resources: must specify
 	// limits.cpu"), or a priority class no quota scope admits (GKE keeps
@@ -1240,6 +1238,7 @@ var rules = []rule{
 	// way, more often as the spec's.)
 	{name: "quota-needs-spec", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: QuotaExceeded,
 		when: [][]string{oneOf("must specify limits", "must specify requests", "insufficient quota to match these scopes")}},
+	// A named quota, however it is worded ("Quota 'CPUS' exceeded").
 	{name: "quota-named", tier: generic, cause: QuotaExceeded, conf: High,
 		when: [][]string{oneOf("quota"), oneOf("exceeded", "exceed", "reached")},
 		not:  []string{"disk quota", "toomanyrequests", "too many requests"}},
@@ -1559,14 +1558,14 @@ var rules = []rule{
 			"invalid tmpfs option")}},
 	{name: "container-removal-in-progress", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("removal of container "), oneOf("is already in progress")}},
-	// gcloud refused an API call for the caller's own account ("(gcloud.run.deploy)
-	// PERMISSION_DENIED: Permission 'run.services.get' denied"): the
-	// deployment never started. A refused image read is the registry's.
 	// The GKE API refusing a caller (Terraform, gcloud, kubectl through
 	// GKE's RBAC) a "container.*" permission: a cluster or node pool call,
 	// not a container.
 	{name: "gke-caller-denied", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("required \"container."), oneOf(" permission")}},
+	// gcloud refused an API call for the caller's own account ("(gcloud.run.deploy)
+	// PERMISSION_DENIED: Permission 'run.services.get' denied"): the
+	// deployment never started. A refused image read is the registry's.
 	{name: "gcloud-caller-denied", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("(gcloud."), oneOf("permission_denied", "code=403", "permission denied on resource")},
 		// An API the project never enabled is the project's setting, not
