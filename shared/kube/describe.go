@@ -53,6 +53,9 @@ var (
 	// stateSubfield finds the fields of a container state block pasted
 	// onto one line ("State: Terminated Reason: OOMKilled Exit Code: 137").
 	stateSubfield = regexp.MustCompile(`\s+(?:Reason|Message|Exit Code|Signal|Started|Finished):`)
+	// stateStart finds a container's State or Last State block inside a
+	// line.
+	stateStart = regexp.MustCompile(`\s(?:Last )?State:\s`)
 )
 
 // unflatten splits a container's State or Last State block that was pasted
@@ -62,7 +65,19 @@ var (
 func unflatten(line string) []string {
 	rest := strings.TrimLeft(line, " ")
 	if !strings.HasPrefix(rest, "State:") && !strings.HasPrefix(rest, "Last State:") {
+		// The container's other fields pasted before its state on the
+		// same line ("Command: /manager State: Running ..."): the state
+		// block starts a line of its own.
+		if at := stateStart.FindStringIndex(line); at != nil {
+			return append([]string{line[:at[0]]}, unflatten(line[at[0]+1:])...)
+		}
 		return []string{line}
+	}
+	// State and Last State pasted onto one line: each block on its own.
+	head := strings.Index(rest, ":") + 1
+	if at := stateStart.FindStringIndex(rest[head:]); at != nil {
+		indent := line[:len(line)-len(rest)]
+		return append(unflatten(indent+rest[:head+at[0]]), unflatten(indent+rest[head+at[0]+1:])...)
 	}
 	cuts := stateSubfield.FindAllStringIndex(line, -1)
 	if cuts == nil {
@@ -195,7 +210,9 @@ func parseDescribe(text string) *describedPod {
 				p.setTop(key, val)
 				continue
 			case "State", "Last State":
-				// A fragment: a container block pasted without its header.
+				// A fragment: a container block pasted without its header
+				// (after other fields of the container, if any).
+				section = ""
 			default:
 				section = "other"
 				continue

@@ -234,8 +234,8 @@ func TestParseDescribeEvicted(t *testing.T) {
 	})
 }
 
-// TestUnflatten: a container's state block pasted onto one line (as issue
-// threads carry it) reads as kubectl prints it; other lines pass through.
+// TestUnflatten: a container's state blocks pasted onto one line (as issue
+// threads carry them) read as kubectl prints them; other lines pass through.
 func TestUnflatten(t *testing.T) {
 	tests := []struct {
 		line string
@@ -246,6 +246,12 @@ func TestUnflatten(t *testing.T) {
 		{"    State:          Terminated Reason: Error Exit Code: 0",
 			[]string{"    State:          Terminated", "      Reason: Error", "      Exit Code: 0"}},
 		{"    State:          Waiting", []string{"    State:          Waiting"}},
+		// State and Last State on one line (kubernetes#49873), and after
+		// the container's other fields (humio-operator#229).
+		{"State: Waiting Reason: CrashLoopBackOff Last State: Terminated Reason: Completed Exit Code: 0",
+			[]string{"State: Waiting", "  Reason: CrashLoopBackOff", "Last State: Terminated", "  Reason: Completed", "  Exit Code: 0"}},
+		{"Command: /manager State: Running Last State: Terminated Reason: OOMKilled",
+			[]string{"Command: /manager", "State: Running", "Last State: Terminated", "  Reason: OOMKilled"}},
 		{"      Reason:       CrashLoopBackOff", []string{"      Reason:       CrashLoopBackOff"}},
 	}
 	for _, tt := range tests {
