@@ -159,6 +159,66 @@ func TestCorpusAccuracy(t *testing.T) {
 // that no ordinary event is posted and no failure silenced. Message ->
 // source.
 var byContext = map[string]string{
+	// The spent held-back halves of EA–EH, FA–FC, GA–GD and HA–HD and the
+	// written-from halves of IA–IH and JA–JC (2026-12-02): ordinary only
+	// by their thread, or failures worded as routine, that no rule reads.
+	"RABBITMQ_ERLANG_COOKIE env variable support is deprecated and will be REMOVED in a future version. Use the $HOME/.erlang.cookie file or the --erlang-cookie switch instead.": "https://github.com/thinktecture/relayserver/issues/431",
+	"Using deprecated config parameter 'log_levels'. Please update your configuration file according to https://rabbitmq.com/logging.html":                                        "https://github.com/docker-library/docs/issues/1108",
+	"AWS_ACCESS_KEY_ID is required for Wal-E but not set. Skipping Wal-E setup.":                                                                                                  "https://github.com/mattermost/mattermost-docker/issues/431",
+	"db_1   | AWS_REGION is required for Wal-E but not set. Skipping Wal-E setup.":                                                                                                "https://github.com/mattermost/mattermost-docker/issues/424",
+	"{\"timestamp\":\"2024-12-12 08:57:50.600 Z\",\"level\":\"error\",\"msg\":\"Failed to ping DB\",\"caller\":\"sql/sql_utils.go:75\",\"database\":\"master\",\"dataSource\":\"postgres://%2A%2A%2A%2A:%2A%2A%2A%2A@mattermost_reabn-postgresql:5432/mattermost?connect_timeout=10&sslmode=disable\",\"retrying in seconds\":10,\"error\":\"dial tcp 172.18.0.9:5432: connect: connection refused\"}": "https://github.com/Websoft9/docker-library/issues/1057",
+	"ERROR:  relation \"idx_groupteams_teamid\" does not exist":                                                               "https://github.com/mattermost/mattermost-docker/issues/462",
+	"[05:17:02] INFO: Home Assistant Core finish process exit code 0":                                                         "https://github.com/home-assistant/core/issues/79976",
+	"nginx-proxy_1 | dockergen.1 | 2016/03/02 17:28:16 Error running notify command: nginx -s reload, exit status 1":          "https://github.com/nginx-proxy/nginx-proxy/issues/378",
+	"INFO: WARNING: MINIO_ACCESS_KEY and MINIO_SECRET_KEY are deprecated. Please use MINIO_ROOT_USER and MINIO_ROOT_PASSWORD": "https://github.com/codalab/codabench/issues/2014",
+	"OpenJDK 64-Bit Server VM warning: UseAVX=2 is not supported on this CPU, setting it to UseAVX=0":                         "https://github.com/moby/qemu/issues/15",
+	"2024-08-02T01:00:53.191+00:00: vm.max_map_count is too low":                                                              "https://github.com/linuxserver/docker-unifi-network-application/issues/102",
+	"{\"t\":{\"$date\":\"2022-06-21T08:10:37.308+00:00\"},\"s\":\"W\",  \"c\":\"CONTROL\",  \"id\":22120,   \"ctx\":\"initandlisten\",\"msg\":\"Access control is not enabled for the database. Read and write access to data and configuration is unrestricted\",\"tags\":[\"startupWarnings\"]}": "https://github.com/abcdesktopio/olddocs/issues/6",
+	"/opt/gitlab/embedded/bin/runsvdir-start: line 37: /proc/sys/fs/file-max: Read-only file system": "https://github.com/twang2218/gitlab-ce-zh/issues/89",
+	"Disabled option: --hostname-port. Available only when hostname:v1 feature is enabled":           "https://github.com/quarkusio/quarkus/issues/42509",
+	"18:21:40,613 INFO  [org.jboss.as.controller.management-deprecated] (Controller Boot Thread) WFLYCTL0028: Attribute 'security-realm' in the resource at address '/core-service=management/management-interface=http-interface' is deprecated, and may be removed in a future version.": "https://github.com/eclipse-che/che/issues/19098",
+	"logger=sqlstore t=2025-12-21T11:12:26.481684808-06:00 level=warn msg=\"SQLite database file has broader permissions than it should\" path=/var/lib/grafana/grafana.db mode=-rwxrwxrwx expected=-rw-r-----":                                                                            "https://github.com/timothystewart6/unpoller-unifi/issues/1",
+	"WARN[2026-02-21T11:27:18.695300220Z] failed to determine if container is already mounted  container=1065b85dd167dcca420d186abba394f8dcf44ede78247d314b93fab1a7fbeaef":                                                                                                                 "https://github.com/moby/moby/pull/52076",
+	"tail: cannot open '/var/log/mongodb-mms-automation/mongodb.log' for reading: No such file or directory":                                                                                                                                                                               "https://github.com/mongodb/mongodb-kubernetes-operator/issues/838",
+	"2022-01-01T14:33:00.325+0000 W  ASIO     [main] No TransportLayer configured during NetworkInterface startup":                                                                                                                                                                         "https://github.com/mongodb/mongodb-kubernetes-operator/issues/838",
+	"ScaledObject doesn't have correct triggers specification":                                                                                                "https://github.com/microsoft/azure-container-apps/issues/1307",
+	"! web Published ports are discarded when using host network mode":                                                                                        "https://github.com/dairoot/xiaozhi-webrtc/issues/5",
+	"# Warning: 'vars' is deprecated. Please use 'replacements' instead. [EXPERIMENTAL] Run 'kustomize edit fix' to update your Kustomization automatically.": "https://github.com/mercari/tortoise/issues/440",
+	"I0902 17:41:56.744282   56701 request.go:665] Waited for 1.137930975s due to client-side throttling, not priority and fairness, request: GET:https://api.ci.l2s4.p1.openshiftapps.com:6443/apis/hiveinternal.openshift.io/v1alpha1?timeout=32s": "https://github.com/openshift/ci-tools/pull/2331",
+	"W0513 16:11:29.835269   98986 warnings.go:70] batch/v1beta1 CronJob is deprecated in v1.21+, unavailable in v1.25+; use batch/v1 CronJob":                                                                                                       "https://github.com/magda-io/magda/issues/3355",
+	"WARNING: server certificate had error: x509: cannot validate certificate for 192.168.1.87 because it doesn't contain any IP SANs. Proceed insecurely (y/n)? y":                                                                                  "https://github.com/argoproj/argo-cd/issues/1839",
+	"WARNING: version difference between client (1.26) and server (1.32) exceeds the supported minor version skew of +/-1":                                                                                                                           "https://github.com/namespacelabs/foundation/pull/1586",
+	"WARNING: version difference between client (1.22) and server (1.24) exceeds the supported minor version skew of +/-1":                                                                                                                           "https://github.com/hiero-ledger/hiero-mirror-node/issues/5157",
+	"WARNING: Kubernetes configuration file is group-readable. This is insecure. Location: /Users/huangzhangshu/.kube/config_vke_cn_kb_v1":                                                                                                           "https://github.com/apecloud/kubeblocks/issues/9115",
+	"WARNING: Some services (hello) use the 'deploy' key, which will be ignored. Compose does not support 'deploy' configuration - use `docker stack deploy` to deploy to a swarm.":                                                                  "https://github.com/docker/compose/issues/6539",
+	"mbind: Operation not permitted": "https://github.com/docker-library/cassandra/issues/203",
+	"EndOfStreamException: Unable to read additional data from client, it probably closed the socket: address = /<IP>:<port>, session = 0x0":                                                                                                                 "https://github.com/bitnami/charts/issues/3168",
+	"EndOfStreamException: Unable to read additional data from client sessionid 0x0, likely client has closed socket":                                                                                                                                        "https://github.com/rawmind0/alpine-zk/issues/3",
+	"Exec lifecycle hook ([/bin/sh /redis-shutdown/shutdown.sh]) for Container \"redis\" in Pod \"rfr-redis-0_my-dbs(3413665f-e70f-4a57-bbe5-c1553779f96f)\" failed - error: command '/bin/sh /redis-shutdown/shutdown.sh' exited with 137: , message: \"\"": "https://github.com/spotahome/redis-operator/issues/236",
+	"[pod/rabbitmq-0/rabbitmq] 2021-09-20 07:18:21.414558+00:00 [warn] <0.13847.5> client unexpectedly closed TCP connection":                                                                                                                                "https://github.com/celery/celery/issues/4355",
+	"lvl=eror msg=\"Can't read alert notification provisioning files from directory\" logger=provisioning.notifiers path=/etc/grafana/provisioning/notifiers error=\"open /etc/grafana/provisioning/notifiers: no such file or directory":                    "https://github.com/stefanprodan/dockprom/issues/199",
+	"EROR[07-02|12:18:24] Failed to read plugin provisioning files from directory logger=provisioning.plugins path=/etc/grafana/provisioning/plugins error=\"open /etc/grafana/provisioning/plugins: no such file or directory\"":                            "https://github.com/grafana/grafana/pull/26017",
+	"[2017-06-02 20:57:53,070][ERROR][com.floragunn.searchguard.http.SearchGuardHttpServerTransport] [Ego the Living Planet] SSL Problem illegal change cipher spec msg, conn state = 6, handshake state = 1":                                                "https://github.com/openshift/origin/issues/14463",
+	"W0823 06:26:02.902688       7 client_config.go:617] Neither --kubeconfig nor --master was specified.  Using the inClusterConfig.  This might not work.":                                                                                                 "https://github.com/kubernetes/ingress-nginx/issues/8962",
+	"W0516 14:01:36.854904       1 client_config.go:552] Neither --kubeconfig nor --master was specified.  Using the inClusterConfig.  This might not work.":                                                                                                 "https://github.com/litmuschaos/chaos-exporter/issues/121",
+	"The resourceVersion for the provided watch is too old.": "https://github.com/kubernetes/kubernetes/pull/78991",
+	"level=warn time=2020-12-25T07:51:33Z msg=\"Error encountered processing metrics stream from docker, this may affect cloudwatch metric accuracy: DockerGoClient: Unable to decode stats for container REDACTED: context canceled\" module=container.go":                                                "https://github.com/aws/amazon-ecs-agent/pull/2813",
+	"level=warn time=2023-03-24T17:39:04Z msg=\"Error getting network stats for container\" taskARN=\"arn:aws:ecs:us-west-2:XXXX:task/XXXX/XXXX\" container=\"fc650d7f8817603ba602106383c7402f4c4c7b70c7fdf66be8903cc4ef169ee7\" error=\"need at least 2 data points in queue to calculate CW stats set\"": "https://github.com/aws/amazon-ecs-agent/pull/3621",
+	"server_1  | /docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration":                                                                                                                                                                                         "https://github.com/nginx/docker-nginx/issues/418",
+	"10-listen-on-ipv6-by-default.sh: info: /etc/nginx/conf.d/default.conf is not a file or does not exist.":                                                                                                                                                                                               "https://github.com/nginx/docker-nginx/issues/621",
+	"WARNING: An illegal reflective access operation has occurred":              "https://github.com/linuxserver-archive/docker-unifi-controller/issues/188",
+	"ors-app    | WARNING: An illegal reflective access operation has occurred": "https://github.com/GIScience/openrouteservice/issues/853",
+	"WARNING: Illegal reflective access by com.google.inject.internal.cglib.core.$ReflectUtils$1 (file:/opt/cerebro/lib/com.google.inject.guice-4.2.2.jar) to method java.lang.ClassLoader.defineClass(java.lang.String,byte[],int,int,java.security.ProtectionDomain)": "https://github.com/lmenezes/cerebro-docker/issues/3",
+	"WARNING: bridge-nf-call-ip6tables is disabled":                                                                      "https://github.com/WhitewaterFoundry/Pengwin/issues/644",
+	"2021/04/09 09:54:43 Container instance state changed to DRAINING":                                                   "https://github.com/bottlerocket-os/bottlerocket-ecs-updater/pull/35",
+	"sh: can't access tty; job control turned off":                                                                       "https://github.com/coreos/bugs/issues/1052",
+	"ecs/ecs-agent.log.2017-05-02-18:2017-05-02T18:20:32Z [INFO] No eligible images for deletion for this cleanup cycle": "https://github.com/aws/amazon-ecs-agent/issues/762",
+	"Docker container soulseek stopped unexpectedly. Go to Docker for more information.":                                 "https://github.com/realies/soulseek-docker/issues/64",
+	"[CRITICAL] WORKER TIMEOUT":                                                                                          "https://github.com/GoogleCloudPlatform/python-docs-samples/pull/3229",
+	"cgroup-parent for systemd cgroup should be a valid slice named as \"xxx.slice\"":                                    "https://github.com/kubernetes/kubernetes/issues/107403",
+	"Removing credentials from cache, got non recoverable error: error getting credentials to cache: unable to fetch credentials from EKS Auth: operation error EKS Auth: AssumeRoleForPodIdentity, https response error StatusCode: 400, RequestID: 3c5a77b1-e68d-44fe-8b54-4a6c9bbcb057, ExpiredTokenException: The token included in the request is expired": "https://github.com/aws/eks-pod-identity-agent/issues/89",
+	"I0513 06:11:28.805952       1 node_lifecycle_controller.go:885] Node kind-worker is unresponsive as of 2022-05-13 06:11:28.805937574 +0000 UTC m=+63814.469914826. Adding it to the Taint queue.":                                                                                                                                                          "https://github.com/kubernetes/kubernetes/issues/110028",
+	"only one usage of each socket address (protocol/network address/port) is normally permitted": "https://www.explaintopic.com/docker/docker-error-only-one-usage-of-each-socket-address-protocol-1766382400.html",
 	// busybox mkdir without -p meeting a directory kept from the last
 	// start: harmless in these threads, a failure where the path is a
 	// file, so no rule (written-from half of the third collection).
@@ -572,8 +632,8 @@ func TestBlindAccuracy(t *testing.T) {
 // fails. The blind figures are not targets to tune to: they may only be
 // raised after a change made without reading the blind split.
 const (
-	corpusFloor          = 0.874
-	blindFloor           = 0.665
-	blindPostedCeiling   = 19
-	blindSilencedCeiling = 2
+	corpusFloor          = 0.850
+	blindFloor           = 0.492
+	blindPostedCeiling   = 28
+	blindSilencedCeiling = 0
 )

@@ -121,6 +121,13 @@ func TestParseDescribeCorpus(t *testing.T) {
 		"https://github.com/cilium/cilium-olm/issues/32":                        {"OOMKilled", 137},
 		"https://github.com/kube-rs/kube/issues/331":                            {"Error", 139},
 		"https://github.com/kubernetes/kubernetes/issues/93826":                 {"Error", 1},
+		"https://github.com/kubernetes/minikube/issues/23065":                   {"CrashLoopBackOff", 139},
+		"https://github.com/kubernetes/kubernetes/issues/49873":                 {"CrashLoopBackOff", 0},
+		"https://github.com/lsst-it/k8s-cookbook/pull/1308":                     {"OOMKilled", 137},
+		"https://github.com/humio/humio-operator/issues/229":                    {"OOMKilled", 137},
+		"https://deverrors.com/errors/k8s-oomkilled":                            {"OOMKilled", 137},
+		"https://github.com/kyma-project/kyma/issues/3195":                      {"OOMKilled", 137},
+		"https://fixdevs.com/blog/kubernetes-pod-oom-killed/":                   {"OOMKilled", 137},
 	}
 	f, err := os.Open("../../testdata/corpus/messages.jsonl")
 	if err != nil {
