@@ -401,7 +401,28 @@ var rules = []rule{
 			"supervisor is running as root", "unlinking stale socket", "it will be auto generated",
 			"are deprecated and will be removed", "is deprecated, you should use", "deprecation notice: ",
 			"tcp backlog setting of", "imklog: cannot open kernel log", "detected default credentials",
-			"which has not been tested by home assistant", "leader_not_available")},
+			"which has not been tested by home assistant", "leader_not_available",
+			// Settings and APIs to be retired (RabbitMQ's environment and
+			// config keys, kustomize's vars, Kubernetes API versions the
+			// server still serves), the JVM's illegal reflective access
+			// warning, a client-go program falling back to in-cluster
+			// config.
+			"is deprecated and will be removed", "using deprecated config parameter", "is deprecated. please use",
+			"are deprecated. please use", "is deprecated in v1", "illegal reflective access",
+			"neither --kubeconfig nor --master was specified",
+			// Start-up and run-time notes of common images and hosts: Spilo
+			// skipping WAL-E without credentials, docker info without the
+			// bridge netfilter module, a shell without a terminal, nginx's
+			// entrypoint scripts, ZooKeeper and RabbitMQ clients hanging
+			// up, Grafana without provisioning directories, MySQL's mbind
+			// in a container, a watch restarted from a newer version, Helm
+			// on a group-readable kubeconfig, the ECS agent's image cleanup
+			// and stats, a container instance set draining.
+			"but not set. skipping", "-nf-call-iptables is disabled", "-nf-call-ip6tables is disabled", "job control turned off", "will attempt to perform configuration",
+			"is not a file or does not exist", "unable to read additional data from client",
+			"unexpectedly closed tcp connection", "provisioning files from directory", "mbind: operation not permitted",
+			"provided watch is too old", "is group-readable", "no eligible images for deletion",
+			"processing metrics stream", "error getting network stats", "state changed to draining")},
 		// A runtime still holding a container's name from a create that
 		// hung is a failure, whatever pod condition it comes with.
 		// docker login's advice before it failed to store the login is
@@ -561,7 +582,9 @@ var rules = []rule{
 		// placement problem, not a full disk; ENOSPC from the cgroup
 		// filesystem or from inotify is a kernel limit, not a disk.
 		// GKE Autopilot refusing a request below its minimum is the spec's.
-		not: []string{"insufficient ephemeral", "enough resource: ephemeral", "/sys/fs/cgroup", "inotify_add_watch", "autopilot minimum"}},
+		// The kernel's keyring quota for session keys is not a disk.
+		not: []string{"insufficient ephemeral", "enough resource: ephemeral", "/sys/fs/cgroup", "inotify_add_watch", "autopilot minimum",
+			"session key"}},
 	// A pod status after the kubelet evicted it, most often for ephemeral
 	// storage, and lost track of its containers; a lost node reads the same.
 	{name: "container-status-unknown", tier: generic, cause: DiskFull, conf: Medium, runnerUp: NodeInterrupted,
@@ -1226,8 +1249,9 @@ var rules = []rule{
 		// A registry's request quota (Artifact Registry's "toomanyrequests:
 		// Quota exceeded for quota metric") is a rate limit; an API's request
 		// limit is throttling; the kernel's limits on inotify instances and
-		// open files are the host's or the container's, not an account's.
-		not: []string{"toomanyrequests", "too many requests", "requestlimitexceeded", "internal error occurred", "inotify",
+		// open files, and on session keys, are the host's or the
+		// container's, not an account's.
+		not: []string{"session key", "toomanyrequests", "too many requests", "requestlimitexceeded", "internal error occurred", "inotify",
 			"open file descriptors", "backofflimitexceeded", "ratelimitexceeded", "emptydir volume", "response code 429",
 			"memory quota", "must specify limits", "must specify requests", "insufficient quota to match these scopes"}},
 	// A namespace's ResourceQuota refusing a pod that sets no limits or
@@ -1297,8 +1321,6 @@ var rules = []rule{
 		// disk is what needs freeing.
 		not: []string{"disk-pressure"}},
 
-	// ECS placement that names the agent: the instance's agent is
-	// disconnected, not short of resources.
 	// The cluster's own machinery failing under a workload: etcd losing
 	// its leader or timing out, a P2P image mirror (Spegel) unable to
 	// resolve, a kernel without a feature the runtime needs.
@@ -1313,7 +1335,21 @@ var rules = []rule{
 			"special device overlay does not exist", "~internal~ecs~pause", "serverexception",
 			// k3s on a filesystem without overlay support; Docker Desktop on
 			// Windows without Hyper-V.
-			"snapshotter cannot be enabled", "required feature is not installed")}},
+			"snapshotter cannot be enabled", "required feature is not installed",
+			// The kernel's keyring full for the runtime's session keys;
+			// btrfs, zfs and device-mapper storage failing under dockerd;
+			// user namespaces the host will not map; a GPU driver at odds
+			// with its kernel module or with no free device; a service
+			// account without its API token.
+			"could not create session key", "unable to join session keyring", "unable to create session key",
+			"failed to create btrfs subvolume", "failed to remove root filesystem", "btree spine",
+			"cannot setup namespace using newuidmap", "can't init user+mount namespaces",
+			"nvrm: api mismatch", "requested number of devices unavailable",
+			"no api token found for service account",
+			// A Cloud API the project never enabled.
+			"not enabled on project")}},
+	// ECS placement that names the agent: the instance's agent is
+	// disconnected, not short of resources.
 	{name: "ecs-agent-disconnected", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("encountered error \"agent\"")}},
 
@@ -1555,7 +1591,47 @@ var rules = []rule{
 			"service: amazoncloudformation; status code: 400", "embedded schema validation failed",
 			"total percentage of traffic", "traffic percent sum", "revision name must be prefixed",
 			"taskdefinition is inactive", "containerappenvironmentmismatch", "no method for authentication",
-			"invalid tmpfs option")}},
+			"invalid tmpfs option",
+			// Helm upgrading a release that never deployed; Flux's dry run
+			// and Argo CD's manifest generation refusing what they render;
+			// a role granting more than its author holds.
+			"has no deployed releases", "dry-run failed", "manifest generation error",
+			"is attempting to grant rbac permissions not currently held",
+			// A client without a cluster to talk to: no kubeconfig context,
+			// an unreadable kubeconfig, GKE's credential plugin missing.
+			"kubernetes cluster unreachable", "no context exists with the name", "invalid kube-config file",
+			"gke-gcloud-auth-plugin",
+			// docker: swarm commands on a node outside a swarm, a build
+			// whose context or Dockerfile is not where it was pointed,
+			// buildx's docker driver asked for several platforms.
+			"not a swarm manager", "unable to prepare context", "cannot locate specified dockerfile",
+			"multi-platform build is not supported for the docker driver",
+			"multiple platforms feature is currently not supported for docker driver",
+			// The Azure CLI's argument parser; the CDK failing to publish
+			// its assets.
+			"unrecognized arguments: ", "usage error: ", "' command group", "failed to publish one or more assets",
+			"failed to publish asset ",
+			// kubectl sending a kind the server does not serve, a CRD too
+			// large for client-side apply, an object whose namespace is
+			// not the request's, or talking to no API server at all; a
+			// controller started before its CRD; kustomize merging one
+			// resource twice.
+			"no matches for kind", "metadata.annotations: too long", "does not match the namespace sent on the request",
+			"namespace mismatch", "did you specify the right host or port", "should be installed before calling start",
+			"may not add resource with an already registered id",
+			// Build and CI tooling: buildx's docker exporter, a CI runner
+			// without Linux containers or without the Dockerfile it was
+			// given, a test harness's Compose on Podman, skaffold's config
+			// version.
+			"does not currently support exporting manifest lists", "only supported on linux runners",
+			"no dockerfile matching", "is unsupported for podman", "parsing skaffold config")}},
+	// A client's own check of a manifest or task definition against the
+	// API's schema (kubectl's and Helm's validation, the ECS deploy
+	// action's keys, Terraform decoding container definitions): nothing
+	// was sent, so no container failed, though the fix is in the spec.
+	{name: "client-schema-check", tier: frame, cause: Unknown, conf: Medium, runnerUp: ContainerConfigError,
+		when: [][]string{oneOf("error validating data", "validationerror(", "found in params",
+			"error decoding json: json: cannot unmarshal")}},
 	{name: "container-removal-in-progress", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("removal of container "), oneOf("is already in progress")}},
 	// The GKE API refusing a caller (Terraform, gcloud, kubectl through
@@ -1593,7 +1669,11 @@ var rules = []rule{
 		when: [][]string{oneOf("is forbidden: user"), oneOf("pods/log", "pods/exec", "pods/attach", "pods/portforward",
 			"cannot get resource \"pods\"", "cannot list resource \"pods\"", "cannot create resource \"jobs\"",
 			// The same, quoted inside a JSON log line.
-			"cannot get resource \\\"pods\\\"", "cannot list resource \\\"pods\\\"")}},
+			"cannot get resource \\\"pods\\\"", "cannot list resource \\\"pods\\\"",
+			// kubectl's own refusal, Helm upgrading or restoring a release,
+			// an operator's informer listing what it watches: whatever the
+			// resource, the caller's role lacks the verb.
+			"error from server (forbidden)", "upgrade failed:", "failed restoring revision", "failed to list *")}},
 	// An Azure client without the role for the call it made. A volume the
 	// kubelet could not attach for the same reason is the volume's.
 	{name: "azure-caller-denied", tier: frame, cause: Unknown, conf: Medium,
