@@ -159,6 +159,47 @@ func TestCorpusAccuracy(t *testing.T) {
 // that no ordinary event is posted and no failure silenced. Message ->
 // source.
 var byContext = map[string]string{
+	// The spent held-back halves of IA–IH and JA–JC and the written-from
+	// halves of KA–KH (2026-12-02): ordinary only by their thread, or
+	// failures worded as routine, that no rule reads.
+	"Warning: would violate PodSecurity \"restricted:v1.24\": allowPrivilegeEscalation != false (container \"welcome-php\" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container \"welcome-php\" must set securityContext.capabilities.drop=[\"ALL\"]), runAsNonRoot != true (pod or container \"welcome-php\" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container \"welcome-php\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")": "https://github.com/openshift-instruqt/instruqt/issues/241",
+	"2023-10-02T13:45:04Z    INFO    KubeAPIWarningLogger    log/warning_handler.go:65       would violate PodSecurity \"restricted:v1.24\": allowPrivilegeEscalation != false (containers \"init-container\", \"api\" must set securityContext.allowPrivilegeEscalation=false)":                                                                                                                                                                                                                                                            "https://github.com/pulp/pulp-operator/issues/1102",
+	"index.go:346: skipping loading invalid entry for chart \"nlm\" \"11.16.5-02\" from /home/runner/.cache/helm/repository/helm_repo-index.yaml: validation: chart.metadata.version \"11.16.5-02\" is invalid":                                                                                                                                                                                                                                                                                                                             "https://github.com/genesys/multicloud-services/issues/70",
+	"[2018-08-08T18:47:55,263][WARN ][o.e.d.z.UnicastZenPing   ] [elasticsearch-v57ae9ll6i7l3zjd-client-575494b7b7-ksnq7] failed to resolve host [elasticsearch-v57ae9ll6i7l3zjd-discovery]":                                                                                                                                                                                                                                                                                                                                                "https://github.com/helm/charts/pull/7085",
+	"2018/01/11 19:26:19 [INFO] SIGTERM: Terminating process":                                                           "https://github.com/coredns/deployment/issues/46",
+	"Error saving history file: FileOpenFailed Unable to open() file /home/mongodb/.dbshell: No such file or directory": "https://github.com/docker-library/mongo/issues/522",
+	"t=2021-12-20T08:50:32+0000 lvl=eror msg=\"Failed to read content of symlinked path\" logger=provisioning.dashboard type=file name=sourcegraph_additional path=/sg_grafana_additional_dashboards error=\"lstat /sg_grafana_additional_dashboards: no such file or directory\"": "https://github.com/sourcegraph/sourcegraph-public-snapshot/issues/29351",
+	"2020-08-05 15:32:44,650 WARN [SocketServer brokerId=1] Unexpected error from /IP_ADDRESS; closing connection (org.apache.kafka.common.network.Selector)":                                                                                                                      "https://github.com/strimzi/strimzi-kafka-operator/issues/3462",
+	"I0619 06:16:02.339443       1 helper.go:86] Deployment sparse-claim-j8jr not yet rolled out because replica update in-progress: 0 of 1 updated replicas are available":                                                                                                        "https://github.com/openebs-archive/maya/pull/1719",
+	"Waiting for all MinIO sub-systems to be initialized.. possible cause (Unable to initialize config system: migrateConfigToMinioSys: Storage resources are insufficient for the read operation .minio.sys/)":                                                                    "https://github.com/minio/minio/issues/16492",
+	"2019-06-23 00:53:53 +0000 [error]: [google_cloud] Failed to set monitored resource labels for gce_instance:  error_class=RuntimeError error=\"Cannot construct a gce_instance resource without vm_id and zone\"":                                                              "https://github.com/GoogleCloudPlatform/fluent-plugin-google-cloud/pull/320",
+	"2019-06-23 01:41:07 +0000 [debug]: #1 [google_cloud] Failed to retrieve monitored resource from Metadata Agent with local_resource_id k8s_container.kube-system.calico-typha-b787b5b99-t8kr9.calico-typha.":                                                                   "https://github.com/GoogleCloudPlatform/fluent-plugin-google-cloud/pull/321",
+	"TASKS_STOPPED": "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_service_events.md",
+	"level=error time=2021-11-06T01:37:20Z msg=\"Error: lost websocket connection with Agent Communication Service (ACS): read tcp 22.173.57.42:43668->54.239.16.66:443: use of closed network connection\" module=acs_handler.go": "https://github.com/aws/amazon-ecs-agent/pull/3084",
+	"level=warn time=2021-11-06T01:37:20Z msg=\"ACS Connection hasn't had any activity for too long; closing connection\" module=acs_handler.go":                                                                                   "https://github.com/aws/amazon-ecs-agent/pull/3084",
+	"panic: Timeout while stopping traefik, killing instance ✝":                                                                                                             "https://github.com/traefik/traefik/issues/6935",
+	"^C^C^C[2019-10-25 16:44:29 +0000] [6] [INFO] Shutting down: Master":                                                                                                    "https://github.com/tiangolo/uvicorn-gunicorn-docker/issues/18",
+	"10-listen-on-ipv6-by-default.sh: error: /etc/nginx/conf.d/default.conf differs from the packaged version":                                                              "https://github.com/docker-library/official-images/issues/8657",
+	"overall progress: 0 out of 1 tasks":                                                                                                                                    "https://github.com/moby/moby/issues/35216",
+	"Application is shutting down...":                                                                                                                                       "https://github.com/MicrosoftDocs/azure-docs/issues/112030",
+	"2017-10-30 18:49:49.589 UTC [42] LOG:  could not bind IPv6 address \"::1\": Cannot assign requested address":                                                           "https://github.com/docker-library/postgres/issues/363",
+	"bash: cannot set terminal process group (-1): Inappropriate ioctl for device":                                                                                          "https://github.com/krallin/tini/issues/50",
+	"-bash: cannot set terminal process group (-1): Not a tty":                                                                                                              "https://github.com/alpinelinux/docker-alpine/issues/31",
+	"Unable to retrieve some image pull secrets (confluent-registry); attempting to pull the image may not succeed.":                                                        "https://github.com/confluentinc/confluent-kubernetes-examples/issues/276",
+	"Azure Container Instance is still transitioning, please retry later.":                                                                                                  "https://taourl.com/read-2953240.html",
+	"The azure auth plugin has been removed.":                                                                                                                               "https://github.com/Azure/azure-cli/issues/25195",
+	"warning envoy config StreamAggregatedResources gRPC config stream closed: 14, no healthy upstream":                                                                     "https://github.com/envoyproxy/envoy/issues/14591",
+	"2023/08/18 15:30:22 [warn] 1#1: the \"user\" directive makes sense only if the master process runs with super-user privileges, ignored in /etc/nginx/nginx.conf:1":     "https://github.com/deckhouse/deckhouse/pull/5600",
+	"2023/10/02 19:47:29 [warn] 158#158: the \"user\" directive makes sense only if the master process runs with super-user privileges, ignored in /etc/nginx/nginx.conf:4": "https://github.com/NginxProxyManager/docker-nginx-full/issues/23",
+	"[14:44:46 WRN] Storing keys in a directory '/root/.aspnet/DataProtection-Keys' that may not be persisted outside of the container. Protected data will be unavailable when container is destroyed. For more information go to https://aka.ms/aspnet/dataprotectionwarning {EventId={Id=60, Name=\"UsingEphemeralFileSystemLocationInContainer\"}, SourceContext=\"Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository\", ThreadId=1}": "https://github.com/immense/Remotely/issues/878",
+	"WARNING: This is a development server. Do not use it in a production deployment. Use a production WSGI server instead.":                                "https://github.com/soxoj/maigret/issues/2017",
+	"/package/admin/s6-overlay/libexec/preinit: info: read-only root":                                                                                       "https://github.com/just-containers/s6-overlay/issues/635",
+	"npm WARN config production Use `--omit=dev` instead.":                                                                                                  "https://github.com/getodk/central/issues/357",
+	"I0513 11:22:21.924102       1 main.go:439] Shutting down server.":                                                                                      "https://github.com/kubernetes-sigs/apiserver-network-proxy/issues/209",
+	"Error response from daemon: No such container: dns-proxy-server":                                                                                       "https://github.com/mageddo/dns-proxy-server/issues/29",
+	"Couln't start Elasticsearch. Exiting.":                                                                                                                 "https://github.com/spujadas/elk-docker/issues/157",
+	"Keycloak - Open Source Identity and Access Management Find more information at: https://www.keycloak.org/docs/latest Usage: kc.sh [OPTIONS] [COMMAND]": "https://github.com/keycloak/keycloak-containers/issues/379",
+	"addgroup: gid '100' in use": "https://github.com/jgeusebroek/docker-webdav/issues/7",
 	// The spent held-back halves of EA–EH, FA–FC, GA–GD and HA–HD and the
 	// written-from halves of IA–IH and JA–JC (2026-12-02): ordinary only
 	// by their thread, or failures worded as routine, that no rule reads.
@@ -604,8 +645,8 @@ func TestBlindAccuracy(t *testing.T) {
 // fails. The blind figures are not targets to tune to: they may only be
 // raised after a change made without reading the blind split.
 const (
-	corpusFloor          = 0.864
-	blindFloor           = 0.581
-	blindPostedCeiling   = 25
+	corpusFloor          = 0.850
+	blindFloor           = 0.452
+	blindPostedCeiling   = 12
 	blindSilencedCeiling = 0
 )
