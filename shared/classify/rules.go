@@ -422,7 +422,24 @@ var rules = []rule{
 			"is not a file or does not exist", "unable to read additional data from client",
 			"unexpectedly closed tcp connection", "provisioning files from directory", "mbind: operation not permitted",
 			"provided watch is too old", "is group-readable", "no eligible images for deletion",
-			"processing metrics stream", "error getting network stats", "state changed to draining")},
+			"processing metrics stream", "error getting network stats", "state changed to draining",
+			// More of the same kind: nginx's user directive when not run
+			// as root, a shell without a terminal, Flask's and npm's
+			// advice, PostgreSQL without IPv6, the mongo shell's history,
+			// Helm skipping a bad index entry, servers stopping on SIGTERM
+			// (gunicorn, Go and .NET hosts), ASP.NET's key directory, the
+			// ECS agent reconnecting to its control plane, a rollout still
+			// in progress, fluentd's GCE metadata, docker service create's
+			// progress, s6-overlay's notes, MinIO waiting for its
+			// subsystems, Grafana skipping a dangling dashboard link.
+			"directive makes sense only if the master process runs with super-user privileges",
+			"cannot set terminal process group", "this is a development server", "use `--omit=dev`",
+			"could not bind ipv6 address", "error saving history file", "skipping loading invalid entry",
+			"sigterm: terminating process", "shutting down: master", "application is shutting down",
+			"storing keys in a directory", "hasn't had any activity for too long",
+			"lost websocket connection with agent communication service", "not yet rolled out because",
+			"[google_cloud]", "overall progress: ", "preinit: info:", "waiting for all minio sub-systems",
+			"failed to read content of symlinked path")},
 		// A runtime still holding a container's name from a create that
 		// hung is a failure, whatever pod condition it comes with.
 		// docker login's advice before it failed to store the login is
@@ -915,7 +932,7 @@ var rules = []rule{
 	// A command-line tool (eksctl, kubectl, the docker or podman CLI)
 	// refusing a flag it was given: the person's command, not a container.
 	{name: "cli-unknown-flag", tier: generic, cause: Unknown, conf: Medium, runnerUp: ContainerConfigError,
-		when: [][]string{oneOf("unknown flag: -")}},
+		when: [][]string{oneOf("unknown flag: -", "unknown shorthand flag: '")}},
 	// A manifest the API server or a generator will not decode: a field in
 	// the wrong place or misspelt.
 	{name: "manifest-unknown-field", tier: generic, cause: ContainerConfigError, conf: Medium,
@@ -1043,9 +1060,11 @@ var rules = []rule{
 	// A container or user without access to the Docker socket it mounts.
 	{name: "docker-socket-permission", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("permission denied while trying to connect to the docker daemon")}},
-	// docker run's -p flag in a form it cannot parse.
-	{name: "publish-format", tier: root, cause: ContainerConfigError, conf: High,
-		when: [][]string{oneOf("invalid publish opts")}},
+	// docker run's -p flag, or an address or port in it, in a form the
+	// CLI cannot parse: the command line was refused before any container
+	// existed (the corpus labels five of six such messages so).
+	{name: "publish-format", tier: frame, cause: Unknown, conf: Medium, runnerUp: ContainerConfigError,
+		when: [][]string{oneOf("invalid publish opts", "invalid ip address: ", "invalid containerport")}},
 	// virtual-kubelet's ACI provider refusing a pod spec field ACI lacks.
 	{name: "aci-unsupported-field", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("aci does not support")}},
@@ -1347,7 +1366,11 @@ var rules = []rule{
 			"nvrm: api mismatch", "requested number of devices unavailable",
 			"no api token found for service account",
 			// A Cloud API the project never enabled.
-			"not enabled on project")}},
+			"not enabled on project",
+			// Rootless runtimes the host will not give a runtime directory
+			// or namespaces to; a CNI range whose addresses a crash left
+			// allocated.
+			"error creating tmpdir: mkdir /run/user/", "unshare: operation not permitted", "is not available in range set")}},
 	// ECS placement that names the agent: the instance's agent is
 	// disconnected, not short of resources.
 	{name: "ecs-agent-disconnected", tier: root, cause: PlatformError, conf: High,
@@ -1624,7 +1647,39 @@ var rules = []rule{
 			// given, a test harness's Compose on Podman, skaffold's config
 			// version.
 			"does not currently support exporting manifest lists", "only supported on linux runners",
-			"no dockerfile matching", "is unsupported for podman", "parsing skaffold config")}},
+			"no dockerfile matching", "is unsupported for podman", "parsing skaffold config",
+			// Clients without a usable kubeconfig or context, or with an
+			// auth plugin kubectl no longer ships; skaffold's deploy step
+			// passing on kubectl's failure.
+			"no configuration has been provided", "current-context is not set", "context was not found for specified context",
+			"invalid context specified", "no configuration has been found", "auth plugin has been removed",
+			"auth plugin is not supported", "deploying manifests: exit status",
+			// kubectl's own arguments: a pod of several containers with
+			// none named, a missing argument, an object whose namespace is
+			// not the command's; argparse and gcloud refusing a choice or
+			// a command of another release track.
+			"please specify the container to print logs", "is a required argument for the",
+			"the namespace from the provided object", "invalid choice: '", "alternate release tracks",
+			// Compose's schema types and file versions.
+			"contains an invalid type, it should be", "unsupported compose file version",
+			// The AWS CLI without a region or given an ARN of another
+			// region; ecs-cli's CloudFormation stack for the cluster;
+			// Azure resources named that do not exist in the
+			// subscription; CircleCI refusing a Docker version.
+			"you must specify a region", "invalid region in arn", "cloudformation stack already exists for the cluster",
+			"cloudformation stack not found for cluster", "could not be found in subscription", "parentresourcenotfound",
+			"is not supported on this resource class")}},
+	// A cluster version the managed service does not offer (GKE's master
+	// versions, AKS's per-region versions): the request names it.
+	{name: "cluster-version-unsupported", tier: frame, cause: Unknown, conf: Medium,
+		when: [][]string{oneOf("master version \"", "k8sversionnotsupported", "az aks get-versions", "orchestratorversion is invalid",
+			"agentpoolk8sversionnotsupported")}},
+	// The AWS credentials of the caller (a CLI profile, a CI job, an
+	// assumed role) refused or expired: no container was involved. A
+	// registry refusing them during a pull is the pull's.
+	{name: "caller-credentials-invalid", tier: frame, cause: Unknown, conf: Medium, runnerUp: RegistryTokenExpired,
+		when: [][]string{oneOf("security token included in the request is invalid", "security token included in the request is expired")},
+		not:  []string{"pull", "manifest"}},
 	// A client's own check of a manifest or task definition against the
 	// API's schema (kubectl's and Helm's validation, the ECS deploy
 	// action's keys, Terraform decoding container definitions): nothing
@@ -1673,7 +1728,13 @@ var rules = []rule{
 			// kubectl's own refusal, Helm upgrading or restoring a release,
 			// an operator's informer listing what it watches: whatever the
 			// resource, the caller's role lacks the verb.
-			"error from server (forbidden)", "upgrade failed:", "failed restoring revision", "failed to list *")}},
+			"error from server (forbidden)", "upgrade failed:", "failed restoring revision", "failed to list *",
+			// A controller or job patching workloads, listing nodes or
+			// creating pods; a role granting more than its author holds.
+			"cannot patch resource", "cannot list resource \"nodes\"", "cannot create resource \"pods\"",
+			"attempt to grant extra privileges")},
+		// A CSI attacher refused its volume attachments: the volume's.
+		not: []string{"volumeattachments"}},
 	// An Azure client without the role for the call it made. A volume the
 	// kubelet could not attach for the same reason is the volume's.
 	{name: "azure-caller-denied", tier: frame, cause: Unknown, conf: Medium,
