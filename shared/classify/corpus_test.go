@@ -622,8 +622,8 @@ func TestBlindAccuracy(t *testing.T) {
 // fails. The blind figures are not targets to tune to: they may only be
 // raised after a change made without reading the blind split.
 const (
-	corpusFloor          = 0.860
-	blindFloor           = 0.469
+	corpusFloor          = 0.866
+	blindFloor           = 0.652
 	blindPostedCeiling   = 12
 	blindSilencedCeiling = 0
 )

@@ -14,11 +14,11 @@ var update = flag.Bool("update", false, "rewrite model_counts.go from the corpus
 const modelCountsPath = "model_counts.txt"
 
 // modelCausesFor lists the causes the model may answer: every cause but
-// not_a_failure (the model must never silence a failure) and unknown.
+// not_a_failure (the model must never silence a failure).
 func modelCausesFor() []Cause {
 	var out []Cause
 	for c := range causes {
-		if c != NotAFailure && c != Unknown {
+		if c != NotAFailure {
 			out = append(out, c)
 		}
 	}
