@@ -54,8 +54,9 @@ var (
 	// onto one line ("State: Terminated Reason: OOMKilled Exit Code: 137").
 	stateSubfield = regexp.MustCompile(`\s+(?:Reason|Message|Exit Code|Signal|Started|Finished):`)
 	// stateStart finds a container's State or Last State block inside a
-	// line.
-	stateStart = regexp.MustCompile(`\s(?:Last )?State:\s`)
+	// line (a state kubectl prints, so that "State:" in a message's text
+	// is not taken for one).
+	stateStart = regexp.MustCompile(`\s(?:Last )?State:\s+(?:Running|Waiting|Terminated)\b`)
 )
 
 // unflatten splits a container's State or Last State block that was pasted

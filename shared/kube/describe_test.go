@@ -259,6 +259,8 @@ func TestUnflatten(t *testing.T) {
 			[]string{"State: Waiting", "  Reason: CrashLoopBackOff", "Last State: Terminated", "  Reason: Completed", "  Exit Code: 0"}},
 		{"Command: /manager State: Running Last State: Terminated Reason: OOMKilled",
 			[]string{"Command: /manager", "State: Running", "Last State: Terminated", "  Reason: OOMKilled"}},
+		// "State:" in a message's text is not a state block.
+		{`Message: pod is not in 'Running' state - State: "Pending"`, []string{`Message: pod is not in 'Running' state - State: "Pending"`}},
 		{"      Reason:       CrashLoopBackOff", []string{"      Reason:       CrashLoopBackOff"}},
 	}
 	for _, tt := range tests {
