@@ -418,7 +418,8 @@ var rules = []rule{
 			// in a container, a watch restarted from a newer version, Helm
 			// on a group-readable kubeconfig, the ECS agent's image cleanup
 			// and stats, a container instance set draining.
-			"but not set. skipping", "-nf-call-iptables is disabled", "-nf-call-ip6tables is disabled", "job control turned off", "will attempt to perform configuration",
+			"but not set. skipping", "-nf-call-iptables is disabled", "-nf-call-ip6tables is disabled",
+			"job control turned off", "will attempt to perform configuration",
 			"is not a file or does not exist", "unable to read additional data from client",
 			"unexpectedly closed tcp connection", "provisioning files from directory", "mbind: operation not permitted",
 			"provided watch is too old", "is group-readable", "no eligible images for deletion",
@@ -1616,10 +1617,8 @@ var rules = []rule{
 			"taskdefinition is inactive", "containerappenvironmentmismatch", "no method for authentication",
 			"invalid tmpfs option",
 			// Helm upgrading a release that never deployed; Flux's dry run
-			// and Argo CD's manifest generation refusing what they render;
-			// a role granting more than its author holds.
+			// and Argo CD's manifest generation refusing what they render.
 			"has no deployed releases", "dry-run failed", "manifest generation error",
-			"is attempting to grant rbac permissions not currently held",
 			// A client without a cluster to talk to: no kubeconfig context,
 			// an unreadable kubeconfig, GKE's credential plugin missing.
 			"kubernetes cluster unreachable", "no context exists with the name", "invalid kube-config file",
@@ -1732,7 +1731,7 @@ var rules = []rule{
 			// A controller or job patching workloads, listing nodes or
 			// creating pods; a role granting more than its author holds.
 			"cannot patch resource", "cannot list resource \"nodes\"", "cannot create resource \"pods\"",
-			"attempt to grant extra privileges")},
+			"attempt to grant extra privileges", "is attempting to grant rbac permissions not currently held")},
 		// A CSI attacher refused its volume attachments: the volume's.
 		not: []string{"volumeattachments"}},
 	// An Azure client without the role for the call it made. A volume the
