@@ -235,6 +235,16 @@ var fixes = map[Cause]map[failure.Platform][]string{
 }
 
 // causes holds the title and fix of every cause in the taxonomy.
+// callerError is the title and fix of `unknown` when a rule or the model
+// read the message as an error of a tool or of the caller (a CLI, an
+// infrastructure-as-code run, a CI job, a controller, an API request):
+// nothing in the taxonomy failed, and the request is what to correct.
+var callerError = causeInfo{"Error of a tool or caller, not of a container", []string{
+	"The message reads as an error of the command, template, pipeline or identity that made the request, not of a running container; the evidence line names what was refused.",
+	"Correct the request (flags, manifest or template fields, names, region, versions) or give the calling identity the permission the message names, then run it again.",
+	"If a container did fail, its logs and the platform's events say so (commands below).",
+}}
+
 var causes = map[Cause]causeInfo{
 	ImageNotFound: {"Image or tag does not exist", []string{
 		"Check the repository name and tag for typos; `latest` exists only if it was pushed.",

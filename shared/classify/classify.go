@@ -14,8 +14,7 @@ import (
 func Classify(f *failure.Failure) Diagnosis {
 	exit, hasExit := f.Exit()
 	v := decide(f.Platform, f.Reason, f.Messages, f.LogTail, exit, hasExit, f.Image, true)
-	d := v.diagnosis()
-	d.Fix = fixFor(v.cause, f.Platform)
+	d := v.diagnosis(f.Platform)
 	if v.exitField {
 		d.Evidence = "exit code " + strconv.Itoa(exit)
 	}
@@ -42,9 +41,7 @@ func Classify(f *failure.Failure) Diagnosis {
 // between calls: callers must not modify it.
 func Text(p failure.Platform, message string) Diagnosis {
 	msgs := [1]string{message}
-	d := decide(p, "", msgs[:], nil, 0, false, "", false).diagnosis()
-	d.Fix = fixFor(d.Cause, p)
-	return d
+	return decide(p, "", msgs[:], nil, 0, false, "", false).diagnosis(p)
 }
 
 // verdict is a decision before rendering.
@@ -59,15 +56,21 @@ type verdict struct {
 	exitField bool
 }
 
-func (v verdict) diagnosis() Diagnosis {
-	info := causes[v.cause]
+// diagnosis renders v with the fix steps for platform p.
+func (v verdict) diagnosis(p failure.Platform) Diagnosis {
+	title, fix := causes[v.cause].title, fixFor(v.cause, p)
+	if v.cause == Unknown && v.rule != "" {
+		// A rule or the model judged the wording an error of a tool or
+		// caller; unknown without a rule is wording nothing recognised.
+		title, fix = callerError.title, callerError.fix
+	}
 	return Diagnosis{
 		Cause:      v.cause,
-		Title:      info.title,
+		Title:      title,
 		Confidence: v.conf,
 		Evidence:   v.evidence,
 		RunnerUp:   v.runnerUp,
-		Fix:        info.fix,
+		Fix:        fix,
 	}
 }
 

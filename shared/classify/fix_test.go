@@ -62,3 +62,20 @@ func TestTextFixFollowsPlatform(t *testing.T) {
 		t.Errorf("kubernetes and ecs got the same fix: %q", k.Fix)
 	}
 }
+
+// TestUnknownSaysWhetherRecognised: an error a rule reads as the caller's
+// (kubectl sending a kind the server no longer serves) is titled and fixed
+// as one; wording nothing recognises keeps the generic title. Both messages
+// are from the corpus: the kubectl one from KamranAzeem/kubernetes-katas#11,
+// "ATTRIBUTE" a bare StartTask failure reason (amazon-ecs-agent#1423) that
+// nothing resolves.
+func TestUnknownSaysWhetherRecognised(t *testing.T) {
+	caller := Text(failure.Kubernetes, `error: unable to recognize "nginx-simple-deployment.yaml": no matches for kind "Deployment" in version "extensions/v1beta1"`)
+	if caller.Cause != Unknown || caller.Title != callerError.title || caller.Fix[0] != callerError.fix[0] {
+		t.Errorf("caller error: got %s %q, want unknown %q", caller.Cause, caller.Title, callerError.title)
+	}
+	bare := Text(failure.ECS, "ATTRIBUTE")
+	if bare.Cause != Unknown || bare.Title != causes[Unknown].title {
+		t.Errorf("unrecognised: got %s %q, want unknown %q", bare.Cause, bare.Title, causes[Unknown].title)
+	}
+}
