@@ -1434,6 +1434,12 @@ var rules = []rule{
 		when: [][]string{oneOf("insufficient uids or gids", "not be enough ids available", "constraint \"missing drivers\"",
 			// Rootless storage on a host without FUSE.
 			"fuse-overlayfs: cannot mount")}},
+	// A Google Cloud API the project never enabled or turned off (Cloud
+	// Run Admin, Compute): the project's set-up, whoever called. An API
+	// the logging driver or the pull needed is named by their own rules.
+	{name: "gcp-api-disabled", tier: stage, cause: PlatformError, conf: High,
+		when: [][]string{oneOf("has not been used in project"), oneOf("before or it is disabled")},
+		not:  []string{"logging", "artifact registry", "/manifests/", "pull"}},
 	{name: "platform", tier: stage, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("not registered to use namespace", "missingsubscriptionregistration",
 			"not supported in the requested availability zone", "not supported in the requested",
