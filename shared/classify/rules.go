@@ -941,10 +941,17 @@ var rules = []rule{
 			// Elastic Beanstalk's Docker platform reading its own manifest.
 			"invalid dockerrun.aws.json")}},
 	// A program refusing the settings it was started with (Traefik's
-	// flags from another major version; Grafana's data directory owned by
-	// another user than the image runs as).
+	// flags from another major version or a field its configuration
+	// does not have; Grafana's data directory owned by another user than
+	// the image runs as).
 	{name: "program-refuses-settings", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: AppCrash,
-		when: [][]string{oneOf("failed to decode configuration from flags", "you may have issues with file permissions")}},
+		when: [][]string{oneOf("failed to decode configuration from flags", "you may have issues with file permissions",
+			"field not found, node: ")}},
+	// A mount whose path in the container is relative ("invalid mount
+	// path: 'config.toml' mount path must be absolute"): the spec's, no
+	// volume failed; a pod an admission policy (Kyverno) blocked.
+	{name: "spec-refused", tier: root, cause: ContainerConfigError, conf: High,
+		when: [][]string{oneOf("mount path must be absolute", "blocked due to the following policies")}},
 	// docker run's --env-file with a line that is not NAME=value (a
 	// section header, an HTML page saved in its place).
 	{name: "env-file-malformed", tier: root, cause: ContainerConfigError, conf: High,
@@ -1371,7 +1378,10 @@ var rules = []rule{
 			// Rootless runtimes the host will not give a runtime directory
 			// or namespaces to; a CNI range whose addresses a crash left
 			// allocated.
-			"error creating tmpdir: mkdir /run/user/", "unshare: operation not permitted", "is not available in range set")}},
+			"error creating tmpdir: mkdir /run/user/", "unshare: operation not permitted", "is not available in range set",
+			// runc joining a container's namespaces, or opening its
+			// terminal, refused by the host's kernel or security module.
+			"setns process for init caused", "executing setns process caused", "open /dev/pts/0: operation not permitted")}},
 	// ECS placement that names the agent: the instance's agent is
 	// disconnected, not short of resources.
 	{name: "ecs-agent-disconnected", tier: root, cause: PlatformError, conf: High,
@@ -1434,6 +1444,13 @@ var rules = []rule{
 		when: [][]string{oneOf("insufficient uids or gids", "not be enough ids available", "constraint \"missing drivers\"",
 			// Rootless storage on a host without FUSE.
 			"fuse-overlayfs: cannot mount")}},
+	// runc failing so early that the shim cannot read its error back
+	// ("unable to retrieve OCI runtime error (open .../log.json: no such
+	// file or directory)"): the runtime's own state on the host, whatever
+	// the runtime printed after it (all 11 certain corpus labels). A pod
+	// sandbox's is pod-sandbox's.
+	{name: "oci-runtime-error-lost", tier: frame, cause: PlatformError, conf: Medium,
+		when: [][]string{oneOf("unable to retrieve oci runtime error")}, not: []string{"pod sandbox"}},
 	// A Google Cloud API the project never enabled or turned off (Cloud
 	// Run Admin, Compute): the project's set-up, whoever called. An API
 	// the logging driver or the pull needed is named by their own rules.
@@ -1443,7 +1460,7 @@ var rules = []rule{
 	{name: "platform", tier: stage, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("not registered to use namespace", "missingsubscriptionregistration",
 			"not supported in the requested availability zone", "not supported in the requested",
-			"unable to retrieve oci runtime error", "devicemapper",
+			"devicemapper",
 			"an internal error", "internal error occurred", "locationnotavailableforresourcetype", "not available for subscription",
 			"dockertimeouterror", "containerruntimeerror", "failed to create containerd task", "guest rpc failure",
 			"service linked role", "service-linked role", "reason: internal error", "pleg is not healthy",
