@@ -873,12 +873,15 @@ var rules = []rule{
 		// FUSE missing on the host, for rootless storage, is the host's.
 		not: []string{"fuse-overlayfs"}},
 	// A process past its open-files limit (the container's ulimit). Out of
-	// inotify or fsnotify instances, it is the host's sysctl.
+	// inotify or fsnotify instances (a file watcher that cannot be
+	// created, systemd's manager object in a node container), it is the
+	// host's sysctl.
 	{name: "open-files-limit", tier: root, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: AppCrash,
 		when: [][]string{oneOf("too many open files")},
-		not:  []string{"inotify", "fsnotify"}},
+		not:  []string{"inotify", "fsnotify", "watcher", "failed to allocate manager object"}},
 	{name: "inotify-limit", tier: root, log: true, cause: PlatformError, conf: Medium, runnerUp: ContainerConfigError,
-		when: [][]string{oneOf("inotify", "fsnotify"), oneOf("too many open files", "has been reached", "no space left on device")}},
+		when: [][]string{oneOf("inotify", "fsnotify", "watcher", "failed to allocate manager object"),
+			oneOf("too many open files", "has been reached", "no space left on device")}},
 	// A service account token the container cannot read: an IRSA web
 	// identity token its user may not open, or no token mounted at all
 	// (automountServiceAccountToken: false).
@@ -1791,8 +1794,9 @@ var rules = []rule{
 			// A Job whose pods kept failing (Helm's hooks report it too); an
 			// init container that exited non-zero.
 			"backofflimitexceeded", "reached the specified backoff limit", "init:error",
-			// Cloud Run's note that the container's process exited.
-			"container called exit(")}},
+			// Cloud Run's note that the container's process exited; Knative's
+			// that it failed, with what it printed (nothing, at times).
+			"container called exit(", "container failed with: ")}},
 	{name: "pull-backoff", cause: ImageNotFound, conf: Low, runnerUp: RegistryAuth, tier: symptom, pull: true,
 		when: [][]string{oneOf("imagepullbackoff", "back-off pulling image", "errimagepull", "errimageneverpull")}},
 	// The kubelet killing a pod's containers because the pod is going
