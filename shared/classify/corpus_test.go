@@ -622,7 +622,7 @@ func TestBlindAccuracy(t *testing.T) {
 // fails. The blind figures are not targets to tune to: they may only be
 // raised after a change made without reading the blind split.
 const (
-	corpusFloor          = 0.867
+	corpusFloor          = 0.869
 	blindFloor           = 0.652
 	blindPostedCeiling   = 12
 	blindSilencedCeiling = 0

@@ -1384,7 +1384,10 @@ var rules = []rule{
 			"error creating tmpdir: mkdir /run/user/", "unshare: operation not permitted", "is not available in range set",
 			// runc joining a container's namespaces, or opening its
 			// terminal, refused by the host's kernel or security module.
-			"setns process for init caused", "executing setns process caused", "open /dev/pts/0: operation not permitted")}},
+			"setns process for init caused", "executing setns process caused", "open /dev/pts/0: operation not permitted",
+			// containerd's snapshotter unable to mount an image's layers;
+			// the kubelet refusing its own credential-provider config.
+			"failed to mount rootfs component", "failed to register cri auth plugins")}},
 	// ECS placement that names the agent: the instance's agent is
 	// disconnected, not short of resources.
 	{name: "ecs-agent-disconnected", tier: root, cause: PlatformError, conf: High,
@@ -1693,7 +1696,11 @@ var rules = []rule{
 			// subscription; CircleCI refusing a Docker version.
 			"you must specify a region", "invalid region in arn", "cloudformation stack already exists for the cluster",
 			"cloudformation stack not found for cluster", "could not be found in subscription", "parentresourcenotfound",
-			"is not supported on this resource class")}},
+			"is not supported on this resource class",
+			// ECS asked about a task or cluster by an identifier of another
+			// kind or cluster; Compose starting a project with nothing
+			// created.
+			"invalid identifier: ", "unsupported resource type: ", "no containers to start")}},
 	// A cluster version the managed service does not offer (GKE's master
 	// versions, AKS's per-region versions): the request names it.
 	{name: "cluster-version-unsupported", tier: frame, cause: Unknown, conf: Medium,
