@@ -425,7 +425,7 @@ var rules = []rule{
 			"provided watch is too old", "is group-readable", "no eligible images for deletion",
 			"processing metrics stream", "error getting network stats", "state changed to draining",
 			// More of the same kind: nginx's user directive when not run
-			// as root, a shell without a terminal, Flask's and npm's
+			// as root, bash without a terminal to control, Flask's and npm's
 			// advice, PostgreSQL without IPv6, the mongo shell's history,
 			// Helm skipping a bad index entry, servers stopping on SIGTERM
 			// (gunicorn, Go and .NET hosts), ASP.NET's key directory, the
@@ -1376,8 +1376,6 @@ var rules = []rule{
 			"cannot setup namespace using newuidmap", "can't init user+mount namespaces",
 			"nvrm: api mismatch", "requested number of devices unavailable",
 			"no api token found for service account",
-			// A Cloud API the project never enabled.
-			"not enabled on project",
 			// Rootless runtimes the host will not give a runtime directory
 			// or namespaces to; a CNI range whose addresses a crash left
 			// allocated.
@@ -1458,10 +1456,11 @@ var rules = []rule{
 	{name: "oci-runtime-error-lost", tier: frame, cause: PlatformError, conf: Medium,
 		when: [][]string{oneOf("unable to retrieve oci runtime error")}, not: []string{"pod sandbox"}},
 	// A Google Cloud API the project never enabled or turned off (Cloud
-	// Run Admin, Compute): the project's set-up, whoever called. An API
-	// the logging driver or the pull needed is named by their own rules.
+	// Run Admin, Compute; gcloud's "API [run.googleapis.com] not enabled
+	// on project"): the project's set-up, whoever called. An API the
+	// logging driver or the pull needed is named by their own rules.
 	{name: "gcp-api-disabled", tier: stage, cause: PlatformError, conf: High,
-		when: [][]string{oneOf("has not been used in project"), oneOf("before or it is disabled")},
+		when: [][]string{oneOf("has not been used in project", "not enabled on project")},
 		not:  []string{"logging", "artifact registry", "/manifests/", "pull"}},
 	{name: "platform", tier: stage, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("not registered to use namespace", "missingsubscriptionregistration",
