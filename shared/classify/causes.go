@@ -234,7 +234,6 @@ var fixes = map[Cause]map[failure.Platform][]string{
 	},
 }
 
-// causes holds the title and fix of every cause in the taxonomy.
 // callerError is the title and fix of `unknown` when a rule or the model
 // read the message as an error of a tool or of the caller (a CLI, an
 // infrastructure-as-code run, a CI job, a controller, an API request):
@@ -245,6 +244,7 @@ var callerError = causeInfo{"Error of a tool or caller, not of a container", []s
 	"If a container did fail, its logs and the platform's events say so (commands below).",
 }}
 
+// causes holds the title and fix of every cause in the taxonomy.
 var causes = map[Cause]causeInfo{
 	ImageNotFound: {"Image or tag does not exist", []string{
 		"Check the repository name and tag for typos; `latest` exists only if it was pushed.",

@@ -1598,9 +1598,10 @@ var rules = []rule{
 			// check of a template ("#/X: required key [Y] not found").
 			"can only kill running containers", "required key [", "extraneous key [",
 			// kubectl: an API version the server no longer serves, a
-			// credential plugin it no longer ships or reads; Helm waiting on
-			// its own release lock.
-			"error: unable to recognize", "is registered for version", "the gcp auth plugin has been removed",
+			// credential plugin it no longer reads (one it no longer ships
+			// is below, with kubeconfig errors); Helm waiting on its own
+			// release lock.
+			"error: unable to recognize", "is registered for version",
 			"exec plugin: invalid apiversion", "another operation (install/upgrade/rollback) is in progress",
 			// kubectl without a reachable or matching API server; Helm refusing
 			// a chart's Kubernetes range or an object another release owns;
@@ -1676,8 +1677,8 @@ var rules = []rule{
 			"does not currently support exporting manifest lists", "only supported on linux runners",
 			"no dockerfile matching", "is unsupported for podman", "parsing skaffold config",
 			// Clients without a usable kubeconfig or context, or with an
-			// auth plugin kubectl no longer ships; skaffold's deploy step
-			// passing on kubectl's failure.
+			// auth plugin kubectl no longer ships (GCP's, Azure's);
+			// skaffold's deploy step passing on kubectl's failure.
 			"no configuration has been provided", "current-context is not set", "context was not found for specified context",
 			"invalid context specified", "no configuration has been found", "auth plugin has been removed",
 			"auth plugin is not supported", "deploying manifests: exit status",
