@@ -43,8 +43,12 @@ type describedEvent struct {
 
 type describedPod struct {
 	Name, Namespace, Node, Status, Reason, Message, ControlledBy string
-	Containers                                                   []*describedContainer
-	Events                                                       []describedEvent
+	// ExitCode is an exit code outside any container: a state's fields
+	// pasted without the state ("Reason: ContainerCannotRun ... Exit
+	// Code: 127").
+	ExitCode   *int
+	Containers []*describedContainer
+	Events     []describedEvent
 }
 
 var (
@@ -65,6 +69,7 @@ var (
 // through.
 func unflatten(line string) []string {
 	rest := strings.TrimLeft(line, " ")
+	indent := line[:len(line)-len(rest)]
 	if !strings.HasPrefix(rest, "State:") && !strings.HasPrefix(rest, "Last State:") {
 		// The container's other fields pasted before its state on the
 		// same line ("Command: /manager State: Running ..."): the state
@@ -72,20 +77,33 @@ func unflatten(line string) []string {
 		if at := stateStart.FindStringIndex(line); at != nil {
 			return append([]string{line[:at[0]]}, unflatten(line[at[0]+1:])...)
 		}
+		if strings.HasPrefix(rest, "Reason:") {
+			// A state's fields pasted without the state ("Reason:
+			// ContainerCannotRun Message: ... Exit Code: 127"): each
+			// field on its own line, at the same indent.
+			return splitFields(line, indent)
+		}
 		return []string{line}
 	}
 	// State and Last State pasted onto one line: each block on its own.
 	head := strings.Index(rest, ":") + 1
 	if at := stateStart.FindStringIndex(rest[head:]); at != nil {
-		indent := line[:len(line)-len(rest)]
 		return append(unflatten(indent+rest[:head+at[0]]), unflatten(indent+rest[head+at[0]+1:])...)
 	}
+	return splitFields(line, indent+"  ")
+}
+
+// splitFields puts each state field pasted into line on a line of its own,
+// indented by indent, after the text before the first of them (if any).
+func splitFields(line, indent string) []string {
 	cuts := stateSubfield.FindAllStringIndex(line, -1)
 	if cuts == nil {
 		return []string{line}
 	}
-	indent := strings.Repeat(" ", len(line)-len(rest)+2)
-	out := []string{line[:cuts[0][0]]}
+	var out []string
+	if head := line[:cuts[0][0]]; strings.TrimSpace(head) != "" {
+		out = append(out, head)
+	}
 	for i, c := range cuts {
 		end := len(line)
 		if i+1 < len(cuts) {
@@ -115,6 +133,7 @@ func ParseDescribe(text string) (*failure.Failure, error) {
 		Node:      p.Node,
 		Workload:  p.workload(),
 		Reason:    p.Reason,
+		ExitCode:  p.ExitCode,
 	}
 	var msgs []string
 	add := func(m string) {
@@ -135,7 +154,9 @@ func ParseDescribe(text string) (*failure.Failure, error) {
 		if r := c.reason(); r != "" {
 			f.Reason = r
 		}
-		f.ExitCode = c.exitCode()
+		if code := c.exitCode(); code != nil {
+			f.ExitCode = code
+		}
 		add(c.State.Message)
 		add(c.Last.Message)
 		add(c.summary())
@@ -206,7 +227,7 @@ func parseDescribe(text string) *describedPod {
 			case "Events":
 				section = "events"
 				continue
-			case "Name", "Namespace", "Node", "Status", "Reason", "Message", "Controlled By":
+			case "Name", "Namespace", "Node", "Status", "Reason", "Message", "Controlled By", "Exit Code":
 				section = ""
 				p.setTop(key, val)
 				continue
@@ -258,6 +279,10 @@ func (p *describedPod) setTop(key, val string) {
 		p.Message = val
 	case "Controlled By":
 		p.ControlledBy = val
+	case "Exit Code":
+		if n, err := strconv.Atoi(val); err == nil {
+			p.ExitCode = &n
+		}
 	}
 }
 

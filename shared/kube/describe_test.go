@@ -262,6 +262,9 @@ func TestUnflatten(t *testing.T) {
 		// "State:" in a message's text is not a state block.
 		{`Message: pod is not in 'Running' state - State: "Pending"`, []string{`Message: pod is not in 'Running' state - State: "Pending"`}},
 		{"      Reason:       CrashLoopBackOff", []string{"      Reason:       CrashLoopBackOff"}},
+		// A state's fields without the state (kubernetesinterviewquestions.com).
+		{"Reason: ContainerCannotRun Message: exec: stat /app/run: no such file or directory Exit Code: 127",
+			[]string{"Reason: ContainerCannotRun", "Message: exec: stat /app/run: no such file or directory", "Exit Code: 127"}},
 	}
 	for _, tt := range tests {
 		got := unflatten(tt.line)
