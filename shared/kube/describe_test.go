@@ -128,6 +128,8 @@ func TestParseDescribeCorpus(t *testing.T) {
 		"https://deverrors.com/errors/k8s-oomkilled":                            {"OOMKilled", 137},
 		"https://github.com/kyma-project/kyma/issues/3195":                      {"OOMKilled", 137},
 		"https://fixdevs.com/blog/kubernetes-pod-oom-killed/":                   {"OOMKilled", 137},
+		"https://kubernetesinterviewquestions.com/errors/containercannotrun":    {"ContainerCannotRun", 127},
+		"https://github.com/starburstdata/starburst-terraform/pull/1":           {"OOMKilled", 137},
 	}
 	f, err := os.Open("../../testdata/corpus/messages.jsonl")
 	if err != nil {
