@@ -162,26 +162,12 @@ var byContext = map[string]string{
 	// The spent held-back half of KA–KH and the written-from half of
 	// LA–LH (2026-12-02): ordinary only by their thread, or failures
 	// worded as routine, that no rule reads.
-	"[2019-08-13 17:36:34.683][22][warning][config] [bazel-out/k8-opt/bin/external/envoy/source/common/config/_virtual_includes/grpc_stream_lib/common/config/grpc_stream.h:86] gRPC config stream closed: 13,": "https://github.com/istio/istio/issues/8270",
-	"2023-01-01 12:50:57.676 +00:00 [WRN] No XML encryptor configured. Key {367c96aa-a754-4d6f-a48f-fdbb67418384} may be persisted to storage in unencrypted form.":                                             "https://github.com/bitwarden/server/issues/2531",
-	"SLF4J: Failed to load class \"org.slf4j.impl.StaticLoggerBinder\".":                                        "https://github.com/qos-ch/slf4j/issues/410",
-	"/var/run/s6/etc/cont-init.d/50-config: line 98: warning: command substitution: ignored null byte in input": "https://github.com/linuxserver/docker-bookstack/issues/124",
-	"s6-linux-init: warning: parent wrote to fd 3!":                                                             "https://github.com/just-containers/s6-overlay/issues/564",
-	"Nov 14 10:09:46 kubelet-1 kubelet[22453]: W1114 10:09:46.653787   22453 helpers.go:847] eviction manager: no observation found for eviction signal allocatableNodeFs.available":                                                                                          "https://github.com/kubernetes/kubernetes/issues/55649",
-	"time=\"2017-01-20T19:15:56.183453921Z\" level=error msg=\"Handler for GET /v1.17/containers/2e3d6ec52b7bf42ce045950c9dd8973da2aa12d9fedcf94b75b93b97872d932f/json returned error: No such container: 2e3d6ec52b7bf42ce045950c9dd8973da2aa12d9fedcf94b75b93b97872d932f\"": "https://github.com/aws/amazon-ecs-agent/issues/679",
-	"gRPC config stream closed: 13": "https://github.com/imroc/learning-istio/issues/21",
-	"dev_elasticsearch1.1.v9xh6mfhfyv2@moby    | [2017-04-27T10:56:11,055][WARN ][o.e.b.JNANatives         ] Unable to lock JVM Memory: error=12, reason=Out of memory":                                                                                      "https://github.com/elastic/elasticsearch-docker/issues/32",
-	"2022-03-11T16:01:43.221304Z\twarning\tenvoy config\tStreamAggregatedResources gRPC config stream closed: 14, closing transport due to: connection error: desc = \"error reading from server: EOF\", received prior goaway: code: NO_ERROR, debug data:": "https://github.com/istio/istio/issues/37875",
-	"2025-07-01 18:30:57.225 UTC [81] FATAL:  the database system is shutting down":                                     "https://github.com/SamR1/FitTrackee/issues/855",
-	"groups: cannot find name for group ID 991":                                                                         "https://github.com/nociza/cuti/issues/1",
-	"MemAllocPerProjectRegion requested: 85899345920 allowed: 42949672960":                                              "https://github.com/googlecodelabs/feedback/issues/1868",
-	"[INFO] plugin/ready: Still waiting on: \"kubernetes\"":                                                             "https://github.com/coredns/coredns/issues/5326",
-	"2018/03/22 16:50:24 Timeout after 30s waiting on dependencies to become available: [tcp://database:5432]":          "https://github.com/hackmdio/codimd/issues/774",
-	"hlrdb_1 | 2014-10-31 16:59:24 1 [Warning] Buffered warning: Changed limits: max_open_files: 1024 (requested 5000)": "https://github.com/docker-library/mysql/issues/21",
-	"Warning  InvalidDiskCapacity      29m                kubelet  invalid capacity 0 on image filesystem":              "https://github.com/kubernetes/kubernetes/issues/106420",
-	"Warning: spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[1].matchExpressions[0].key: beta.kubernetes.io/os is deprecated since v1.14; use \"kubernetes.io/os\" instead": "https://github.com/spidernet-io/egressgateway/issues/195",
-	"x509: certificate relies on legacy Common Name field, use SANs or temporarily enable Common Name matching with GODEBUG=x509ignoreCN=0":                                                                                            "https://github.com/rancher/rke2/issues/775",
-	"verify serviceaccount %s:%s has necessary privileges": "https://github.com/argoproj/argo-workflows/pull/4930",
+	"dev_elasticsearch1.1.v9xh6mfhfyv2@moby    | [2017-04-27T10:56:11,055][WARN ][o.e.b.JNANatives         ] Unable to lock JVM Memory: error=12, reason=Out of memory": "https://github.com/elastic/elasticsearch-docker/issues/32",
+	"2025-07-01 18:30:57.225 UTC [81] FATAL:  the database system is shutting down":                                                                                     "https://github.com/SamR1/FitTrackee/issues/855",
+	"[INFO] plugin/ready: Still waiting on: \"kubernetes\"":                                                                                                             "https://github.com/coredns/coredns/issues/5326",
+	"2018/03/22 16:50:24 Timeout after 30s waiting on dependencies to become available: [tcp://database:5432]":                                                          "https://github.com/hackmdio/codimd/issues/774",
+	"x509: certificate relies on legacy Common Name field, use SANs or temporarily enable Common Name matching with GODEBUG=x509ignoreCN=0":                             "https://github.com/rancher/rke2/issues/775",
+	"verify serviceaccount %s:%s has necessary privileges":                                                                                                              "https://github.com/argoproj/argo-workflows/pull/4930",
 	// The spent held-back halves of IA–IH and JA–JC and the written-from
 	// halves of KA–KH (2026-12-02): ordinary only by their thread, or
 	// failures worded as routine, that no rule reads.
@@ -194,7 +180,6 @@ var byContext = map[string]string{
 	"10-listen-on-ipv6-by-default.sh: error: /etc/nginx/conf.d/default.conf differs from the packaged version":                                              "https://github.com/docker-library/official-images/issues/8657",
 	"Unable to retrieve some image pull secrets (confluent-registry); attempting to pull the image may not succeed.":                                        "https://github.com/confluentinc/confluent-kubernetes-examples/issues/276",
 	"Azure Container Instance is still transitioning, please retry later.":                                                                                  "https://taourl.com/read-2953240.html",
-	"warning envoy config StreamAggregatedResources gRPC config stream closed: 14, no healthy upstream":                                                     "https://github.com/envoyproxy/envoy/issues/14591",
 	"I0513 11:22:21.924102       1 main.go:439] Shutting down server.":                                                                                      "https://github.com/kubernetes-sigs/apiserver-network-proxy/issues/209",
 	"Error response from daemon: No such container: dns-proxy-server":                                                                                       "https://github.com/mageddo/dns-proxy-server/issues/29",
 	"Couln't start Elasticsearch. Exiting.":                                                                                                                 "https://github.com/spujadas/elk-docker/issues/157",
@@ -604,7 +589,6 @@ var byContext = map[string]string{
 	"kubelet.go:2073] Container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:docker: network plugin is not ready: cni config uninitialized":                                                                                                                                  "https://github.com/kinvolk/kube-spawn/issues/13",
 	"cni.go:157] Unable to update cni config: No networks found in /etc/cni/net.d":                                                                                                                                                                                                                                 "https://github.com/kinvolk/kube-spawn/issues/13",
 	"2021-05-13 02:25:21.399 [INFO][9] startup/customresource.go 101: Error getting resource Key=GlobalFelixConfig(name=CalicoVersion) Name=\"calicoversion\" Resource=\"GlobalFelixConfigs\" error=the server could not find the requested resource (get GlobalFelixConfigs.crd.projectcalico.org calicoversion)": "https://github.com/projectcalico/cni-plugin/pull/1001",
-	"Warning  InvalidDiskCapacity      30m                kubelet          invalid capacity 0 on image filesystem":                                                                                                                                                                                                 "https://github.com/mysticaltech/terraform-hcloud-kube-hetzner/issues/321",
 	"E0227 16:07:06.903213       1 node.go:124] Failed to retrieve node info: Get https://localhost:8443/api/v1/nodes/docker2: dial tcp 127.0.0.1:8443: connect: connection refused":                                                                                                                               "https://github.com/kubernetes/minikube/issues/6822",
 	"2014-02-05 23:18:46,235 WARN : org.jboss.netty.channel.DefaultChannelPipeline - An exception was thrown by a user handler while handling an exception event ([id: 0x923245b1, /10.1.1.1:48292 => /10.1.1.1:12201] EXCEPTION: java.io.IOException: Connection reset by peer)":                                  "https://github.com/Graylog2/graylog2-server/issues/415",
 	"I1014 02:20:22.381824    28 webserver.cc:278] Webserver: error reading: Connection reset by peer":                                                                                                                                                                                                             "https://github.com/yugabyte/yugabyte-db/issues/2490",
@@ -645,7 +629,7 @@ func TestBlindAccuracy(t *testing.T) {
 // fails. The blind figures are not targets to tune to: they may only be
 // raised after a change made without reading the blind split.
 const (
-	corpusFloor          = 0.864
+	corpusFloor          = 0.867
 	blindFloor           = 0.774
 	blindPostedCeiling   = 10
 	blindSilencedCeiling = 0

@@ -406,9 +406,12 @@ var rules = []rule{
 			// config keys, kustomize's vars, Kubernetes API versions the
 			// server still serves), the JVM's illegal reflective access
 			// warning, a client-go program falling back to in-cluster
-			// config.
+			// config; a field the API server warns is deprecated since a
+			// release; the kubelet's note on an image filesystem whose
+			// capacity it has not read yet.
 			"is deprecated and will be removed", "using deprecated config parameter", "is deprecated. please use",
-			"are deprecated. please use", "is deprecated in v1", "illegal reflective access",
+			"are deprecated. please use", "is deprecated in v1", "is deprecated since v1", "illegal reflective access",
+			"invaliddiskcapacity",
 			"neither --kubeconfig nor --master was specified",
 			// Start-up and run-time notes of common images and hosts: Spilo
 			// skipping WAL-E without credentials, docker info without the
@@ -440,7 +443,18 @@ var rules = []rule{
 			"storing keys in a directory", "hasn't had any activity for too long",
 			"lost websocket connection with agent communication service", "not yet rolled out because",
 			"[google_cloud]", "overall progress: ", "preinit: info:", "waiting for all minio sub-systems",
-			"failed to read content of symlinked path")},
+			"failed to read content of symlinked path",
+			// ASP.NET's warning beside its key directory; SLF4J without a
+			// binding (it falls back to no-op logging); bash dropping a NUL
+			// from a command substitution; s6-linux-init's own notes; the
+			// kubelet's eviction manager before its first observation; a
+			// shell's note on a group ID /etc/group does not name; the
+			// Docker daemon answering a client about a container already
+			// removed; Envoy reconnecting its xDS stream.
+			"no xml encryptor configured", "org.slf4j.impl.staticloggerbinder", "slf4j: defaulting to no-operation",
+			"no slf4j providers were found", "ignored null byte in input", "s6-linux-init: warning",
+			"no observation found for eviction signal", "cannot find name for group id", "returned error: no such container",
+			"grpc config stream closed: 13", "grpc config stream closed: 14")},
 		// A runtime still holding a container's name from a create that
 		// hung is a failure, whatever pod condition it comes with.
 		// docker login's advice before it failed to store the login is
@@ -452,8 +466,9 @@ var rules = []rule{
 	// server runs on, or stops as asked; what stops it is logged [ERROR].
 	{name: "mysqld-notice", tier: frame, cause: NotAFailure, conf: Medium,
 		when: [][]string{oneOf("[warning] ", "[note] ", "[system] ")},
-		re:   regexp.MustCompile(`^\s*\d{4}-\d{2}-\d{2}[T ]\s*\d{1,2}:\d{2}:\d{2}\S*\s+\d+\s+\[(?:Warning|Note|System)\] `),
-		not:  []string{"no space left", "cannot allocate", "out of memory", "permission denied", "unable to lock", "can't create"}},
+		// Compose prefixes each line with its service ("db_1 | ").
+		re:  regexp.MustCompile(`^\s*(?:\S+\s+\|\s+)?\d{4}-\d{2}-\d{2}[T ]\s*\d{1,2}:\d{2}:\d{2}\S*\s+\d+\s+\[(?:Warning|Note|System)\] `),
+		not: []string{"no space left", "cannot allocate", "out of memory", "permission denied", "unable to lock", "can't create"}},
 	// fluent-bit retrying a flush or a connection and stopping on SIGTERM;
 	// a kubelet plugin's registration; a registry cache falling back to
 	// its upstream.
@@ -600,9 +615,10 @@ var rules = []rule{
 		// placement problem, not a full disk; ENOSPC from the cgroup
 		// filesystem or from inotify is a kernel limit, not a disk.
 		// GKE Autopilot refusing a request below its minimum is the spec's.
-		// The kernel's keyring quota for session keys is not a disk.
+		// The kernel's keyring quota for session keys, and its limit of
+		// user namespaces (ENOSPC from unshare), are not a disk.
 		not: []string{"insufficient ephemeral", "enough resource: ephemeral", "/sys/fs/cgroup", "inotify_add_watch", "autopilot minimum",
-			"session key"}},
+			"session key", "unshare(clone_newuser)"}},
 	// A pod status after the kubelet evicted it, most often for ephemeral
 	// storage, and lost track of its containers; a lost node reads the same.
 	{name: "container-status-unknown", tier: generic, cause: DiskFull, conf: Medium, runnerUp: NodeInterrupted,
@@ -862,7 +878,7 @@ var rules = []rule{
 		when: [][]string{oneOf("curl: (7)", "curl: (22)", "curl: (28)", "curl: (52)", "curl: (56)",
 			"wget: can't connect to remote host", "wget: server returned error")}},
 	{name: "passwd-missing", tier: root, cause: ContainerConfigError, conf: Medium,
-		when: [][]string{oneOf("/etc/passwd", "unable to find user", "no users found", "chdir to cwd", "chdir: no such file",
+		when: [][]string{oneOf("/etc/passwd", "unable to find user", "unable to find group", "no users found", "chdir to cwd", "chdir: no such file",
 			"unable to setgid to", "unable to setuid to",
 			"error gathering device information", "no such device", "working directory", "setup user: ",
 			"invalid environment variable names", "ipvs proxier", "intree provisioner",
@@ -912,7 +928,11 @@ var rules = []rule{
 	// the volume's owner does not match the container's user (fsGroup,
 	// runAsUser). A mount failure (stage) decides over it.
 	{name: "data-dir-permission", tier: generic, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: VolumeMountFailed,
-		when: [][]string{oneOf("chown", "mkdir"), oneOf("permission denied", "operation not permitted")},
+		when: [][]string{oneOf("chown", "mkdir",
+			// A server refused its own data or log file (MySQL's errcode
+			// 13, Redis's log file, a shell redirect).
+			"can't create", "can't open the", "errcode: 13"),
+			oneOf("permission denied", "operation not permitted")},
 		// The runtime's own directories on the host are the host's problem.
 		not: []string{"/var/lib/docker", "/var/lib/containerd", "/var/lib/kubelet", "failed to register layer"}},
 	// A GPU workload on a host or group without the GPU driver: the group
@@ -1274,6 +1294,10 @@ var rules = []rule{
 			"limitexceeded", "instance(s) are already running", "cannot create more than", "cannot have more than",
 			// Kueue holding a workload its ClusterQueue has no quota left for.
 			"insufficient unused quota",
+			// Google Cloud's quota check ("Quota violated:
+			// MemAllocPerProjectRegion requested: ... allowed: ..."), its
+			// metric named alone.
+			"quota violated", "perprojectregion requested",
 			// ECS's cap on a service's simultaneously active deployments.
 			"active deployments exist")},
 		// A registry's request quota (Artifact Registry's "toomanyrequests:
@@ -1379,7 +1403,7 @@ var rules = []rule{
 			// Rootless runtimes the host will not give a runtime directory
 			// or namespaces to; a CNI range whose addresses a crash left
 			// allocated.
-			"error creating tmpdir: mkdir /run/user/", "unshare: operation not permitted", "is not available in range set",
+			"error creating tmpdir: mkdir /run/user/", "unshare: operation not permitted", "unshare(clone_newuser)", "is not available in range set",
 			// runc joining a container's namespaces, or opening its
 			// terminal, refused by the host's kernel or security module.
 			"setns process for init caused", "executing setns process caused", "open /dev/pts/0: operation not permitted",
@@ -1491,7 +1515,7 @@ var rules = []rule{
 			// A kernel booted without the memory cgroup (Raspberry Pi OS).
 			"failed to find memory cgroup",
 			// Host networking and kernel faults; a snapshotter the host cannot serve.
-			"iptables", "cpu stuck for", "soft lockup", "failed to create containerd container",
+			"iptables", "] plugin/errors: ", "cpu stuck for", "soft lockup", "failed to create containerd container",
 			"noregisteredproviderfound", "no registered resource provider", "enableservicelinks",
 			// AKS naming zones a region does not have.
 			"availabilityzonenotsupported",
@@ -1499,7 +1523,8 @@ var rules = []rule{
 			// Host faults: the VM under Docker Desktop or Colima, systemd
 			// delegation and its socket, kernel modules and hung tasks, the
 			// kubelet's own start, loop devices, orphaned pod directories.
-			"error starting vm", "delegate=yes", "/run/systemd/private", "podman socket", "podman-machine", "podman machine",
+			"error starting vm", "docker.core.backend", "windows subsystem for linux instance has terminated",
+			"lima-hostagent", "delegate=yes", "/run/systemd/private", "podman socket", "podman-machine", "podman machine",
 			"not supported as upperdir",
 			// QEMU under Colima or Lima refusing its accelerator; a docker
 			// unit systemd refuses; sysbox's own daemons unreachable.
@@ -1700,7 +1725,13 @@ var rules = []rule{
 			// ECS asked about a task or cluster by an identifier of another
 			// kind or cluster; Compose starting a project with nothing
 			// created.
-			"invalid identifier: ", "unsupported resource type: ", "no containers to start")}},
+			"invalid identifier: ", "unsupported resource type: ", "no containers to start",
+			// A cluster that does not exist or was deleted; the EKS API
+			// refusing a request's parameters; Copilot's manifest; ACR's
+			// credential commands with the admin user off; a CI job's OIDC
+			// role that does not trust it.
+			"clusternotfoundexception", "the specified cluster is inactive", "(service: amazoneks;",
+			"unmarshal manifest for", "cannot perform credential operations", "could not assume role with oidc")}},
 	// A cluster version the managed service does not offer (GKE's master
 	// versions, AKS's per-region versions): the request names it.
 	{name: "cluster-version-unsupported", tier: frame, cause: Unknown, conf: Medium,
