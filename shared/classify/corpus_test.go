@@ -629,8 +629,8 @@ func TestBlindAccuracy(t *testing.T) {
 // fails. The blind figures are not targets to tune to: they may only be
 // raised after a change made without reading the blind split.
 const (
-	corpusFloor          = 0.867
-	blindFloor           = 0.774
+	corpusFloor          = 0.868
+	blindFloor           = 0.789
 	blindPostedCeiling   = 10
 	blindSilencedCeiling = 0
 )

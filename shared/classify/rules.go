@@ -1088,8 +1088,10 @@ var rules = []rule{
 	// The environment and arguments exceed what the kernel takes.
 	{name: "argument-list-too-long", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("argument list too long")}},
-	// A container or user without access to the Docker socket it mounts.
-	{name: "docker-socket-permission", tier: root, cause: ContainerConfigError, conf: High,
+	// A user, CI runner or container without access to the Docker socket:
+	// the caller was refused the daemon's API (the corpus labels it the
+	// caller's 4 times, the host's 2, the container's 1).
+	{name: "docker-socket-permission", tier: root, cause: Unknown, conf: Medium, runnerUp: PlatformError,
 		when: [][]string{oneOf("permission denied while trying to connect to the docker daemon")}},
 	// docker run's -p flag, or an address or port in it, in a form the
 	// CLI cannot parse: the command line was refused before any container
@@ -1102,8 +1104,11 @@ var rules = []rule{
 	// A pod naming a PriorityClass the cluster does not have.
 	{name: "priority-class-missing", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("no priorityclass with name")}},
-	// Docker's refusal to reuse a container name.
-	{name: "container-name-conflict", tier: root, cause: ContainerConfigError, conf: High,
+	// Docker's refusal to reuse a container name: a deploy script or a
+	// person running the same name twice, refused before any container
+	// ran (the corpus labels it the caller's 5 times, the spec's 3, a
+	// daemon bug's 2).
+	{name: "container-name-conflict", tier: root, cause: Unknown, conf: Medium, runnerUp: ContainerConfigError,
 		when: [][]string{oneOf("is already in use by"), oneOf("container name", "the name ")}},
 	// Settings the host or the image's entrypoint requires: kernel
 	// parameters (sysctl, vm.max_map_count) and required environment.
@@ -1324,9 +1329,10 @@ var rules = []rule{
 	// step it stopped.
 	{name: "gce-rate-limit", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("ratelimitexceeded", "too many pending operations")}},
-	// A GKE API request refused as malformed (node pool settings that do
-	// not go together).
-	{name: "gcp-bad-request", tier: generic, cause: ContainerConfigError, conf: Medium,
+	// A Google Cloud API request refused as malformed (node pool settings
+	// that do not go together, a network range or name the API does not
+	// accept): the caller's request, whatever it asked for.
+	{name: "gcp-bad-request", tier: generic, cause: Unknown, conf: Medium, runnerUp: ContainerConfigError,
 		when: [][]string{oneOf("googleapi: error 400")}},
 	{name: "api-throttled", tier: generic, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("requestlimitexceeded", "request limit exceeded", "throttlingexception", "rate exceeded",
