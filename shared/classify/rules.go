@@ -860,9 +860,11 @@ var rules = []rule{
 			"range is full", "no ip addresses available in range", "failed to assign an ip address"}},
 	{name: "health-check-exec", tier: frame, cause: HealthCheckFailed, conf: Medium, runnerUp: CommandNotFound,
 		when: [][]string{oneOf("oci runtime exec failed")},
-		// runc could not join the container's namespaces: the runtime's
-		// fault (containerd losing the process), not the probe's.
-		not: []string{"to cgroup.procs", "error executing setns process", "unable to create new parent process"}},
+		// runc could not join the container's namespaces, open its
+		// terminal or load its seccomp filter, or is missing itself: the
+		// runtime's or kernel's fault, not the probe's.
+		not: []string{"to cgroup.procs", "error executing setns process", "unable to create new parent process",
+			"open /dev/pts/", "seccomp filter into kernel", "fork/exec /usr/bin/runc"}},
 	// A command run in the container with docker or kubectl exec that the
 	// image lacks ("bash", a word of an unquoted command); a probe's or a
 	// health check's own exec says so, or names its tool (health-tool-missing).
