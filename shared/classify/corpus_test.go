@@ -159,9 +159,10 @@ func TestCorpusAccuracy(t *testing.T) {
 // that no ordinary event is posted and no failure silenced. Message ->
 // source.
 var byContext = map[string]string{
-	// The spent held-back half of KA–KH and the written-from half of
-	// LA–LH (2026-12-02): ordinary only by their thread, or failures
-	// worded as routine, that no rule reads.
+	// The spent held-back half of KA–KH and the written-from halves of
+	// LA–LH and MA–MD (2026-12-02): ordinary only by their thread, or
+	// failures worded as routine, that no rule reads.
+	"0/1 nodes are available: 1 node(s) had untolerated taint {ix-svc-stop: }. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling..":       "https://github.com/truenas/charts/issues/2707",
 	"dev_elasticsearch1.1.v9xh6mfhfyv2@moby    | [2017-04-27T10:56:11,055][WARN ][o.e.b.JNANatives         ] Unable to lock JVM Memory: error=12, reason=Out of memory": "https://github.com/elastic/elasticsearch-docker/issues/32",
 	"2025-07-01 18:30:57.225 UTC [81] FATAL:  the database system is shutting down":                                                                                     "https://github.com/SamR1/FitTrackee/issues/855",
 	"[INFO] plugin/ready: Still waiting on: \"kubernetes\"":                                                                                                             "https://github.com/coredns/coredns/issues/5326",
@@ -630,7 +631,7 @@ func TestBlindAccuracy(t *testing.T) {
 // raised after a change made without reading the blind split.
 const (
 	corpusFloor          = 0.868
-	blindFloor           = 0.789
-	blindPostedCeiling   = 10
+	blindFloor           = 0.800
+	blindPostedCeiling   = 12
 	blindSilencedCeiling = 0
 )
