@@ -916,7 +916,9 @@ var rules = []rule{
 	// The daemon refusing a container's own settings: CPUs or memory out
 	// of the range it accepts, a name it does not allow.
 	{name: "container-settings-refused", tier: root, cause: ContainerConfigError, conf: High,
-		when: [][]string{oneOf("range of cpus is from", "minimum memory limit allowed is", "invalid container name")}},
+		when: [][]string{oneOf("range of cpus is from", "minimum memory limit allowed is", "invalid container name",
+			// --oom-kill-disable, which cgroup v2 does not offer.
+			"cannot disable oom killer with cgroupv2")}},
 	{name: "security-context", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("runasnonroot", "non-numeric user", "run as non-root", "has no healthcheck configured",
 			"violates podsecurity", "security context constraint", "read-only root filesystem")}},
@@ -1739,7 +1741,11 @@ var rules = []rule{
 			// credential commands with the admin user off; a CI job's OIDC
 			// role that does not trust it.
 			"clusternotfoundexception", "the specified cluster is inactive", "(service: amazoneks;",
-			"unmarshal manifest for", "cannot perform credential operations", "could not assume role with oidc")}},
+			"unmarshal manifest for", "cannot perform credential operations", "could not assume role with oidc",
+			// docker-compose 1.x reading an image field Docker Engine 25
+			// no longer returns ("ERROR: for web  'ContainerConfig'");
+			// Cloud Run's source deploy without Artifact Registry access.
+			"'containerconfig'", "access is required to deploy from source")}},
 	// A cluster version the managed service does not offer (GKE's master
 	// versions, AKS's per-region versions): the request names it.
 	{name: "cluster-version-unsupported", tier: frame, cause: Unknown, conf: Medium,
