@@ -207,6 +207,34 @@ func TestEvidenceIsInnermost(t *testing.T) {
 	}
 }
 
+// TestPhrasesReadThroughEscapes: a runtime error quoted inside another
+// error, or a JSON log, escapes its quotes once or more (\", \\\"); the
+// phrases read through the backslashes, and the image reference still ends
+// at its quote.
+func TestPhrasesReadThroughEscapes(t *testing.T) {
+	cases := []struct {
+		message string
+		want    Cause
+		image   string
+	}{
+		// corpus: opencontainers/runc#2158 and #2200 (runc on a host
+		// whose cgroup filesystem it cannot mount).
+		{`ERRO[0000] container_linux.go:346: starting container process caused "process_linux.go:449: container init caused \"rootfs_linux.go:58: mounting \\\"cgroup\\\" to rootfs \\\"/home/suda/tmp/runctest/rootfs\\\" at \\\"/sys/fs/cgroup\\\" caused \\\"operation not permitted\\\"\""`,
+			PlatformError, ""},
+		{`OCI runtime create failed: container_linux.go:355: starting container process caused \"process_linux.go:424: container init caused \\\"rootfs_linux.go:66: mounting \\\\\\\"cgroup\\\\\\\" to rootfs \\\\\\\"rootfs\\\\\\\" at \\\\\\\"/sys/fs/cgroup\\\\\\\" caused \\\\\\\"no such file or directory\\\\\\\"\\\"\": unknown`,
+			PlatformError, ""},
+		{`Failed to pull image \"nginx:1.25\": rpc error: code = NotFound desc = manifest unknown`, ImageNotFound, "nginx:1.25"},
+	}
+	for _, tc := range cases {
+		if d := Text(failure.Docker, tc.message); d.Cause != tc.want {
+			t.Errorf("%.60q: got %s, want %s", tc.message, d.Cause, tc.want)
+		}
+		if got := ImageInMessage(tc.message); got != tc.image {
+			t.Errorf("%.60q: image %q, want %q", tc.message, got, tc.image)
+		}
+	}
+}
+
 // TestCommandsQuoteEventValues feeds hostile names (they come from events,
 // which anyone who can create a resource controls) and checks every value is
 // shell-quoted in every command.

@@ -117,6 +117,11 @@ func newAutomaton(phrases []string, wrap []bool) *automaton {
 			}
 		}
 	}
+	// A backslash is a class of its own whose every transition stays in
+	// place: escaped quotes (`\"`, `\\\"` in JSON logs and nested errors)
+	// read as the quotes the phrases hold.
+	a.class['\\'] = next
+	next++
 	a.width = int(next)
 	// The trie, in the table that becomes the transition function: a
 	// state's row holds its children (0, the root, is nobody's child).
@@ -166,6 +171,10 @@ func newAutomaton(phrases []string, wrap []bool) *automaton {
 			}
 		}
 	}
+	bs := int(a.class['\\'])
+	for s := range out {
+		delta[s*w+bs] = int32(s)
+	}
 	// The scan table: next states by number, marked where a phrase ends
 	// (fail-link outputs are merged by now).
 	total := 0
@@ -181,7 +190,7 @@ func newAutomaton(phrases []string, wrap []bool) *automaton {
 	a.next = make([]uint16, len(delta))
 	for i, n := range delta {
 		a.next[i] = uint16(n)
-		if len(out[n]) > 0 {
+		if len(out[n]) > 0 && i%w != bs {
 			a.next[i] |= nextTerm
 		}
 	}

@@ -2032,7 +2032,7 @@ func compile() *engine {
 	var wrap []bool
 	index := map[string]kwID{}
 	add := func(p string, isWrap bool) kwID {
-		p = strings.ToLower(p)
+		p = strings.ToLower(strings.ReplaceAll(p, `\`, ""))
 		if id, ok := index[p]; ok {
 			if isWrap {
 				wrap[id] = true
