@@ -1157,7 +1157,7 @@ var rules = []rule{
 	// The host's runtime binary is missing, not the container's command.
 	{name: "host-runtime-missing", tier: root, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("executable file not found", "no such file or directory", "invalid runtime name", "unknown runtime"),
-			oneOf("\"runc\"", "runc\\\"", "runc:", "/runc", "nvidia-container-runtime", "containerd-shim", "runtime name",
+			oneOf("runc\"", "runc:", "/runc", "nvidia-container-runtime", "containerd-shim", "runtime name",
 				// CRI-O validating its configured runtimes; containerd's
 				// shim binary for a runtime (io.containerd.runc.v2).
 				"runtime validation", "io.containerd.runc.",
@@ -1203,7 +1203,7 @@ var rules = []rule{
 		// A credential helper or a volume plugin's tool missing on the
 		// host is not the container's command.
 		not: append([]string{"exec format error", "mountvolume.", "apparmor", "credential provider plugin", "operation not permitted",
-			"oci runtime command not found", "\"iptables\"", "\"nvidia-container-cli\"", "\"conntrack\"", "\"runc\\\"",
+			"oci runtime command not found", "\"iptables\"", "\"nvidia-container-cli\"", "\"conntrack\"", "\"runc\"",
 			"\"newuidmap\"", "\"newgidmap\""}, credentialHelper...)},
 
 	// Volumes.
@@ -1570,7 +1570,7 @@ var rules = []rule{
 	// A Windows client finding no Docker pipe (docker_engine, Docker
 	// Desktop's docker_d4w_systray): the daemon is not running.
 	{name: "docker-pipe-missing", tier: root, cause: PlatformError, conf: Medium,
-		when: [][]string{oneOf(`pipe\docker`, `pipe\\docker`, "pipe/docker"), oneOf("cannot find the file specified")}},
+		when: [][]string{oneOf(`pipe\docker`, "pipe/docker"), oneOf("cannot find the file specified")}},
 	// Docker's reason for a container it created but could not start,
 	// mostly its command (a shell builtin, a missing binary).
 	{name: "container-cannot-run", tier: symptom, cause: CommandNotFound, conf: Low, runnerUp: ContainerConfigError,
@@ -1800,8 +1800,6 @@ var rules = []rule{
 	{name: "k8s-caller-forbidden", tier: frame, cause: Unknown, conf: Medium,
 		when: [][]string{oneOf("is forbidden: user"), oneOf("pods/log", "pods/exec", "pods/attach", "pods/portforward",
 			"cannot get resource \"pods\"", "cannot list resource \"pods\"", "cannot create resource \"jobs\"",
-			// The same, quoted inside a JSON log line.
-			"cannot get resource \\\"pods\\\"", "cannot list resource \\\"pods\\\"",
 			// kubectl's own refusal, Helm upgrading or restoring a release,
 			// an operator's informer listing what it watches: whatever the
 			// resource, the caller's role lacks the verb.
@@ -2031,6 +2029,8 @@ func compile() *engine {
 	var phrases []string
 	var wrap []bool
 	index := map[string]kwID{}
+	// The automaton steps over backslashes (see newAutomaton), so a
+	// phrase is compiled without its own.
 	add := func(p string, isWrap bool) kwID {
 		p = strings.ToLower(strings.ReplaceAll(p, `\`, ""))
 		if id, ok := index[p]; ok {
