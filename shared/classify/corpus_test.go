@@ -163,8 +163,6 @@ var byContext = map[string]string{
 	// LA–LH, MA–MD and NA–ND (2026-12-02): ordinary only by their thread,
 	// or failures worded as routine, that no rule reads.
 	"Running (at max)": "https://learn.microsoft.com/en-us/answers/questions/1509080/aca-container-failed-despite-exit-code-0",
-	"I0518 08:10:43.720962    8251 kubelet_pods.go:959] \"Pod is terminated and all resources are reclaimed\" pod=\"default/nginx-689d6bd89b-sncv2\"":                   "https://github.com/kubernetes/kubernetes/issues/110181",
-	"Flag --generator has been deprecated, has no effect and will be removed in the future.":                                                                            "https://github.com/ministryofjustice/cloud-platform-user-guide/pull/481",
 	"0/1 nodes are available: 1 node(s) had untolerated taint {ix-svc-stop: }. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling..":       "https://github.com/truenas/charts/issues/2707",
 	"dev_elasticsearch1.1.v9xh6mfhfyv2@moby    | [2017-04-27T10:56:11,055][WARN ][o.e.b.JNANatives         ] Unable to lock JVM Memory: error=12, reason=Out of memory": "https://github.com/elastic/elasticsearch-docker/issues/32",
 	"2025-07-01 18:30:57.225 UTC [81] FATAL:  the database system is shutting down":                                                                                     "https://github.com/SamR1/FitTrackee/issues/855",

@@ -407,9 +407,11 @@ var rules = []rule{
 			// server still serves), the JVM's illegal reflective access
 			// warning, a client-go program falling back to in-cluster
 			// config; a field the API server warns is deprecated since a
-			// release; the kubelet's note on an image filesystem whose
-			// capacity it has not read yet.
+			// release, a kubectl flag that no longer does anything; the
+			// kubelet's note on an image filesystem whose capacity it has
+			// not read yet, and on a pod it has finished cleaning up.
 			"is deprecated and will be removed", "using deprecated config parameter", "is deprecated. please use",
+			"has been deprecated, has no effect", "all resources are reclaimed",
 			"are deprecated. please use", "is deprecated in v1", "is deprecated since v1", "illegal reflective access",
 			"invaliddiskcapacity",
 			"neither --kubeconfig nor --master was specified",
@@ -1744,8 +1746,9 @@ var rules = []rule{
 			"unmarshal manifest for", "cannot perform credential operations", "could not assume role with oidc",
 			// docker-compose 1.x reading an image field Docker Engine 25
 			// no longer returns ("ERROR: for web  'ContainerConfig'");
-			// Cloud Run's source deploy without Artifact Registry access.
-			"'containerconfig'", "access is required to deploy from source")}},
+			// Cloud Run's source deploy without Artifact Registry access;
+			// kubectl run given a generator it no longer has.
+			"'containerconfig'", "access is required to deploy from source", "error: generator \"")}},
 	// A cluster version the managed service does not offer (GKE's master
 	// versions, AKS's per-region versions): the request names it.
 	{name: "cluster-version-unsupported", tier: frame, cause: Unknown, conf: Medium,
