@@ -1747,8 +1747,11 @@ var rules = []rule{
 			// docker-compose 1.x reading an image field Docker Engine 25
 			// no longer returns ("ERROR: for web  'ContainerConfig'");
 			// Cloud Run's source deploy without Artifact Registry access;
-			// kubectl run given a generator it no longer has.
-			"'containerconfig'", "access is required to deploy from source", "error: generator \"")}},
+			// kubectl run given a generator it no longer has; the ECS API
+			// refusing a request's enumerated parameter or a call that
+			// names no container instance.
+			"'containerconfig'", "access is required to deploy from source", "error: generator \"",
+			"should be one of [", "container instance can not be blank", "container instance cannot be empty")}},
 	// A cluster version the managed service does not offer (GKE's master
 	// versions, AKS's per-region versions): the request names it.
 	{name: "cluster-version-unsupported", tier: frame, cause: Unknown, conf: Medium,
