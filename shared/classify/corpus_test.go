@@ -162,7 +162,6 @@ var byContext = map[string]string{
 	// The spent held-back half of KA–KH and the written-from halves of
 	// LA–LH, MA–MD, NA–ND and OA–OF (2026-12-02): ordinary only by their
 	// thread, or failures worded as routine, that no rule reads.
-	"MESSAGE: \"time=\\\"2023-01-09T21:42:28.541434027Z\\\" level=warning msg=\\\"cleanup warnings time=\\\\\\\"2023-01-09T21:42:28Z\\\\\\\" level=info msg=\\\\\\\"starting signal loop\\\\\\\" namespace=k8s.io pid=5551850\\\\n\\\"\"":             "https://github.com/containerd/containerd/issues/7941",
 	"ERRO[0013] containerd: deleting container                error=exit status 1: \"container 92e9e72c80007c38135cd9a15fc14d07a1547ad7566e2d30ca8109372cdc4b65 does not exist\\none or more of the container deletions failed\\n\"":                  "https://github.com/moby/moby/issues/28821",
 	"Killing container with id c2d2b39bce2f3c8447b3742dbb758be971faa5c7f30bbcfd931feed0f98a79b1.":                                                                                                                                                     "https://github.com/Azure/AKS/issues/3488",
 	"2019-02-18T10:48:04Z [INFO] Managed task [arn:aws:ecs:us-east-1:361190373704:task/b77e45a9-b5bf-47d3-8c90-c4bf81ef027a]: unable to create task state change event []: create task state change event api: status not recognized by ECS: CREATED": "https://github.com/aws/amazon-ecs-agent/issues/626",
@@ -591,7 +590,6 @@ var byContext = map[string]string{
 	"Error from server (BadRequest): container \"pod-name\" in pod \"pod-id\" is waiting to start: ContainerCreating":                                                                                                                                                                                              "https://github.com/kubernetes/kubectl/issues/1612",
 	"E0303 17:25:03.436809   63839 helpers.go:680] eviction manager: failed to construct signal: \"allocatableMemory.available\" error: system container \"pods\" not found in metrics":                                                                                                                            "https://github.com/kubernetes/kubernetes/issues/88969",
 	"time=\"2018-03-22 04:26:51.229418768Z\" level=error msg=\"Missing CNI default network\"":                                                                                                                                                                                                                      "https://github.com/siderolabs/talos/issues/16",
-	"time=\"2023-08-05T07:27:14.309118182+02:00\" level=warning msg=\"cleanup warnings time=\\\"2023-08-05T07:27:14+02:00\\\" level=info msg=\\\"starting signal loop\\\" namespace=moby pid=1133100 runtime=io.containerd.runc.v2\\n\"":                                                                           "https://github.com/containerd/containerd/issues/8921",
 	"kubelet.go:2073] Container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:docker: network plugin is not ready: cni config uninitialized":                                                                                                                                  "https://github.com/kinvolk/kube-spawn/issues/13",
 	"cni.go:157] Unable to update cni config: No networks found in /etc/cni/net.d":                                                                                                                                                                                                                                 "https://github.com/kinvolk/kube-spawn/issues/13",
 	"2021-05-13 02:25:21.399 [INFO][9] startup/customresource.go 101: Error getting resource Key=GlobalFelixConfig(name=CalicoVersion) Name=\"calicoversion\" Resource=\"GlobalFelixConfigs\" error=the server could not find the requested resource (get GlobalFelixConfigs.crd.projectcalico.org calicoversion)": "https://github.com/projectcalico/cni-plugin/pull/1001",
@@ -636,7 +634,7 @@ func TestBlindAccuracy(t *testing.T) {
 // raised after a change made without reading the blind split.
 const (
 	corpusFloor          = 0.868
-	blindFloor           = 0.760
-	blindPostedCeiling   = 22
+	blindFloor           = 0.765
+	blindPostedCeiling   = 21
 	blindSilencedCeiling = 1
 )

@@ -456,7 +456,10 @@ var rules = []rule{
 			"no xml encryptor configured", "org.slf4j.impl.staticloggerbinder", "slf4j: defaulting to no-operation",
 			"no slf4j providers were found", "ignored null byte in input", "s6-linux-init: warning",
 			"no observation found for eviction signal", "cannot find name for group id", "returned error: no such container",
-			"grpc config stream closed: 13", "grpc config stream closed: 14")},
+			"grpc config stream closed: 13", "grpc config stream closed: 14",
+			// containerd's shim relaying its own info line as a cleanup
+			// warning after a container exits.
+			"starting signal loop")},
 		// A runtime still holding a container's name from a create that
 		// hung is a failure, whatever pod condition it comes with.
 		// docker login's advice before it failed to store the login is
@@ -1004,9 +1007,11 @@ var rules = []rule{
 	{name: "apparmor-profile-not-loaded", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
 		when: [][]string{oneOf("cannot enforce apparmor")}},
 	// A process that cannot start a thread: the container's pids or
-	// thread limit.
+	// thread limit. runc itself failing so ("runc did not terminate
+	// sucessfully: runtime/cgo: pthread_create failed") is the host's.
 	{name: "thread-limit", tier: root, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
-		when: [][]string{oneOf("pthread_create failed: resource temporarily unavailable", "system error: resource temporarily unavailable")}},
+		when: [][]string{oneOf("pthread_create failed: resource temporarily unavailable", "system error: resource temporarily unavailable")},
+		not:  []string{"runc did not terminate"}},
 	// A namespace quota that needs every pod to state its requests.
 	{name: "quota-needs-requests", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("must make explicit request")}},
@@ -1527,7 +1532,7 @@ var rules = []rule{
 			// A kernel booted without the memory cgroup (Raspberry Pi OS).
 			"failed to find memory cgroup",
 			// Host networking and kernel faults; a snapshotter the host cannot serve.
-			"iptables", "] plugin/errors: ", "cpu stuck for", "soft lockup", "failed to create containerd container",
+			"iptables", "] plugin/errors: ", "cpu stuck for", "runc did not terminate", "soft lockup", "failed to create containerd container",
 			"noregisteredproviderfound", "no registered resource provider", "enableservicelinks",
 			// AKS naming zones a region does not have.
 			"availabilityzonenotsupported",
