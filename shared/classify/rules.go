@@ -1245,7 +1245,10 @@ var rules = []rule{
 			// will not mount.
 			"libceph", "smbglobalmapping", "output: mount: ", "superblock", "bad magic number", "could not get modinfo",
 			// ECS's agent failing to create a task's volumes.
-			"volumeerror:", "task's volume resources")}},
+			"volumeerror:", "task's volume resources")},
+		// containerd mounting an image's layers to unpack or start them is
+		// the runtime's own storage, not a volume.
+		not: []string{"/containerd-mount", "failed to mount container storage"}},
 	// A CSI driver the node has not registered (not installed, or its
 	// node plugin not running): the volume cannot mount, whatever it holds.
 	{name: "csi-driver-not-registered", tier: root, cause: VolumeMountFailed, conf: High,
@@ -1424,9 +1427,11 @@ var rules = []rule{
 			// runc joining a container's namespaces, or opening its
 			// terminal, refused by the host's kernel or security module.
 			"setns process for init caused", "executing setns process caused", "open /dev/pts/0: operation not permitted",
-			// containerd's snapshotter unable to mount an image's layers;
-			// the kubelet refusing its own credential-provider config.
-			"failed to mount rootfs component", "failed to register cri auth plugins")}},
+			// containerd's snapshotter unable to mount an image's layers
+			// (its temporary mounts, a Windows layer); the kubelet refusing
+			// its own credential-provider config.
+			"failed to mount rootfs component", "/containerd-mount", "failed to mount container storage",
+			"failed to register cri auth plugins")}},
 	// ECS placement that names the agent: the instance's agent is
 	// disconnected, not short of resources.
 	{name: "ecs-agent-disconnected", tier: root, cause: PlatformError, conf: High,
