@@ -1571,6 +1571,12 @@ var rules = []rule{
 			// The ECS agent's own introspection endpoint not answering its
 			// health check; an endpoint URL the agent built without a scheme.
 			"localhost:51678", "unsupported protocol scheme")}},
+	// A CI job's Docker client pointed at the docker:dind service
+	// ("tcp://docker:2375", "lookup docker on ...: no such host"): the
+	// job's services or DOCKER_HOST are not set up (the corpus labels it
+	// the job's setting 5 times, the caller's 1, a node's 1).
+	{name: "ci-docker-service", tier: root, cause: ContainerConfigError, conf: Medium, runnerUp: PlatformError,
+		when: [][]string{oneOf("tcp://docker:2375", "tcp://docker:2376", "http://docker:2375", "http://docker:2376", "lookup docker on ")}},
 	// Docker Desktop's port forwarder failing on the host (it comes up
 	// broken after a Windows boot), not a port another process holds.
 	{name: "userland-proxy-fault", tier: root, cause: PlatformError, conf: Medium, runnerUp: InsufficientCapacity,
