@@ -1765,8 +1765,11 @@ var rules = []rule{
 			// Cloud Run's source deploy without Artifact Registry access;
 			// kubectl run given a generator it no longer has; the ECS API
 			// refusing a request's enumerated parameter or a call that
-			// names no container instance.
+			// names no container instance; a runner's shell without
+			// Compose v1 (removed from CI images in favour of `docker
+			// compose`).
 			"'containerconfig'", "access is required to deploy from source", "error: generator \"",
+			"docker-compose: command not found",
 			"should be one of [", "container instance can not be blank", "container instance cannot be empty")}},
 	// A cluster version the managed service does not offer (GKE's master
 	// versions, AKS's per-region versions): the request names it.
