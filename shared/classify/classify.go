@@ -458,6 +458,14 @@ var reasonCodes = []struct {
 	{"ContainerGroupQuotaReached", reasonRule{QuotaExceeded, High, false}},
 	{"QuotaExceeded", reasonRule{QuotaExceeded, High, false}},
 	{"InsufficientCapacity", reasonRule{InsufficientCapacity, High, false}},
+	// az acr check-health's codes, as its error reference explains them
+	// (learn.microsoft.com/azure/container-registry/container-registry-health-error-reference):
+	// the registry's name does not resolve; its challenge endpoint answers
+	// 403 (network rules or the public endpoint turned off); the local
+	// Docker daemon is not reachable.
+	{"CONNECTIVITY_DNS_ERROR", reasonRule{RegistryUnreachable, Medium, false}},
+	{"CONNECTIVITY_FORBIDDEN_ERROR", reasonRule{RegistryUnreachable, Medium, false}},
+	{"DOCKER_DAEMON_ERROR", reasonRule{PlatformError, Medium, false}},
 }
 
 // reasonCode looks up a reason code, ignoring case and any ": detail" tail.
