@@ -633,7 +633,7 @@ func TestBlindAccuracy(t *testing.T) {
 // fails. The blind figures are not targets to tune to: they may only be
 // raised after a change made without reading the blind split.
 const (
-	corpusFloor          = 0.869
+	corpusFloor          = 0.871
 	blindFloor           = 0.765
 	blindPostedCeiling   = 21
 	blindSilencedCeiling = 1
