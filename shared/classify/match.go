@@ -190,9 +190,13 @@ func newAutomaton(phrases []string, wrap []bool) *automaton {
 	a.next = make([]uint16, len(delta))
 	for i, n := range delta {
 		a.next[i] = uint16(n)
-		if len(out[n]) > 0 && i%w != bs {
+		if len(out[n]) > 0 {
 			a.next[i] |= nextTerm
 		}
+	}
+	// A backslash stays in a state it already reported.
+	for s := range out {
+		a.next[s*w+bs] &^= nextTerm
 	}
 	return a
 }
