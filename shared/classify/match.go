@@ -171,10 +171,6 @@ func newAutomaton(phrases []string, wrap []bool) *automaton {
 			}
 		}
 	}
-	bs := int(a.class['\\'])
-	for s := range out {
-		delta[s*w+bs] = int32(s)
-	}
 	// The scan table: next states by number, marked where a phrase ends
 	// (fail-link outputs are merged by now).
 	total := 0
@@ -194,9 +190,10 @@ func newAutomaton(phrases []string, wrap []bool) *automaton {
 			a.next[i] |= nextTerm
 		}
 	}
-	// A backslash stays in a state it already reported.
+	// A backslash stays where it is, reporting nothing again.
+	bs := int(a.class['\\'])
 	for s := range out {
-		a.next[s*w+bs] &^= nextTerm
+		a.next[s*w+bs] = uint16(s)
 	}
 	return a
 }

@@ -330,7 +330,7 @@ var rules = []rule{
 			// Policy in audit mode; dockerd's start-up warnings.
 			"is nominated for a pending pod", "does not have an associated node", "is not replicated",
 			"saw a job that the controller did not create", "ignoring daemonset-managed pods", "warning: [azurepolicy-",
-			"bridge-nf-call-iptables is disabled", "no swap limit support", "dns resolver found in resolv.conf",
+			"no swap limit support", "dns resolver found in resolv.conf",
 			// node-problem-detector's conditions when all is well.
 			"kernel has no deadlock", "filesystem is not read-only", "no bad block", "has no scheduled event",
 			"is posting ready status",
@@ -1219,7 +1219,7 @@ var rules = []rule{
 	{name: "gce-disk-in-use", tier: root, cause: VolumeMountFailed, conf: High,
 		when: [][]string{oneOf("resource_in_use_by_another_resource", "is already being used by"), oneOf("disk")}},
 	{name: "volume-mount", tier: stage, cause: VolumeMountFailed, conf: High,
-		when: [][]string{oneOf("mountvolume.setup failed", "mountvolume.mountdevice failed", "unable to attach or mount volumes",
+		when: [][]string{oneOf("unable to attach or mount volumes",
 			"failedattachvolume", "volumedriver.mount", "could not attach volume", "are you trying to mount a directory onto a file",
 			"error while creating mount source path", "bind source path does not exist", "invalid mount config",
 			"failed to provision volume", "provisioningfailed", "mountvolume.", "subpath",
@@ -1307,7 +1307,7 @@ var rules = []rule{
 	{name: "quota", tier: root, cause: QuotaExceeded, conf: High,
 		when: [][]string{oneOf("exceeded quota", "failed quota", "you've reached the limit", "exceeds limit",
 			"exceeds the maximum limit", "quota exceeded", "quotaexceeded", "containergroupquotareached",
-			"exceeding approved", "above your limit", "insufficient vcpu quota", "insufficient regional quota", "insufficient quota", "insufficientquota", "limitexceededexception", "servicequotaexceeded", "quota limit", "limit on the number of", "resource quota", "vcpu limit",
+			"exceeding approved", "above your limit", "insufficient vcpu quota", "insufficient regional quota", "insufficient quota", "insufficientquota", "servicequotaexceeded", "quota limit", "limit on the number of", "resource quota", "vcpu limit",
 			"container group quota", "exceeds the limit", "maxspotinstancecountexceeded", "operations quota",
 			// EC2's limit codes (VpcLimitExceeded) and wording, ARM's per-region caps.
 			"limitexceeded", "instance(s) are already running", "cannot create more than", "cannot have more than",
@@ -1774,8 +1774,7 @@ var rules = []rule{
 	// A cluster version the managed service does not offer (GKE's master
 	// versions, AKS's per-region versions): the request names it.
 	{name: "cluster-version-unsupported", tier: frame, cause: Unknown, conf: Medium,
-		when: [][]string{oneOf("master version \"", "k8sversionnotsupported", "az aks get-versions", "orchestratorversion is invalid",
-			"agentpoolk8sversionnotsupported")}},
+		when: [][]string{oneOf("master version \"", "k8sversionnotsupported", "az aks get-versions", "orchestratorversion is invalid")}},
 	// The AWS credentials of the caller (a CLI profile, a CI job, an
 	// assumed role) refused or expired: no container was involved. A
 	// registry refusing them during a pull is the pull's.
