@@ -184,8 +184,9 @@ var rules = []rule{
 	// with 0: it finished. ECS's task JSON says it with "exitCode":0 (a
 	// one-off task stopped before a waiter saw it run).
 	{name: "exit-zero", tier: frame, cause: NotAFailure, conf: Medium, runnerUp: AppCrash,
-		when: [][]string{oneOf("exited (0)", "exited with code 0", "\"exitcode\":0")},
-		re:   regexp.MustCompile(`(?i)exited (?:\(0\)|with code 0\b)|"exitCode":0[,}\s]`),
+		// Container Apps: "Container 'x' was terminated with exit code '0'".
+		when: [][]string{oneOf("exited (0)", "exited with code 0", "\"exitcode\":0", "exit code '0'")},
+		re:   regexp.MustCompile(`(?i)exited (?:\(0\)|with code 0\b)|"exitCode":0[,}\s]|exit code '0'`),
 		// Another container of the task that exited otherwise; Compose
 		// failing a service because a dependency it waits on exited, even
 		// with 0.
@@ -294,6 +295,11 @@ var rules = []rule{
 			// Redis at start on a host without vm.overcommit_memory=1: it
 			// warns and serves.
 			"memory overcommit must be enabled",
+			// tini started where it is not PID 1 (an init of the runtime's
+			// own wraps it, or the host's PID namespace): it warns and runs
+			// the command; a client's notice of an API field deprecated
+			// since a Kubernetes release, the object still created.
+			"isn't registered as a child subreaper", "deprecated since v1.",
 			"error getting message from ws backend", "current state is: initializing", "stats version is not preset",
 			// An application shutting down as asked (Spring Boot's shutdown
 			// hook refusing new traffic, then draining requests; gunicorn,
@@ -567,7 +573,10 @@ var rules = []rule{
 			"both a tag and digest", "image should not be null", "error parsing reference", "repository can only contain the characters",
 			// CRI-O and Podman refuse a short name that several registries could serve.
 			"short name mode is enforcing", "short-name resolution", "returns ambiguous list",
-			"did not resolve to an alias", "failed to normalize image reference")}},
+			"did not resolve to an alias", "failed to normalize image reference",
+			"no registries configured while trying to pull an unqualified image",
+			// Cloud Run refusing a host it does not pull from.
+			"expected an image path like")}},
 	// A pipeline variable left unexpanded in the image reference.
 	{name: "unexpanded-variable", tier: root, cause: InvalidImageReference, conf: Medium, runnerUp: ImageNotFound,
 		when: [][]string{oneOf("$[[", "${{"), pullContext}},
@@ -640,8 +649,9 @@ var rules = []rule{
 			// kubelet evicting for the node's memory.
 			"killed as a result of limit of", "internal compiler error: killed", "low on resource: [memorypressure]",
 			"to reclaim memory",
-			// docker events: the kernel OOM killer hit a container.
-			"container oom ")}},
+			// docker events: the kernel OOM killer hit a container, in
+			// the CLI's form and the API's JSON.
+			"container oom ", "\"status\":\"oom\"")}},
 	// Cloud Run's own report of an instance past its memory limit
 	// ("Memory limit of 512 MiB exceeded with 516 MiB used").
 	{name: "memory-limit-exceeded", tier: root, cause: OutOfMemory, conf: High,
@@ -667,7 +677,9 @@ var rules = []rule{
 			// Windows containers' gMSA credentials (Container Credential Guard).
 			"container credential guard failed to fetch",
 			// ECS environment files (S3) and compose env files.
-			"env files", "env file:", "environment files", "secretstore")}},
+			"env files", "env file:", "environment files", "secretstore",
+			// Podman creating a container whose secret was never created.
+			"no such secret")}},
 	// A mount whose secret the kubelet could not read.
 	{name: "mount-secret-unreadable", tier: stage, cause: SecretUnavailable, conf: High,
 		// A projected service account token the API server would not issue
@@ -1206,7 +1218,10 @@ var rules = []rule{
 			"unable to access jarfile",
 			// The daemon refusing to create a container from an image with
 			// no CMD and none given.
-			"no command specified", "no command or entrypoint provided")},
+			"no command specified", "no command or entrypoint provided",
+			// Cloud Run's runtime naming the command it could not find
+			// ("\"--port\" not found in PATH [/usr/local/sbin ...]").
+			"\" not found in path [")},
 		// A credential helper or a volume plugin's tool missing on the
 		// host is not the container's command.
 		not: append([]string{"exec format error", "mountvolume.", "apparmor", "credential provider plugin", "operation not permitted",
@@ -1220,6 +1235,9 @@ var rules = []rule{
 		when: [][]string{oneOf("resource_in_use_by_another_resource", "is already being used by"), oneOf("disk")}},
 	{name: "volume-mount", tier: stage, cause: VolumeMountFailed, conf: High,
 		when: [][]string{oneOf("unable to attach or mount volumes",
+			// Container Apps' reason for a replica whose volume (Azure
+			// Files) would not mount.
+			"reason 'volumemountfailure'",
 			"failedattachvolume", "volumedriver.mount", "could not attach volume", "are you trying to mount a directory onto a file",
 			"error while creating mount source path", "bind source path does not exist", "invalid mount config",
 			"failed to provision volume", "provisioningfailed", "mountvolume.", "subpath",
@@ -1405,11 +1423,13 @@ var rules = []rule{
 			// address pools for networks; a feature gate the cluster keeps
 			// off; ACI's host without overlay; the ECS agent without its
 			// pause image; an AWS service's own 5xx.
-			"cannot open sd-bus", "have been fully subnetted", "is disabled by feature-gate",
+			"cannot open sd-bus", "have been fully subnetted", "non-overlapping ipv4 address pool", "is disabled by feature-gate",
 			"special device overlay does not exist", "~internal~ecs~pause", "serverexception",
 			// k3s on a filesystem without overlay support; Docker Desktop on
-			// Windows without Hyper-V.
+			// Windows without Hyper-V, or whose WSL 2 VM died under it.
 			"snapshotter cannot be enabled", "required feature is not installed",
+			"wsl engine terminated", "wsl integration terminated abruptly", "running wsl-bootstrap", "wsl-bootstrap version",
+			"a wsl distro that docker desktop relies on",
 			// The kernel's keyring full for the runtime's session keys;
 			// btrfs, zfs and device-mapper storage failing under dockerd;
 			// user namespaces the host will not map; a GPU driver at odds
@@ -1713,7 +1733,7 @@ var rules = []rule{
 			"multiple platforms feature is currently not supported for docker driver",
 			// The Azure CLI's argument parser; the CDK failing to publish
 			// its assets.
-			"unrecognized arguments: ", "usage error: ", "' command group", "failed to publish one or more assets",
+			"unrecognized arguments: ", "usage error: ", "' command group", "argumentusageerror", ": expected one argument", "failed to publish one or more assets",
 			"failed to publish asset ",
 			// kubectl sending a kind the server does not serve, a CRD too
 			// large for client-side apply, an object whose namespace is
