@@ -300,6 +300,12 @@ var rules = []rule{
 			// the command; a client's notice of an API field deprecated
 			// since a Kubernetes release, the object still created.
 			"isn't registered as a child subreaper", "deprecated since v1.",
+			// The kubelet or dockerd asked to stop or kill a container that
+			// had already exited; the ECS agent noting a state it already
+			// has.
+			"is already stopped", "killcontainererror: \"no such container", "container change is redundant",
+			// Vault before anyone has initialised it: it waits for that.
+			"seal configuration missing, not initialized",
 			"error getting message from ws backend", "current state is: initializing", "stats version is not preset",
 			// An application shutting down as asked (Spring Boot's shutdown
 			// hook refusing new traffic, then draining requests; gunicorn,
@@ -774,8 +780,10 @@ var rules = []rule{
 			"imagepullsecret", "unauthorized", "rejected token exchange", "admin user is disabled",
 			"anonymous users are only allowed", "installation not allowed", "invalid auth configuration", "signed by untrusted key")},
 		not: []string{"pull access denied", "may require 'docker login'", "may require authorization", "insufficient_scope",
-			// A Kubernetes client refused by the API server, not a registry.
-			"failed to watch *", "failed to list *"}},
+			// A Kubernetes client refused by the API server, not a registry;
+			// Redis refusing a client without its password (a probe's
+			// redis-cli, the application).
+			"failed to watch *", "failed to list *", "noauth", "wrongpass"}},
 	// Quay answers a repository that does not exist as it answers one the
 	// caller may not read.
 	// Elsewhere the words are the distribution registry's own UNAUTHORIZED
