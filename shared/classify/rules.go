@@ -512,6 +512,11 @@ var rules = []rule{
 	// kill is an "oom" event of its own).
 	{name: "docker-event-kill-json", tier: frame, cause: NotAFailure, conf: Medium,
 		when: [][]string{oneOf("\"status\":\"kill\"")}},
+	// docker events: a container that ended with 0, or on the SIGTERM of
+	// a stop (143); the event names its exit code among its attributes.
+	{name: "docker-event-die-clean", tier: frame, cause: NotAFailure, conf: High,
+		when: [][]string{oneOf("container die "), oneOf("exitcode=0", "exitcode=143")},
+		re:   regexp.MustCompile(`(?i)container die \S+ \(.*\bexitCode=(?:0|143)[,)]`)},
 	// docker events: a container joining or leaving a network.
 	{name: "docker-event-network", tier: frame, cause: NotAFailure, conf: High,
 		when: [][]string{oneOf("network connect ", "network disconnect "), oneOf("(container=")}},
@@ -1337,6 +1342,9 @@ var rules = []rule{
 			"container group quota", "exceeds the limit", "maxspotinstancecountexceeded", "operations quota",
 			// EC2's limit codes (VpcLimitExceeded) and wording, ARM's per-region caps.
 			"limitexceeded", "instance(s) are already running", "cannot create more than", "cannot have more than",
+			// A registry plan's allowance of repositories (DigitalOcean's
+			// "registry contains 1 repositories, limit is 1").
+			"repositories, limit is",
 			// Kueue holding a workload its ClusterQueue has no quota left for.
 			"insufficient unused quota",
 			// Google Cloud's quota check ("Quota violated:
