@@ -657,8 +657,8 @@ func TestBlindAccuracy(t *testing.T) {
 // fails. The blind figures are not targets to tune to: they may only be
 // raised after a change made without reading the blind split.
 const (
-	corpusFloor          = 0.869
-	blindFloor           = 0.733
+	corpusFloor          = 0.870
+	blindFloor           = 0.777
 	blindPostedCeiling   = 6
-	blindSilencedCeiling = 5
+	blindSilencedCeiling = 6
 )

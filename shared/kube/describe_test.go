@@ -130,6 +130,7 @@ func TestParseDescribeCorpus(t *testing.T) {
 		"https://fixdevs.com/blog/kubernetes-pod-oom-killed/":                         {"OOMKilled", 137},
 		"https://kubernetesinterviewquestions.com/errors/containercannotrun":          {"ContainerCannotRun", 127},
 		"https://github.com/starburstdata/starburst-terraform/pull/1":                 {"OOMKilled", 137},
+		"https://github.com/adampetrovic/home-ops/pull/2464":                          {"OOMKilled", 137},
 		"https://errcodes.dev/kubernetes/exitcode143":                                 {"Error", 143},
 		"https://tasrieit.com/blog/how-to-fix-crashloopbackoff-kubernetes-error-2026": {"Error", 1},
 	}
