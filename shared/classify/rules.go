@@ -147,6 +147,9 @@ var rules = []rule{
 			"not present according to cloud provider",
 			// Normal events of the node, service and volume controllers.
 			"status is now: nodeschedulable", "ensuring load balancer", "ensured load balancer",
+			// A PodDisruptionBudget that selects no pod yet (NoPods); a
+			// client polling a container that is still being created.
+			"no matching pods found", "reason=containercreating",
 			"updated load balancer with new hosts", "waiting for first consumer to be created", "deleted job",
 			// Routine consolidation and voluntary evictions (Karpenter, the
 			// VPA updater, AKS upgrades) and volume resizes.
@@ -1246,6 +1249,10 @@ var rules = []rule{
 	// away without detaching it): the kubelet cannot attach it again.
 	{name: "gce-disk-in-use", tier: root, cause: VolumeMountFailed, conf: High,
 		when: [][]string{oneOf("resource_in_use_by_another_resource", "is already being used by"), oneOf("disk")}},
+	// The kubelet's list of the volumes it is still waiting on, quoted
+	// without the reason: any named reason (a Secret, a timeout) decides.
+	{name: "volumes-unmounted", tier: symptom, cause: VolumeMountFailed, conf: Low, runnerUp: SecretUnavailable,
+		when: [][]string{oneOf("unmounted volumes=[")}},
 	{name: "volume-mount", tier: stage, cause: VolumeMountFailed, conf: High,
 		when: [][]string{oneOf("unable to attach or mount volumes",
 			// Container Apps' reason for a replica whose volume (Azure
