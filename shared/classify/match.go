@@ -85,7 +85,7 @@ type automaton struct {
 	width int        // number of classes
 	// next maps state*width+class to the next state, with nextTerm set
 	// when a phrase ends there. Sixteen-bit entries halve the table (about
-	// 3.7 MB for 1,837 phrases, more than a level-2 cache; keeping full rows
+	// 3.7 MB for 1,867 phrases, more than a level-2 cache; keeping full rows
 	// only near the root shrank it but scanned no faster, and numbering
 	// states breadth-first rather than in insertion order scanned slower).
 	next []uint16
