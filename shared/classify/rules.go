@@ -1378,7 +1378,7 @@ var rules = []rule{
 		when: [][]string{oneOf("must specify limits", "must specify requests", "insufficient quota to match these scopes")}},
 	// A named quota, however it is worded ("Quota 'CPUS' exceeded").
 	{name: "quota-named", tier: generic, cause: QuotaExceeded, conf: High,
-		when: [][]string{oneOf("quota"), oneOf("exceeded", "exceed", "reached")},
+		when: [][]string{oneOf("quota"), oneOf("exceed", "reached")},
 		not:  []string{"disk quota", "toomanyrequests", "too many requests"}},
 	// Compute Engine throttling a disk attach: the cloud's API, whatever
 	// step it stopped.
