@@ -632,6 +632,33 @@ var byContext = map[string]string{
 	// containerd failing to load a snapshotter the host does not use; the
 	// same words are a fault where the snapshotter is configured.
 	"WARN[2023-09-18T12:26:15.137360360Z] failed to load plugin io.containerd.snapshotter.v1.devmapper  error=\"devmapper not configured\"": "https://github.com/marqo-ai/marqo/pull/600",
+
+	// The spent held-back halves of QA–QH, RA–RC, SA–SD and TA–TE and the
+	// written-from halves of UA–UH (2026-12-02): ordinary only by their
+	// thread, or failures worded as routine, that no rule reads.
+	"[analyzer] Previous image with name \"gcr.io/dev-stin-cm/cloud-run-source-deploy/swno-etl-staging:790827769d0546d2bb56275f6fc054cc\" not found":     "https://github.com/GoogleCloudPlatform/buildpacks/issues/178",
+	"Disabled option: '--hostname-strict-https'. Available only when hostname:v1 feature is enabled":                                                     "https://github.com/codecentric/helm-charts/issues/778",
+	"hub-deployment-3311438805-xnfvp     1/1       Terminating         0          14m":                                                                   "https://github.com/jupyterhub/zero-to-jupyterhub-k8s/pull/200",
+	"hyew73zzgfa03uf3ozhk57tp9     swarm-04   Down      Active                          25.0.5":                                                          "https://github.com/moby/moby/issues/48068",
+	"Feb 19 17:05:49 ubuntu-xenial dockerd[903]: time=\"2018-02-19T17:05:49Z\" level=info msg=\"changing OOM score to -500\" module=containerd":          "https://github.com/docker/for-linux/issues/231",
+	"Successfully changed task definition to: xxxxx-frontend:10":                                                                                         "https://github.com/fabfuel/ecs-deploy/issues/12",
+	"Nov 23 14:32:51 ci3 kernel: [387120.141130] unregister_netdevice: waiting for lo to become free. Usage count = -1":                                  "https://github.com/moby/moby/issues/18156",
+	"Jul 05 19:33:34 gke-myproject-preprod-europe-w-pool-0-d6953aa3-0rcc kernel: unregister_netdevice: waiting for eth0 to become free. Usage count = 1": "https://github.com/kubernetes/kubernetes/issues/64743",
+	"ln: /config/.code42/log/log: File exists":                                                                                                           "https://github.com/jlesage/docker-crashplan-pro/issues/386",
+	"tibiawikiapi-00142-mjz Ready=Unknown latestReady=tibiawikiapi-00142-mjz; retrying in 10s":                                                           "https://github.com/benjaminkomen/TibiaWikiApi/issues/477",
+	"Error: Volume \"kubernetes.io/azure-disk/KubeTestDisk0\" (spec.Name: \"volume-azuredisk\") pod \"e78c2a9a-9695-11e6-9f69-000d3af74706\" (UID: \"e78c2a9a-9695-11e6-9f69-000d3af74706\") has not yet been added to the list of VolumesInUse in the node's volume status.": "https://github.com/kubernetes/kubernetes/issues/35180",
+	"Environment variable [DB_MONGO_LOCAL] is already defined from the application developer.":                                                                                                                                                                                                                               "https://github.com/truenas/apps/issues/4696",
+	"07:07:07,711 INFO  [org.jboss.vfs] (MSC service thread 1-7) VFS000002: Failed to clean existing content for temp file provider of type temp. Enable DEBUG level log to find what caused this":                                                                                                                           "https://github.com/keycloak/keycloak/issues/14450",
+	"2024-09-05T18:02:35.517056853Z Could not find build manifest file at '/home/site/wwwroot/oryx-manifest.toml'":                                                                                                                                                                                                           "https://github.com/microsoft/PubSec-Info-Assistant/issues/830",
+	"Container Sandbox: Unsupported syscall rseq(0x3e33315e30e0,0x20,0x0,0x53053053,0x0,0x0). It is very likely that you can safely ignore this message and that this is not the cause of any error you might be troubleshooting.":                                                                                           "https://github.com/google/gvisor/issues/8287",
+	"Error syncing pod 5966....e59c (\"<container name>-08131110-7hcg-harness-fbm2_default(5966....e59c)\"),\nskipping: failed to \"StartContainer\" for \"artifact\" with CrashLoopBackOff: \"Back-off 5m0s restarting\nfailed container=artifact pod=<container name>-08131110-7hcg-harness-fbm2_default(5966.....e59c)\"": "https://github.com/apache/beam/issues/19622",
+	"kernel:unregister_netdevice: waiting for lo to become free. Usage count = 1":                                                                                                                                                                                                                                            "https://github.com/radiasoft/devops/issues/141",
+	"time=\"2025-03-06T13:20:53.473232423Z\" level=error msg=\"copy stream failed\" error=\"io: read/write on closed pipe\" stream=stdin":                                                                                                                                                                                    "https://github.com/moby/moby/pull/49590",
+	"2016-03-10 04:21:48 i-8ecb8f49 convox/agent:0.66 : Stopped web process 88d1fb3c818d via SIGKILL":                                                                                                                                                                                                                        "https://github.com/convox/agent/issues/19",
+	"2016-03-10 04:21:48 i-8ecb8f49 convox/agent:0.66 : Dead web process 88d1fb3c818d":                                                                                                                                                                                                                                       "https://github.com/convox/agent/issues/19",
+	"11:32:20AM: ---- applying 1 changes [0/1 done] ----":                                                                                                                                                                                                                                                                    "https://github.com/carvel-dev/kapp/issues/123",
+	"Cancelling deletion of Pod xxx":                                        "https://github.com/kubernetes/kubernetes/issues/126681",
+	"Signal 15 - forwarding to 2 worker loops so they release their claims": "github file (find_string index id 61507541561; AWS Batch Fargate Spot seismic-picker worker performance notes, repo not identified)",
 }
 
 // TestBlindAccuracy classifies the blind split (testdata/corpus/blind.jsonl)
@@ -657,8 +684,8 @@ func TestBlindAccuracy(t *testing.T) {
 // fails. The blind figures are not targets to tune to: they may only be
 // raised after a change made without reading the blind split.
 const (
-	corpusFloor          = 0.870
-	blindFloor           = 0.769
-	blindPostedCeiling   = 7
-	blindSilencedCeiling = 6
+	corpusFloor          = 0.867
+	blindFloor           = 0.827
+	blindPostedCeiling   = 5
+	blindSilencedCeiling = 3
 )

@@ -135,6 +135,9 @@ func TestParseDescribeCorpus(t *testing.T) {
 		"https://openillumi.com/?p=116205":                                                                                           {"Error", 1},
 		"https://errcodes.dev/kubernetes/exitcode143":                                                                                {"Error", 143},
 		"https://tasrieit.com/blog/how-to-fix-crashloopbackoff-kubernetes-error-2026":                                                {"Error", 1},
+		"https://github.com/sentry-kubernetes/charts/issues/1491":                                                                    {"OOMKilled", 137},
+		"https://github.com/strimzi/strimzi-kafka-operator/issues/11964":                                                             {"OOMKilled", 137},
+		"https://github.com/KentaroJay/knowledge-software/blob/70c69bf373073d59338187df1a04a9c29c0be4bc/k8s/kubectl-describe-pod.md": {"Completed", 0},
 	}
 	f, err := os.Open("../../testdata/corpus/messages.jsonl")
 	if err != nil {
