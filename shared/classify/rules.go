@@ -240,7 +240,10 @@ var rules = []rule{
 			// kept by a remote log driver, containers left from an older
 			// compose file, attributes compose ignores, a kernel without swap
 			// accounting.
-			"no logs are available with the", "does not support reading", "found orphan containers", "is obsolete, it will be ignored",
+			"no logs are available with the", "does not support reading",
+			// The buildpacks analyzer on a first build: no earlier image
+			// to reuse layers from.
+			"previous image with name", "found orphan containers", "is obsolete, it will be ignored",
 			"swap limit capabilities",
 			// Notices of a JVM and mysqld_safe about options they ignore; a
 			// process stopped by SIGTERM (143) under supervisord; the
@@ -628,7 +631,7 @@ var rules = []rule{
 	{name: "registry-html", tier: root, cause: RegistryUnreachable, conf: Medium, runnerUp: ImageUnsupported,
 		when: [][]string{oneOf("media type text/html", "mediatype text/html")}},
 	{name: "disk-full", tier: root, log: true, cause: DiskFull, conf: High,
-		when: [][]string{oneOf("no space left on device", "thin pool has", "ephemeral-storage", "ephemeral storage", "usage of emptydir volume",
+		when: [][]string{oneOf("no space left on device", "thin pool has", "free space in thin pool", "ephemeral-storage", "ephemeral storage", "usage of emptydir volume",
 			"diskpressure", "disk pressure", "out of disk", "disk quota exceeded", "applylayer exit status 1",
 			"failed to garbage collect", "freediskspacefailed", "insufficient free space", "not enough free space",
 			"not enough space", "disk is full", "disk full", "no free space", "disk-pressure",
@@ -887,7 +890,7 @@ var rules = []rule{
 		// sysctl the kernel will not take, a hostname longer than it allows,
 		// a seccomp profile), and one on a full disk.
 		not: []string{"failed to get sandbox image", "failed pulling image", "failed to pull image", "sysctl", "fqdn", "seccomp",
-			"no space left on device",
+			"no space left on device", "free space in thin pool",
 			// The node's pod IP range or its ENIs' addresses are used up
 			// (the AWS VPC CNI's "failed to assign an IP address"): capacity.
 			"range is full", "no ip addresses available in range", "failed to assign an ip address"}},
@@ -950,6 +953,9 @@ var rules = []rule{
 	// of the range it accepts, a name it does not allow.
 	{name: "container-settings-refused", tier: root, cause: ContainerConfigError, conf: High,
 		when: [][]string{oneOf("range of cpus is from", "minimum memory limit allowed is", "invalid container name",
+			// runc refusing an environment variable it cannot set (a name
+			// with '=' or a value with a NUL byte).
+			"setenv: invalid argument",
 			// --oom-kill-disable, which cgroup v2 does not offer.
 			"cannot disable oom killer with cgroupv2")}},
 	{name: "security-context", tier: root, cause: ContainerConfigError, conf: High,
@@ -959,6 +965,8 @@ var rules = []rule{
 	// non-root user): the container's user or port is misconfigured.
 	{name: "privileged-port", tier: root, log: true, cause: ContainerConfigError, conf: Medium, runnerUp: AppCrash,
 		when: [][]string{oneOf("bind: permission denied", "failed (13: permission denied)",
+			// Node's listen() and Tomcat's APR connector refused the port.
+			"listen eacces", "socket bind failed: [13]",
 			// Rootless Podman's pasta refusing a port below 1024.
 			"couldn't listen on requested tcp ports")}},
 	// The app could not take ownership of or create its data directory:
@@ -1230,7 +1238,7 @@ var rules = []rule{
 			"error when reading '",
 			// Cloud Run refusing an entrypoint file that is not executable;
 			// npm and a PaaS without the start script the command names.
-			"invalid entrypoint", "npm err! missing script:", "npm error missing script:", "the start command is invalid",
+			"invalid entrypoint", "an entrypoint must be manually set", "npm err! missing script:", "npm error missing script:", "the start command is invalid",
 			"unable to access jarfile",
 			// The daemon refusing to create a container from an image with
 			// no CMD and none given.
@@ -1253,6 +1261,10 @@ var rules = []rule{
 	// without the reason: any named reason (a Secret, a timeout) decides.
 	{name: "volumes-unmounted", tier: symptom, cause: VolumeMountFailed, conf: Low, runnerUp: SecretUnavailable,
 		when: [][]string{oneOf("unmounted volumes=[")}},
+	// Podman stats a bind mount's source before it starts the container:
+	// a source path that does not exist on the host.
+	{name: "bind-source-missing", tier: root, cause: VolumeMountFailed, conf: Medium, runnerUp: ContainerConfigError,
+		when: [][]string{oneOf("error: statfs "), oneOf("no such file or directory")}},
 	{name: "volume-mount", tier: stage, cause: VolumeMountFailed, conf: High,
 		when: [][]string{oneOf("unable to attach or mount volumes",
 			// Container Apps' reason for a replica whose volume (Azure
@@ -1581,6 +1593,9 @@ var rules = []rule{
 			"failed to find memory cgroup",
 			// Host networking and kernel faults; a snapshotter the host cannot serve.
 			"iptables", "] plugin/errors: ", "cpu stuck for", "runc did not terminate", "soft lockup", "failed to create containerd container",
+			// The kernel's network-namespace refcount leak: a veth or lo
+			// that never frees, hanging container teardown.
+			"unregister_netdevice: waiting for",
 			"noregisteredproviderfound", "no registered resource provider", "enableservicelinks",
 			// AKS naming zones a region does not have.
 			"availabilityzonenotsupported",
@@ -1756,6 +1771,10 @@ var rules = []rule{
 			"multiple platforms feature is currently not supported for docker driver",
 			// The Azure CLI's argument parser; the CDK failing to publish
 			// its assets.
+			// Container Apps refusing a name the request gives (the app's,
+			// a revision's, a secret's, the environment's) or its schema.
+			"containerappinvalidname", "containerappinvalidrevisionname", "containerappinvalidsecretname",
+			"containerappinvalidschema", "managedenvironmentinvalidname",
 			"unrecognized arguments: ", "usage error: ", "' command group", "argumentusageerror", ": expected one argument", "failed to publish one or more assets",
 			"failed to publish asset ",
 			// kubectl sending a kind the server does not serve, a CRD too
