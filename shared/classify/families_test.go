@@ -176,6 +176,10 @@ var familyCases = []struct {
 	{"exec-not-found", "docker", "Failure: (ID: 194879d1) Failed to run /bin/build: for Python, an entrypoint must be manually set, either with \"GOOGLE_ENTRYPOINT\" env var or by creating a \"Procfile\" file", "command_not_found", "https://github.com/GoogleCloudPlatform/buildpacks/issues/324"},
 	{"client-tool-error", "aci", "ContainerAppInvalidName: Invalid ContainerApp name '274stxhaw7acw-app'. A name must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character and cannot have '--'. The length must be between 2 and 32 characters inclusive.", "unknown", "https://github.com/microsoft/TWL300-AI-Apps-and-agents/issues/90"},
 	{"bind-source-missing", "docker", "Error: statfs ./data/hooks/dovecot: no such file or directory", "volume_mount_failed", "https://github.com/mailcow/mailcow-dockerized/issues/4063"},
+	// Written from UA–UH's written-from half (2026-12-02).
+	{"routine-notice", "kubernetes", "Container Sandbox: Unsupported syscall rseq(0x3e33315e30e0,0x20,0x0,0x53053053,0x0,0x0). It is very likely that you can safely ignore this message and that this is not the cause of any error you might be troubleshooting.", "not_a_failure", "https://github.com/google/gvisor/issues/8287"},
+	{"routine-notice", "kubernetes", "Cancelling deletion of Pod xxx", "not_a_failure", "https://github.com/kubernetes/kubernetes/issues/126681"},
+	{"api-throttled", "kubernetes", "W0129 06:55:01.534283 reflector.go:424 failed to list *v1.Pod:\n  the server has received too many requests and has asked us to try again later", "platform_error", "github file (find_string index id 27983597868; aenv sandbox controller throttling investigation notes in Chinese, repo not identified)"},
 }
 
 func TestRuleFamiliesCiteEvidence(t *testing.T) {

@@ -241,6 +241,11 @@ var rules = []rule{
 			// compose file, attributes compose ignores, a kernel without swap
 			// accounting.
 			"no logs are available with the", "does not support reading",
+			// gVisor's note on a syscall it does not implement, which it
+			// says itself is almost never the cause.
+			"you can safely ignore this message",
+			// The taint manager calling off an eviction: the node is back.
+			"cancelling deletion of pod",
 			// The buildpacks analyzer on a first build: no earlier image
 			// to reuse layers from.
 			"previous image with name", "found orphan containers", "is obsolete, it will be ignored",
@@ -571,7 +576,7 @@ var rules = []rule{
 			"429 too many", "rate limit exceeded for", "you have reached your pull rate limit", "status 429", "error 429", "http 429",
 			"response code 429")},
 		// A cloud API's 429 for a cluster's operations is a quota.
-		not: []string{"failed login attempts", "for this subscription", "operations quota"}},
+		not: []string{"failed login attempts", "for this subscription", "operations quota", "has asked us to try again later"}},
 	// A registry locking out a user or address after repeated failed
 	// logins answers with its rate-limit code; the stored credentials are
 	// what is wrong.
@@ -1404,7 +1409,10 @@ var rules = []rule{
 	{name: "api-throttled", tier: generic, cause: PlatformError, conf: High,
 		when: [][]string{oneOf("requestlimitexceeded", "request limit exceeded", "throttlingexception", "rate exceeded",
 			"throttled", "too many concurrent attempts", "number of requests for subscription",
-			"request limit has been exceeded", "requests have been received for this subscription")}},
+			"request limit has been exceeded", "requests have been received for this subscription",
+			// The Kubernetes API server's 429 to a client (client-go's
+			// wording for StatusReasonTooManyRequests).
+			"has asked us to try again later")}},
 	// The kubelet rejecting a pod at admission when the node lacks the
 	// resource (pod status reason "OutOfcpu", "OutOfpods", "OutOfnvidia.com/gpu").
 	{name: "kubelet-admission-out-of", tier: root, cause: InsufficientCapacity, conf: High,
