@@ -180,6 +180,8 @@ var familyCases = []struct {
 	{"routine-notice", "kubernetes", "Container Sandbox: Unsupported syscall rseq(0x3e33315e30e0,0x20,0x0,0x53053053,0x0,0x0). It is very likely that you can safely ignore this message and that this is not the cause of any error you might be troubleshooting.", "not_a_failure", "https://github.com/google/gvisor/issues/8287"},
 	{"routine-notice", "kubernetes", "Cancelling deletion of Pod xxx", "not_a_failure", "https://github.com/kubernetes/kubernetes/issues/126681"},
 	{"api-throttled", "kubernetes", "W0129 06:55:01.534283 reflector.go:424 failed to list *v1.Pod:\n  the server has received too many requests and has asked us to try again later", "platform_error", "github file (find_string index id 27983597868; aenv sandbox controller throttling investigation notes in Chinese, repo not identified)"},
+	// Written from VA–VC's written-from half (2026-12-02).
+	{"container-settings-refused", "aci", "Deployment Progress Deadline Exceeded. 0/1 replicas ready. The TargetPort 80 does not match the listening port 8080.", "container_config_error", "github file (find_string index id 56319726548; Container Apps canary traffic-split lab run log)"},
 }
 
 func TestRuleFamiliesCiteEvidence(t *testing.T) {

@@ -961,6 +961,9 @@ var rules = []rule{
 			// runc refusing an environment variable it cannot set (a name
 			// with '=' or a value with a NUL byte).
 			"setenv: invalid argument",
+			// Container Apps' ingress sending traffic to a port the app
+			// does not listen on.
+			"does not match the listening port", "does not match any of the listening ports",
 			// --oom-kill-disable, which cgroup v2 does not offer.
 			"cannot disable oom killer with cgroupv2")}},
 	{name: "security-context", tier: root, cause: ContainerConfigError, conf: High,
