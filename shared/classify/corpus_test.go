@@ -681,5 +681,5 @@ const (
 	corpusFloor          = 0.869
 	blindFloor           = 0.797
 	blindPostedCeiling   = 7
-	blindSilencedCeiling = 5
+	blindSilencedCeiling = 3
 )
