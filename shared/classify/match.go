@@ -2,8 +2,9 @@ package classify
 
 // This file holds the keyword prefilter: one Aho-Corasick automaton over
 // every phrase the rules, wrappers and image markers mention. A message is
-// scanned once, byte by byte, folding ASCII case through a table (no lowered
-// copy), and the scan records which phrases occur and where. Rules are then
+// scanned once, byte by byte (a long one as two halves in step, see scan),
+// folding ASCII case through a table (no lowered copy), and the scan
+// records which phrases occur and where. Rules are then
 // decided from those hits; only the few rules whose phrases all occurred run
 // their (optional) regexp.
 
@@ -94,6 +95,7 @@ type automaton struct {
 	outAt  []uint32
 	outs   []kwID
 	phrase []string // lower-case phrase per id
+	maxLen int      // the longest phrase's length
 	wrap   []bool   // whether a phrase is an error wrapper
 }
 
@@ -103,6 +105,9 @@ func newAutomaton(phrases []string, wrap []bool) *automaton {
 		panic("classify: too many keywords; raise maxKeywords")
 	}
 	a := &automaton{phrase: phrases, wrap: wrap}
+	for _, p := range phrases {
+		a.maxLen = max(a.maxLen, len(p))
+	}
 	// Alphabet: every distinct byte used by a phrase, both cases mapped.
 	next := uint8(1)
 	for _, p := range phrases {
@@ -212,30 +217,110 @@ func (a *automaton) found(msg string) bool {
 }
 
 // scan records every phrase occurring in msg into h (which must be empty).
+//
+// Each byte's step waits on the previous one's table load, and a varied
+// stream of messages misses the cache on many of them; one chain leaves the
+// core idle through each miss. A long message is therefore scanned as two
+// chains in one loop, its first half and its second, so that two misses
+// overlap. The second chain starts at the root maxLen-1 bytes before the
+// half, which is as far back as a phrase ending in the second half can
+// start, and keeps only the phrases that end in its half; those are held
+// back (pending) and recorded after the first chain's, so h comes out as a
+// single scan from the start leaves it.
 func (a *automaton) scan(msg string, h *hits) {
+	n := len(msg)
+	if n < 2*a.maxLen+splitMin {
+		a.scanFrom(msg, 0, h)
+		return
+	}
+	mid := n / 2
+	b := mid - (a.maxLen - 1) // where the second chain starts
+	var later pending
+	w := a.width
+	s1, s2 := 0, 0
+	for i := 0; i < mid; i++ {
+		v1 := a.next[s1*w+int(a.class[msg[i]])]
+		v2 := a.next[s2*w+int(a.class[msg[b+i]])]
+		s1, s2 = int(v1&^nextTerm), int(v2&^nextTerm)
+		if v1&nextTerm != 0 {
+			a.record(s1, i, h)
+		}
+		if v2&nextTerm != 0 && b+i >= mid && !later.add(a, s2, b+i) {
+			h.reset()
+			a.scanFrom(msg, 0, h)
+			return
+		}
+	}
+	for j := b + mid; j < n; j++ {
+		v := a.next[s2*w+int(a.class[msg[j]])]
+		s2 = int(v &^ nextTerm)
+		if v&nextTerm != 0 && !later.add(a, s2, j) {
+			h.reset()
+			a.scanFrom(msg, 0, h)
+			return
+		}
+	}
+	for _, p := range later.at[:later.n] {
+		a.record(int(p.state), int(p.i), h)
+	}
+}
+
+// splitMin is how much longer than two phrases a message must be before
+// scan splits it: below that the second chain's head start costs more
+// than the overlap saves.
+const splitMin = 64
+
+// maxPending bounds the phrase ends the second chain of a split scan
+// holds back; a message with more is scanned again as one chain.
+const maxPending = 64
+
+// pending is the second chain's phrase ends, in message order: the state
+// reached and the offset of the byte that reached it.
+type pending struct {
+	at [maxPending]struct{ state, i int32 }
+	n  int
+}
+
+// add holds back the end at byte i in state s, or reports false when full.
+func (p *pending) add(a *automaton, s, i int) bool {
+	if p.n == maxPending {
+		return false
+	}
+	p.at[p.n].state, p.at[p.n].i = int32(s), int32(i)
+	p.n++
+	return true
+}
+
+// scanFrom scans msg in one chain from the root at byte from, recording
+// every phrase that ends in it.
+func (a *automaton) scanFrom(msg string, from int, h *hits) {
 	state := 0
 	w := a.width
-	for i := 0; i < len(msg); i++ {
+	for i := from; i < len(msg); i++ {
 		v := a.next[state*w+int(a.class[msg[i]])]
 		state = int(v &^ nextTerm)
-		if v&nextTerm == 0 {
-			continue
+		if v&nextTerm != 0 {
+			a.record(state, i, h)
 		}
-		for _, id := range a.outs[a.outAt[state]:a.outAt[state+1]] {
-			at := int32(i + 1 - len(a.phrase[id]))
-			if !h.has(id) {
-				h.bits[id>>6] |= 1 << (id & 63)
-				h.first[id] = at
+	}
+}
+
+// record notes the phrases ending at byte i, where the scan reached state.
+func (a *automaton) record(state, i int, h *hits) {
+	for _, id := range a.outs[a.outAt[state]:a.outAt[state+1]] {
+		at := int32(i + 1 - len(a.phrase[id]))
+		if !h.has(id) {
+			h.bits[id>>6] |= 1 << (id & 63)
+			h.first[id] = at
+		}
+		h.last[id] = at
+		if a.wrap[id] {
+			if h.nwraps == maxWraps {
+				copy(h.wraps[:], h.wraps[1:])
+				h.nwraps--
 			}
-			h.last[id] = at
-			if a.wrap[id] {
-				if h.nwraps == maxWraps {
-					copy(h.wraps[:], h.wraps[1:])
-					h.nwraps--
-				}
-				h.wraps[h.nwraps] = wrapHit{id: id, end: int32(i + 1)}
-				h.nwraps++
-			}
+			h.wraps[h.nwraps] = wrapHit{id: id, end: int32(i + 1)}
+			h.nwraps++
 		}
 	}
 }

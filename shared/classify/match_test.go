@@ -1,0 +1,64 @@
+package classify
+
+import (
+	"strings"
+	"testing"
+)
+
+// sameHits reports how got differs from want ("" when it does not): the
+// phrases found, where each first and last starts, and the wrappers kept.
+func sameHits(got, want *hits) string {
+	if got.bits != want.bits {
+		return "phrases found differ"
+	}
+	for id := range maxKeywords {
+		if want.has(kwID(id)) && (got.first[id] != want.first[id] || got.last[id] != want.last[id]) {
+			return "offsets of " + eng.ac.phrase[id] + " differ"
+		}
+	}
+	if got.nwraps != want.nwraps {
+		return "wrapper count differs"
+	}
+	for k := range want.nwraps {
+		if got.wraps[k] != want.wraps[k] {
+			return "wrappers differ"
+		}
+	}
+	return ""
+}
+
+// checkSplitScan fails t unless scanning msg in two chains (scan) finds
+// exactly what one chain from the start (scanFrom) finds.
+func checkSplitScan(t *testing.T, msg string) {
+	t.Helper()
+	got, want := getHits(), getHits()
+	defer putHits(got)
+	defer putHits(want)
+	eng.ac.scan(msg, got)
+	eng.ac.scanFrom(msg, 0, want)
+	if d := sameHits(got, want); d != "" {
+		t.Fatalf("split scan: %s\nmessage: %.200q", d, msg)
+	}
+}
+
+// TestScanSplitIsOneChain: a long message scanned as two chains records the
+// same phrases, offsets and wrappers as one chain does. The corpus's
+// messages, alone and joined in pairs (most are too short to split), and a
+// message with more phrase ends than the second chain holds back.
+func TestScanSplitIsOneChain(t *testing.T) {
+	samples := loadSamples(t, corpusPath)
+	for i, s := range samples {
+		checkSplitScan(t, s.Message)
+		checkSplitScan(t, s.Message+": "+samples[(i*7919+1)%len(samples)].Message)
+	}
+	checkSplitScan(t, strings.Repeat("failed to pull image: rpc error: code = Unknown desc = ", 40))
+}
+
+// FuzzScanSplit: for any text, the split scan and one chain agree.
+func FuzzScanSplit(f *testing.F) {
+	f.Add(strings.Repeat("Error response from daemon: ", 12) + "manifest unknown")
+	f.Add(strings.Repeat("x", 300) + "no space left on device")
+	f.Fuzz(func(t *testing.T, msg string) {
+		checkSplitScan(t, msg)
+	})
+}
