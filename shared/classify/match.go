@@ -2,7 +2,7 @@ package classify
 
 // This file holds the keyword prefilter: one Aho-Corasick automaton over
 // every phrase the rules, wrappers and image markers mention. A message is
-// scanned once, byte by byte (a long one as two halves in step, see scan),
+// scanned once, byte by byte (in parts, in step, see scan),
 // folding ASCII case through a table (no lowered copy), and the scan
 // records which phrases occur and where. Rules are then
 // decided from those hits; only the few rules whose phrases all occurred run
@@ -83,8 +83,13 @@ func (h *hits) candidates() ruleSet {
 // automaton is a dense Aho-Corasick DFA over a compressed alphabet.
 type automaton struct {
 	class [256]uint8 // byte -> alphabet class; 0 means "no phrase uses it"
-	width int        // number of classes
-	// next maps state*width+class to the next state, with nextTerm set
+	// width is the number of classes rounded up to a power of two,
+	// 1<<shift, so that a step finds its row with a shift, not a multiply
+	// on the chain of dependent loads (64 today: 62 phrase bytes, 0 and
+	// the backslash; one more class would double the table).
+	width int
+	shift uint
+	// next maps state<<shift|class to the next state, with nextTerm set
 	// when a phrase ends there. Sixteen-bit entries halve the table (about
 	// 3.7 MB for 1,867 phrases, more than a level-2 cache; keeping full rows
 	// only near the root shrank it but scanned no faster, and numbering
@@ -127,7 +132,8 @@ func newAutomaton(phrases []string, wrap []bool) *automaton {
 	// read as the quotes the phrases hold.
 	a.class['\\'] = next
 	next++
-	a.width = int(next)
+	a.shift = uint(mathbits.Len(uint(next - 1)))
+	a.width = 1 << a.shift
 	// The trie, in the table that becomes the transition function: a
 	// state's row holds its children (0, the root, is nobody's child).
 	// No maps: this runs at every cold start.
@@ -207,7 +213,7 @@ func newAutomaton(phrases []string, wrap []bool) *automaton {
 func (a *automaton) found(msg string) bool {
 	state := 0
 	for i := 0; i < len(msg); i++ {
-		v := a.next[state*a.width+int(a.class[msg[i]])]
+		v := a.next[state<<(a.shift&63)|int(a.class[msg[i]])]
 		if v&nextTerm != 0 {
 			return true
 		}
@@ -220,89 +226,208 @@ func (a *automaton) found(msg string) bool {
 //
 // Each byte's step waits on the previous one's table load, and a varied
 // stream of messages misses the cache on many of them; one chain leaves the
-// core idle through each miss. A long message is therefore scanned as two
-// chains in one loop, its first half and its second, so that two misses
-// overlap. The second chain starts at the root maxLen-1 bytes before the
-// half, which is as far back as a phrase ending in the second half can
-// start, and keeps only the phrases that end in its half; those are held
-// back (pending) and recorded after the first chain's, so h comes out as a
-// single scan from the start leaves it.
+// core idle through each miss. A message is therefore cut into parts (two,
+// or four when it is long), each scanned by its own chain from the root,
+// all in one loop, so that their misses overlap. A chain that starts at
+// the root mid-message knows nothing of the bytes before its part, so its
+// states differ from one scan's until the phrase prefix that one scan would
+// be following lies inside the part; from then on they are the same, state
+// for state. So each chain keeps its states over its first bytes (trail)
+// and holds back the phrase ends it meets (pending); after the loop the
+// chain before it runs on into its part until the two agree (a few bytes,
+// the depth of the state the part starts in), recording as one scan would,
+// and only the part chain's ends after that point are recorded. h comes
+// out as a single scan from the start leaves it.
 func (a *automaton) scan(msg string, h *hits) {
-	n := len(msg)
-	if n < 2*a.maxLen+splitMin {
-		a.scanFrom(msg, 0, h)
-		return
-	}
-	mid := n / 2
-	b := mid - (a.maxLen - 1) // where the second chain starts
-	var later pending
-	w := a.width
-	s1, s2 := 0, 0
-	for i := 0; i < mid; i++ {
-		v1 := a.next[s1*w+int(a.class[msg[i]])]
-		v2 := a.next[s2*w+int(a.class[msg[b+i]])]
-		s1, s2 = int(v1&^nextTerm), int(v2&^nextTerm)
-		if v1&nextTerm != 0 {
-			a.record(s1, i, h)
-		}
-		if v2&nextTerm != 0 && b+i >= mid && !later.add(a, s2, b+i) {
-			h.reset()
-			a.scanFrom(msg, 0, h)
-			return
-		}
-	}
-	for j := b + mid; j < n; j++ {
-		v := a.next[s2*w+int(a.class[msg[j]])]
-		s2 = int(v &^ nextTerm)
-		if v&nextTerm != 0 && !later.add(a, s2, j) {
-			h.reset()
-			a.scanFrom(msg, 0, h)
-			return
-		}
-	}
-	for _, p := range later.at[:later.n] {
-		a.record(int(p.state), int(p.i), h)
+	switch n := len(msg); {
+	case n < 2*splitMin:
+		a.run(msg, 0, len(msg), 0, h)
+	case n < 4*splitMin:
+		var ps [1]part
+		a.scan2(msg, h, &ps)
+	default:
+		var ps [3]part
+		a.scan4(msg, h, &ps)
 	}
 }
 
-// splitMin is how much longer than two phrases a message must be before
-// scan splits it: below that the second chain's head start costs more
-// than the overlap saves.
-const splitMin = 64
+// splitMin is the shortest part scan cuts a message into: below that the
+// parts' catching up costs more than the overlap saves.
+const splitMin = 32
 
-// maxPending bounds the phrase ends the second chain of a split scan
-// holds back; a message with more is scanned again as one chain.
+// trailLen is how many of its first states a part's chain keeps. The chain
+// before it agrees with it within maxLen bytes of the part (deeper than
+// that no phrase prefix goes), unless backslashes, which leave a state in
+// place, stretch a prefix; a part whose chain never agrees within its trail
+// is rescanned by the chain before it.
+const trailLen = 96
+
+// maxPending bounds the phrase ends a part's chain holds back; a part with
+// more is rescanned by the chain before it.
 const maxPending = 64
 
-// pending is the second chain's phrase ends, in message order: the state
-// reached and the offset of the byte that reached it.
-type pending struct {
-	at [maxPending]struct{ state, i int32 }
-	n  int
+// part is what one chain of a split scan, started at the root at byte from,
+// found in the bytes [from, to).
+type part struct {
+	from, to int
+	state    int                   // the state after byte to-1
+	trail    [trailLen]uint16      // the state after each of the first bytes
+	ends     [maxPending]phraseEnd // phrase ends, in message order
+	n        int                   // len(ends); maxPending+1 when they overflowed
 }
 
-// add holds back the end at byte i in state s, or reports false when full.
-func (p *pending) add(a *automaton, s, i int) bool {
-	if p.n == maxPending {
-		return false
+// phraseEnd is a phrase end a part's chain met: the state it reached and
+// the offset of the byte that reached it.
+type phraseEnd struct{ state, i int32 }
+
+// end holds back the phrase end at byte i in state s.
+func (p *part) end(s, i int) {
+	if p.n < maxPending {
+		p.ends[p.n] = phraseEnd{int32(s), int32(i)}
 	}
-	p.at[p.n].state, p.at[p.n].i = int32(s), int32(i)
-	p.n++
-	return true
+	p.n = min(p.n+1, maxPending+1)
+}
+
+// scan2 scans msg as two parts, its halves.
+func (a *automaton) scan2(msg string, h *hits, ps *[1]part) {
+	n := len(msg)
+	half := n / 2
+	p1 := &ps[0]
+	p1.from, p1.to = half, n
+	sh := a.shift & 63 // known below 64: one shift instruction
+	s0, s1 := 0, 0
+	for i := 0; i < half; i++ {
+		v0 := a.next[s0<<sh|int(a.class[msg[i]])]
+		v1 := a.next[s1<<sh|int(a.class[msg[half+i]])]
+		s0, s1 = int(v0&^nextTerm), int(v1&^nextTerm)
+		if i < trailLen {
+			p1.trail[i] = uint16(s1)
+		}
+		if v0&nextTerm != 0 {
+			a.record(s0, i, h)
+		}
+		if v1&nextTerm != 0 {
+			p1.end(s1, half+i)
+		}
+	}
+	if n&1 != 0 {
+		p1.state = a.runPart(msg, p1, n-1, s1)
+	} else {
+		p1.state = s1
+	}
+	a.join(msg, s0, ps[:], h)
+}
+
+// scan4 scans msg as four parts, its quarters (the last takes the
+// remainder).
+func (a *automaton) scan4(msg string, h *hits, ps *[3]part) {
+	n := len(msg)
+	q := n / 4
+	p1, p2, p3 := &ps[0], &ps[1], &ps[2]
+	p1.from, p1.to = q, 2*q
+	p2.from, p2.to = 2*q, 3*q
+	p3.from, p3.to = 3*q, n
+	sh := a.shift & 63 // known below 64: one shift instruction
+	s0, s1, s2, s3 := 0, 0, 0, 0
+	for i := 0; i < q; i++ {
+		v0 := a.next[s0<<sh|int(a.class[msg[i]])]
+		v1 := a.next[s1<<sh|int(a.class[msg[q+i]])]
+		v2 := a.next[s2<<sh|int(a.class[msg[2*q+i]])]
+		v3 := a.next[s3<<sh|int(a.class[msg[3*q+i]])]
+		s0, s1, s2, s3 = int(v0&^nextTerm), int(v1&^nextTerm), int(v2&^nextTerm), int(v3&^nextTerm)
+		if i < trailLen {
+			p1.trail[i], p2.trail[i], p3.trail[i] = uint16(s1), uint16(s2), uint16(s3)
+		}
+		if (v0|v1|v2|v3)&nextTerm != 0 {
+			if v0&nextTerm != 0 {
+				a.record(s0, i, h)
+			}
+			if v1&nextTerm != 0 {
+				p1.end(s1, q+i)
+			}
+			if v2&nextTerm != 0 {
+				p2.end(s2, 2*q+i)
+			}
+			if v3&nextTerm != 0 {
+				p3.end(s3, 3*q+i)
+			}
+		}
+	}
+	p1.state, p2.state = s1, s2
+	p3.state = a.runPart(msg, p3, 4*q, s3)
+	a.join(msg, s0, ps[:], h)
+}
+
+// runPart runs p's chain on from byte i in state s to the part's end,
+// as the split loop does, and returns the state it ends in.
+func (a *automaton) runPart(msg string, p *part, i, s int) int {
+	sh := a.shift & 63 // known below 64: one shift instruction
+	for ; i < p.to; i++ {
+		v := a.next[s<<sh|int(a.class[msg[i]])]
+		s = int(v &^ nextTerm)
+		if k := i - p.from; k < trailLen {
+			p.trail[k] = uint16(s)
+		}
+		if v&nextTerm != 0 {
+			p.end(s, i)
+		}
+	}
+	return s
+}
+
+// join records the parts' phrase ends in message order, once the first
+// part (recorded as it was scanned) has ended in state s: the chain runs
+// on into each part until it agrees with the part's chain, then takes up
+// that chain's state and its ends after that point.
+func (a *automaton) join(msg string, s int, ps []part, h *hits) {
+	sh := a.shift & 63 // known below 64: one shift instruction
+	for k := range ps {
+		p := &ps[k]
+		i, agreed := p.from, false
+		if p.n <= maxPending {
+			for stop := min(p.to, p.from+trailLen); i < stop; i++ {
+				v := a.next[s<<sh|int(a.class[msg[i]])]
+				s = int(v &^ nextTerm)
+				if v&nextTerm != 0 {
+					a.record(s, i, h)
+				}
+				if s == int(p.trail[i-p.from]) {
+					agreed = true
+					break
+				}
+			}
+		}
+		if !agreed {
+			s = a.run(msg, i, p.to, s, h)
+			continue
+		}
+		for _, e := range p.ends[:p.n] {
+			if int(e.i) > i {
+				a.record(int(e.state), int(e.i), h)
+			}
+		}
+		s = p.state
+	}
+}
+
+// run scans msg[from:to] in one chain from state s, recording every phrase
+// that ends in it, and returns the state it ends in.
+func (a *automaton) run(msg string, from, to, s int, h *hits) int {
+	sh := a.shift & 63 // known below 64: one shift instruction
+	for i := from; i < to; i++ {
+		v := a.next[s<<sh|int(a.class[msg[i]])]
+		s = int(v &^ nextTerm)
+		if v&nextTerm != 0 {
+			a.record(s, i, h)
+		}
+	}
+	return s
 }
 
 // scanFrom scans msg in one chain from the root at byte from, recording
 // every phrase that ends in it.
 func (a *automaton) scanFrom(msg string, from int, h *hits) {
-	state := 0
-	w := a.width
-	for i := from; i < len(msg); i++ {
-		v := a.next[state*w+int(a.class[msg[i]])]
-		state = int(v &^ nextTerm)
-		if v&nextTerm != 0 {
-			a.record(state, i, h)
-		}
-	}
+	a.run(msg, from, len(msg), 0, h)
 }
 
 // record notes the phrases ending at byte i, where the scan reached state.

@@ -27,7 +27,7 @@ func sameHits(got, want *hits) string {
 	return ""
 }
 
-// checkSplitScan fails t unless scanning msg in two chains (scan) finds
+// checkSplitScan fails t unless scanning msg in parts (scan) finds
 // exactly what one chain from the start (scanFrom) finds.
 func checkSplitScan(t *testing.T, msg string) {
 	t.Helper()
@@ -41,10 +41,11 @@ func checkSplitScan(t *testing.T, msg string) {
 	}
 }
 
-// TestScanSplitIsOneChain: a long message scanned as two chains records the
-// same phrases, offsets and wrappers as one chain does. The corpus's
-// messages, alone and joined in pairs (most are too short to split), and a
-// message with more phrase ends than the second chain holds back.
+// TestScanSplitIsOneChain: a message scanned in parts records the same
+// phrases, offsets and wrappers as one chain does. The corpus's messages,
+// alone and joined in pairs, a message with more phrase ends than a part's
+// chain holds back, and a phrase stretched by backslashes over more than a
+// trail (and more than maxLen bytes) across a part's start.
 func TestScanSplitIsOneChain(t *testing.T) {
 	samples := loadSamples(t, corpusPath)
 	for i, s := range samples {
@@ -52,6 +53,7 @@ func TestScanSplitIsOneChain(t *testing.T) {
 		checkSplitScan(t, s.Message+": "+samples[(i*7919+1)%len(samples)].Message)
 	}
 	checkSplitScan(t, strings.Repeat("failed to pull image: rpc error: code = Unknown desc = ", 40))
+	checkSplitScan(t, strings.Repeat("x", 150)+"no spa"+strings.Repeat(`\`, 300)+"ce left on device"+strings.Repeat("y", 50))
 }
 
 // FuzzScanSplit: for any text, the split scan and one chain agree.
