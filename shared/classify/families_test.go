@@ -182,6 +182,8 @@ var familyCases = []struct {
 	{"api-throttled", "kubernetes", "W0129 06:55:01.534283 reflector.go:424 failed to list *v1.Pod:\n  the server has received too many requests and has asked us to try again later", "platform_error", "github file (find_string index id 27983597868; aenv sandbox controller throttling investigation notes in Chinese, repo not identified)"},
 	// Written from VA–VC's written-from half (2026-12-02).
 	{"container-settings-refused", "aci", "Deployment Progress Deadline Exceeded. 0/1 replicas ready. The TargetPort 80 does not match the listening port 8080.", "container_config_error", "github file (find_string index id 56319726548; Container Apps canary traffic-split lab run log)"},
+	// ecs-cli's own command failing (UA–UH's written-from half, 2026-12-02).
+	{"client-tool-error", "ecs", "FATA[0040] Error executing 'up': NoCredentialProviders: no valid providers in chain. Deprecated.\n\tFor verbose messaging see aws.Config.CredentialsChainVerboseErrors", "unknown", "https://github.com/prakhar1989/docker-curriculum/issues/163"},
 }
 
 func TestRuleFamiliesCiteEvidence(t *testing.T) {

@@ -1782,6 +1782,10 @@ var rules = []rule{
 			"multiple platforms feature is currently not supported for docker driver",
 			// The Azure CLI's argument parser; the CDK failing to publish
 			// its assets.
+			// ecs-cli's own commands failing: its CloudFormation stack, its
+			// region and credentials, the tasks it lists.
+			"error executing 'up'", "error executing 'down'", "error executing 'ps'", "error executing 'scale'",
+			"error executing 'start'", "error executing 'stop'", "error executing 'create'",
 			// Container Apps refusing a name the request gives (the app's,
 			// a revision's, a secret's, the environment's) or its schema.
 			"containerappinvalidname", "containerappinvalidrevisionname", "containerappinvalidsecretname",
