@@ -184,6 +184,8 @@ var familyCases = []struct {
 	{"container-settings-refused", "aci", "Deployment Progress Deadline Exceeded. 0/1 replicas ready. The TargetPort 80 does not match the listening port 8080.", "container_config_error", "github file (find_string index id 56319726548; Container Apps canary traffic-split lab run log)"},
 	// ecs-cli's own command failing (UA–UH's written-from half, 2026-12-02).
 	{"client-tool-error", "ecs", "FATA[0040] Error executing 'up': NoCredentialProviders: no valid providers in chain. Deprecated.\n\tFor verbose messaging see aws.Config.CredentialsChainVerboseErrors", "unknown", "https://github.com/prakhar1989/docker-curriculum/issues/163"},
+	// The Windows host compute service's own refusals (UA–UH's written-from half; the corpus's other such lines are labelled platform_error, uncertain, 2026-12-02).
+	{"windows-hcs", "docker", "\"starting container failed: hcsshim::CreateComputeSystem db52129222872ce92b20f187ecd92a97a1de15df1be717d56f2cd2fd300588c2: The request is not supported.\"", "platform_error", "https://github.com/moby/moby/issues/42853"},
 }
 
 func TestRuleFamiliesCiteEvidence(t *testing.T) {

@@ -1462,6 +1462,12 @@ var rules = []rule{
 	// The cluster's own machinery failing under a workload: etcd losing
 	// its leader or timing out, a P2P image mirror (Spegel) unable to
 	// resolve, a kernel without a feature the runtime needs.
+	// The Windows host compute service refusing to create a container for
+	// a reason of its own (a feature or file it lacks, a Win32 error): the
+	// host's fault, unless it says the image's Windows version differs.
+	{name: "windows-hcs", tier: root, cause: PlatformError, conf: Medium, runnerUp: ImagePlatformMismatch,
+		when: [][]string{oneOf("hcsshim::createcomputesystem")},
+		not:  []string{"operating system does not match"}},
 	{name: "host-machinery", tier: root, cause: PlatformError, conf: Medium,
 		when: [][]string{oneOf("etcdserver: ", "mirror resolve retries exhausted", "kernel does not support cpu",
 			"kernel is not configured to",
