@@ -240,7 +240,8 @@ var rules = []rule{
 			// kept by a remote log driver, containers left from an older
 			// compose file, attributes compose ignores, a kernel without swap
 			// accounting.
-			"no logs are available with the", "does not support reading",
+			"no logs are available with the", "does not support reading", "found orphan containers", "is obsolete, it will be ignored",
+			"swap limit capabilities",
 			// gVisor's note on a syscall it does not implement, which it
 			// says itself is almost never the cause.
 			"you can safely ignore this message",
@@ -248,8 +249,7 @@ var rules = []rule{
 			"cancelling deletion of pod",
 			// The buildpacks analyzer on a first build: no earlier image
 			// to reuse layers from.
-			"previous image with name", "found orphan containers", "is obsolete, it will be ignored",
-			"swap limit capabilities",
+			"previous image with name",
 			// Notices of a JVM and mysqld_safe about options they ignore; a
 			// process stopped by SIGTERM (143) under supervisord; the
 			// daemon not restarting a container someone stopped; an
