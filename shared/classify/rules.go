@@ -1788,6 +1788,8 @@ var rules = []rule{
 			"multiple platforms feature is currently not supported for docker driver",
 			// The Azure CLI's argument parser; the CDK failing to publish
 			// its assets.
+			"unrecognized arguments: ", "usage error: ", "' command group", "argumentusageerror", ": expected one argument", "failed to publish one or more assets",
+			"failed to publish asset ",
 			// ecs-cli's own commands failing: its CloudFormation stack, its
 			// region and credentials, the tasks it lists.
 			"error executing 'up'", "error executing 'down'", "error executing 'ps'", "error executing 'scale'",
@@ -1796,8 +1798,6 @@ var rules = []rule{
 			// a revision's, a secret's, the environment's) or its schema.
 			"containerappinvalidname", "containerappinvalidrevisionname", "containerappinvalidsecretname",
 			"containerappinvalidschema", "managedenvironmentinvalidname",
-			"unrecognized arguments: ", "usage error: ", "' command group", "argumentusageerror", ": expected one argument", "failed to publish one or more assets",
-			"failed to publish asset ",
 			// kubectl sending a kind the server does not serve, a CRD too
 			// large for client-side apply, an object whose namespace is
 			// not the request's, or talking to no API server at all; a
