@@ -1246,8 +1246,11 @@ var rules = []rule{
 			"error when reading '",
 			// Cloud Run refusing an entrypoint file that is not executable;
 			// npm and a PaaS without the start script the command names.
-			"invalid entrypoint", "an entrypoint must be manually set", "npm err! missing script:", "npm error missing script:", "the start command is invalid",
+			"invalid entrypoint", "npm err! missing script:", "npm error missing script:", "the start command is invalid",
 			"unable to access jarfile",
+			// Google's buildpacks finding no entrypoint for the app (no
+			// Procfile, no GOOGLE_ENTRYPOINT).
+			"an entrypoint must be manually set",
 			// The daemon refusing to create a container from an image with
 			// no CMD and none given.
 			"no command specified", "no command or entrypoint provided",
@@ -1610,10 +1613,10 @@ var rules = []rule{
 			"failed to find memory cgroup",
 			// Host networking and kernel faults; a snapshotter the host cannot serve.
 			"iptables", "] plugin/errors: ", "cpu stuck for", "runc did not terminate", "soft lockup", "failed to create containerd container",
+			"noregisteredproviderfound", "no registered resource provider", "enableservicelinks",
 			// The kernel's network-namespace refcount leak: a veth or lo
 			// that never frees, hanging container teardown.
 			"unregister_netdevice: waiting for",
-			"noregisteredproviderfound", "no registered resource provider", "enableservicelinks",
 			// AKS naming zones a region does not have.
 			"availabilityzonenotsupported",
 			"is not available for resource type", "cgroup v1", "can only run as pid 1",
