@@ -91,7 +91,7 @@ type automaton struct {
 	shift uint
 	// next maps state<<shift|class to the next state, with nextTerm set
 	// when a phrase ends there. Sixteen-bit entries halve the table (about
-	// 3.8 MB for 1,884 phrases, more than a level-2 cache; keeping full rows
+	// 3.8 MB for 1,893 phrases, more than a level-2 cache; keeping full rows
 	// only near the root shrank it but scanned no faster, and numbering
 	// states breadth-first rather than in insertion order scanned slower).
 	next []uint16
