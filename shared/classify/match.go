@@ -83,11 +83,10 @@ func (h *hits) candidates() ruleSet {
 // automaton is a dense Aho-Corasick DFA over a compressed alphabet.
 type automaton struct {
 	class [256]uint8 // byte -> alphabet class; 0 means "no phrase uses it"
-	// width is the number of classes rounded up to a power of two,
-	// 1<<shift, so that a step finds its row with a shift, not a multiply
-	// on the chain of dependent loads (64 today: 62 phrase bytes, 0 and
-	// the backslash; one more class would double the table).
-	width int
+	// A row is 1<<shift entries: the number of classes rounded up to a
+	// power of two, so that a step finds its row with a shift, not a
+	// multiply on the chain of dependent loads (64 today: 62 phrase bytes,
+	// 0 and the backslash; one more class would double the table).
 	shift uint
 	// next maps state<<shift|class to the next state, with nextTerm set
 	// when a phrase ends there. Sixteen-bit entries halve the table (about
@@ -100,7 +99,6 @@ type automaton struct {
 	outAt  []uint32
 	outs   []kwID
 	phrase []string // lower-case phrase per id
-	maxLen int      // the longest phrase's length
 	wrap   []bool   // whether a phrase is an error wrapper
 }
 
@@ -110,9 +108,6 @@ func newAutomaton(phrases []string, wrap []bool) *automaton {
 		panic("classify: too many keywords; raise maxKeywords")
 	}
 	a := &automaton{phrase: phrases, wrap: wrap}
-	for _, p := range phrases {
-		a.maxLen = max(a.maxLen, len(p))
-	}
 	// Alphabet: every distinct byte used by a phrase, both cases mapped.
 	next := uint8(1)
 	for _, p := range phrases {
@@ -133,7 +128,6 @@ func newAutomaton(phrases []string, wrap []bool) *automaton {
 	a.class['\\'] = next
 	next++
 	a.shift = uint(mathbits.Len(uint(next - 1)))
-	a.width = 1 << a.shift
 	// The trie, in the table that becomes the transition function: a
 	// state's row holds its children (0, the root, is nobody's child).
 	// No maps: this runs at every cold start.
@@ -141,7 +135,7 @@ func newAutomaton(phrases []string, wrap []bool) *automaton {
 	for _, p := range phrases {
 		size += len(p)
 	}
-	w := a.width
+	w := 1 << a.shift
 	delta := make([]int32, size*w)
 	var out [][]kwID
 	out = append(out, nil)
@@ -233,7 +227,7 @@ func (a *automaton) found(msg string) bool {
 // states differ from one scan's until the phrase prefix that one scan would
 // be following lies inside the part; from then on they are the same, state
 // for state. So each chain keeps its states over its first bytes (trail)
-// and holds back the phrase ends it meets (pending); after the loop the
+// and holds back the phrase ends it meets (ends); after the loop the
 // chain before it runs on into its part until the two agree (a few bytes,
 // the depth of the state the part starts in), recording as one scan would,
 // and only the part chain's ends after that point are recorded. h comes
@@ -256,10 +250,10 @@ func (a *automaton) scan(msg string, h *hits) {
 const splitMin = 32
 
 // trailLen is how many of its first states a part's chain keeps. The chain
-// before it agrees with it within maxLen bytes of the part (deeper than
-// that no phrase prefix goes), unless backslashes, which leave a state in
-// place, stretch a prefix; a part whose chain never agrees within its trail
-// is rescanned by the chain before it.
+// before it agrees with it within the longest phrase's length into the
+// part (80 bytes today; deeper than that no phrase prefix goes), unless
+// backslashes, which leave a state in place, stretch a prefix; a part whose
+// chain never agrees within its trail is rescanned by the chain before it.
 const trailLen = 96
 
 // maxPending bounds the phrase ends a part's chain holds back; a part with
@@ -422,12 +416,6 @@ func (a *automaton) run(msg string, from, to, s int, h *hits) int {
 		}
 	}
 	return s
-}
-
-// scanFrom scans msg in one chain from the root at byte from, recording
-// every phrase that ends in it.
-func (a *automaton) scanFrom(msg string, from int, h *hits) {
-	a.run(msg, from, len(msg), 0, h)
 }
 
 // record notes the phrases ending at byte i, where the scan reached state.

@@ -28,14 +28,14 @@ func sameHits(got, want *hits) string {
 }
 
 // checkSplitScan fails t unless scanning msg in parts (scan) finds
-// exactly what one chain from the start (scanFrom) finds.
+// exactly what one chain from the start (run) finds.
 func checkSplitScan(t *testing.T, msg string) {
 	t.Helper()
 	got, want := getHits(), getHits()
 	defer putHits(got)
 	defer putHits(want)
 	eng.ac.scan(msg, got)
-	eng.ac.scanFrom(msg, 0, want)
+	eng.ac.run(msg, 0, len(msg), 0, want)
 	if d := sameHits(got, want); d != "" {
 		t.Fatalf("split scan: %s\nmessage: %.200q", d, msg)
 	}
@@ -45,7 +45,7 @@ func checkSplitScan(t *testing.T, msg string) {
 // phrases, offsets and wrappers as one chain does. The corpus's messages,
 // alone and joined in pairs, a message with more phrase ends than a part's
 // chain holds back, and a phrase stretched by backslashes over more than a
-// trail (and more than maxLen bytes) across a part's start.
+// trail (and longer than any phrase) across a part's start.
 func TestScanSplitIsOneChain(t *testing.T) {
 	samples := loadSamples(t, corpusPath)
 	for i, s := range samples {
