@@ -53,7 +53,7 @@ const smoothing = 0.1
 type model struct {
 	slots   []featureSlot // open-addressing table by feature hash, at most three-quarters full
 	entries []entry       // sparse rows, one after another
-	dense   []denseRow
+	dense   []denseRow    // dense rows, as a slot with denseMark locates them
 	unseen  []float32
 	prior   []float32
 	causes  []Cause
@@ -84,7 +84,8 @@ const denseMin = 12
 // c%8 of word c/8, and 0 for a cause that never had the feature. predict
 // sums the bytes of a word in four 16-bit lanes for the even causes and
 // four for the odd ones, so a row costs eight additions whatever its
-// causes. 32 bytes, aligned, a row never straddles two cache lines.
+// causes. 32 bytes: the corpus's table of them is large enough that Go
+// allocates it page-aligned, so a row never straddles two cache lines.
 type denseRow [maxModelCauses / 8]uint64
 
 // entry is one cause's weight in a row, less unseen[cause], in
@@ -195,9 +196,10 @@ func newModel(causes []Cause, docs []uint16, counts []featureCount) *model {
 		for j < len(counts) && counts[j].h == counts[i].h {
 			j++
 		}
+		dense := j-i >= denseMin
 		at := m.place(counts[i].h)
 		at.h = counts[i].h
-		if j-i >= denseMin {
+		if dense {
 			at.loc = uint32(len(m.dense))<<8 | denseMark
 			m.dense = append(m.dense, denseRow{})
 		} else {
@@ -206,7 +208,7 @@ func newModel(causes []Cause, docs []uint16, counts []featureCount) *model {
 		for _, c := range counts[i:j] {
 			w := float32(math.Log((float64(c.n) + smoothing) / (totals[c.cause] + smoothing*vocab)))
 			delta := uint8(min(255, math.Round(float64(w-m.unseen[c.cause])*deltaScale)))
-			if j-i >= denseMin {
+			if dense {
 				m.dense[len(m.dense)-1][c.cause/8] |= uint64(delta) << (8 * (c.cause % 8))
 			} else {
 				m.entries = append(m.entries, entry{delta: delta, cause: c.cause})
